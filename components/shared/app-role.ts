@@ -1,0 +1,62 @@
+// The guide's "Initial Setup" through @pulumi/postgresql over a direct writer connection: role `visor`,
+// database `visor` owned by it, privileges granted. Used by the AWS and Azure components (Cloud SQL has
+// its own Database/User resources).
+import * as pulumi from "@pulumi/pulumi";
+import * as postgresql from "@pulumi/postgresql";
+
+export interface AppRoleArgs {
+  /** The writer, as the admin/master user. */
+  admin: {
+    host: pulumi.Input<string>;
+    port: pulumi.Input<number>;
+    username: pulumi.Input<string>;
+    password: pulumi.Input<string>;
+    /** Default `verify-full`. */
+    sslmode?: pulumi.Input<string>;
+    /** CA bundle file path for verify-full. */
+    sslrootcert?: pulumi.Input<string>;
+    /** Database the admin connects to. Default "postgres". */
+    database?: pulumi.Input<string>;
+  };
+  databaseName: string;
+  appUser: string;
+  /** The role's password: the SCRAM verifier from appCredentials(). */
+  passwordVerifier: pulumi.Input<string>;
+  /** Everything that must exist before connecting (the instance, the firewall rule…). */
+  dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+export interface AppRole {
+  provider: postgresql.Provider;
+  role: postgresql.Role;
+  database: postgresql.Database;
+  grant: postgresql.Grant;
+}
+
+export function createAppRole(name: string, parent: pulumi.Resource, args: AppRoleArgs): AppRole {
+  const provider = new postgresql.Provider(
+    `${name}-pg-admin`,
+    {
+      host: args.admin.host,
+      port: args.admin.port,
+      username: args.admin.username,
+      password: args.admin.password,
+      database: args.admin.database ?? "postgres",
+      sslmode: args.admin.sslmode ?? "verify-full",
+      sslrootcert: args.admin.sslrootcert,
+      // Managed PostgreSQL (RDS, Azure) gives no real superuser.
+      superuser: false,
+      connectTimeout: 30,
+    },
+    { parent, dependsOn: args.dependsOn },
+  );
+  const opts = { parent, provider };
+  const role = new postgresql.Role(`${name}-app-role`, { name: args.appUser, login: true, password: args.passwordVerifier }, opts);
+  const database = new postgresql.Database(`${name}-app-database`, { name: args.databaseName, owner: role.name }, opts);
+  const grant = new postgresql.Grant(
+    `${name}-app-grant`,
+    { database: database.name, role: role.name, objectType: "database", privileges: ["CONNECT", "CREATE", "TEMPORARY"] },
+    opts,
+  );
+  return { provider, role, database, grant };
+}

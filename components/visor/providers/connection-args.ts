@@ -1,0 +1,29 @@
+// The typed, Pulumi-input form of a Visor connection, shared by both dynamic resources and the cloud
+// components. The whole object is made a Pulumi secret: it carries the password.
+import type * as pulumi from "@pulumi/pulumi";
+import type { SslMode, VisorDriver } from "../connection";
+
+export interface VisorConnectionArgs {
+  /** Default: from `url`'s scheme, else `postgresql`. */
+  driver?: pulumi.Input<VisorDriver>;
+  url?: pulumi.Input<string>;
+  host?: pulumi.Input<string>;
+  /** Default: the driver's standard port. */
+  port?: pulumi.Input<number>;
+  /** Default `visor`. */
+  database?: pulumi.Input<string>;
+  user?: pulumi.Input<string>;
+  password?: pulumi.Input<string>;
+  /** The cloud components pass `verify-full` with their provider's CA bundle. */
+  ssl?: pulumi.Input<{ mode?: pulumi.Input<SslMode>; ca?: pulumi.Input<string> }>;
+}
+
+/** How long to wait for a freshly provisioned endpoint to resolve and accept connections. */
+export interface ConnectRetryArgs {
+  /** Total budget. Default 300000 (5 minutes). */
+  timeoutMs?: number;
+  /** First pause; doubles each attempt. Default 1000. */
+  initialDelayMs?: number;
+  /** Longest pause. Default 30000. */
+  maxDelayMs?: number;
+}

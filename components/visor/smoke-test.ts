@@ -1,0 +1,393 @@
+// The HA smoke test: simulated Visor nodes run Visor's own lock protocol against an endpoint and prove
+// that it is the writer, holds Visor's schema and keeps scheduler locks exclusive. It touches only rows
+// it created (run id in every lock id and creator_id) and removes them even when a check fails.
+import { randomUUID } from "node:crypto";
+import type { Knex } from "knex";
+import { openKnex, resolveConnection, type VisorConnection, type VisorDriver } from "./connection";
+import { databaseNowMs, query, writerStatus } from "./dialects";
+import { inspectWith } from "./inspect";
+import { SchedulerLocks } from "./locks";
+import { redactSecrets } from "./redact";
+import { serverVersion } from "./dialects";
+
+export interface SmokeTestOptions {
+  /** The writer endpoint Visor will use. */
+  connection: VisorConnection;
+  /** When given, the lock checks run again through this pooler (PgBouncer, RDS Proxy, …). */
+  poolerConnection?: VisorConnection;
+  /** Simulated Visor nodes, each on its own connection. Default 3 (2–32). */
+  nodes?: number;
+  /** Visor's `lock_ttl` in ms. Default 60000 (Visor's default). */
+  lockTtlMs?: number;
+  /** Visor's `heartbeat_interval` in ms. Default 15000 (Visor's default). */
+  heartbeatMs?: number;
+  /** Largest tolerated |database clock − this host's clock|. Default: the smaller of 1000 ms and lockTtlMs / 10. */
+  maxClockSkewMs?: number;
+  /** Rounds of the mutual-exclusion race. Default 5 (1–100). */
+  rounds?: number;
+  /** Lock protocol variant to prove. Default `node` (what Visor does). */
+  clock?: "node" | "database";
+  /** TTL used by the expiry-takeover check, so it waits this long instead of lockTtlMs. Default 250 ms. */
+  shortTtlMs?: number;
+}
+
+export interface SmokeCheck {
+  name: string;
+  passed: boolean;
+  detail: string;
+  remedy?: string;
+}
+
+export interface SmokeReport {
+  passed: boolean;
+  durationMs: number;
+  driver: VisorDriver;
+  /** `direct` or `direct+pooler`. */
+  via: "direct" | "direct+pooler";
+  isWriter: boolean;
+  /** Database clock minus this host's clock, in ms (round-trip corrected). */
+  clockSkewMs?: number;
+  runId: string;
+  checks: SmokeCheck[];
+}
+
+export const REMEDIES: Record<string, string> = {
+  writer: "point Visor (and this check) at the primary/writer endpoint, not a read replica or reader endpoint",
+  schema: "run `visor-db bootstrap` (or the VisorSchema resource) against this database first",
+  "row-roundtrip": "check the column types of `schedules` against the guide (`visor-db inspect`), and the database's character set (utf8mb4 on MySQL)",
+  "mutual-exclusion": "scheduler_locks must have its PRIMARY KEY on lock_id and the endpoint must be a single writer (no multi-primary)",
+  renewal: "the renew UPDATE must reach the writer; check that the endpoint is not a read replica or a statement-mode pooler",
+  fencing: "the lock_token column must be present and compared; re-run `visor-db bootstrap` and check scheduler_locks",
+  "expiry-takeover": "expires_at must be stored as BIGINT epoch milliseconds; check scheduler_locks column types",
+  release: "the DELETE must reach the writer; check the endpoint and its permissions (DELETE on scheduler_locks)",
+  "clock-skew": "run NTP (chrony/systemd-timesyncd) on every Visor node and use a managed database clock; Visor compares timestamps written by one node's clock with another node's clock",
+  "heartbeat-ratio": "set scheduler.ha.heartbeat_interval below lock_ttl / 3 (the guide: lock_ttl 60 s, heartbeat_interval 15 s)",
+  "pooler-mode": "set PgBouncer's pool_mode = transaction (the guide's setting); session mode pins one server connection per Visor connection",
+};
+
+function validate(o: SmokeTestOptions): Required<Omit<SmokeTestOptions, "poolerConnection" | "connection">> {
+  const int = (field: string, v: number | undefined, min: number, max: number, d: number) => {
+    const value = v ?? d;
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new Error(`smoke test ${field} must be an integer from ${min} to ${max} (got ${JSON.stringify(v)})`);
+    }
+    return value;
+  };
+  const lockTtlMs = int("lockTtlMs", o.lockTtlMs, 1000, 86_400_000, 60_000);
+  const clock = o.clock ?? "node";
+  if (clock !== "node" && clock !== "database") throw new Error(`smoke test clock must be "node" or "database" (got ${JSON.stringify(clock)})`);
+  return {
+    nodes: int("nodes", o.nodes, 2, 32, 3),
+    lockTtlMs,
+    heartbeatMs: int("heartbeatMs", o.heartbeatMs, 100, 86_400_000, 15_000),
+    maxClockSkewMs: int("maxClockSkewMs", o.maxClockSkewMs, 0, 86_400_000, Math.min(1000, Math.floor(lockTtlMs / 10))),
+    rounds: int("rounds", o.rounds, 1, 100, 5),
+    clock,
+    shortTtlMs: int("shortTtlMs", o.shortTtlMs, 50, 10_000, 250),
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One endpoint's lock checks, run by `nodes` simulated Visor nodes. */
+class LockScenario {
+  readonly lockIds = new Set<string>();
+  private readonly suffix: string;
+
+  constructor(
+    private readonly nodes: SchedulerLocks[],
+    private readonly runId: string,
+    private readonly label: string,
+    private readonly ttlMs: number,
+    private readonly shortTtlMs: number,
+    private readonly rounds: number,
+    private readonly admin: Knex,
+    private readonly driver: VisorDriver,
+  ) {
+    this.suffix = label;
+  }
+
+  lockId(check: string, n = 0): string {
+    // Visor's ids are schedule UUIDs or `__static_cron__:<job>`; ours carry the run id so they never collide.
+    const id = `__visor_db_smoke__:${this.runId}:${this.suffix}:${check}:${n}`;
+    this.lockIds.add(id);
+    return id;
+  }
+
+  private async holder(lockId: string): Promise<string | undefined> {
+    const [row] = await query<{ lock_token: string }>(this.admin, this.driver, "SELECT lock_token FROM scheduler_locks WHERE lock_id = ?", [lockId]);
+    return row?.lock_token;
+  }
+
+  async mutualExclusion(): Promise<string> {
+    for (let round = 0; round < this.rounds; round++) {
+      const lockId = this.lockId("race", round);
+      const grants = await Promise.all(this.nodes.map((n) => n.acquire(lockId, this.ttlMs)));
+      const winners = grants.map((g, i) => ({ g, i })).filter((w) => w.g !== null);
+      if (winners.length !== 1) throw new Error(`round ${round + 1}: ${winners.length} of ${this.nodes.length} nodes acquired the same lock`);
+      const { g, i } = winners[0]!;
+      if ((await this.holder(lockId)) !== g!.token) throw new Error(`round ${round + 1}: the row's lock_token is not the winner's`);
+      if (!(await this.nodes[i]!.release(lockId, g!.token))) throw new Error(`round ${round + 1}: the winner could not release`);
+    }
+    return `${this.rounds} rounds × ${this.nodes.length} nodes on separate connections: exactly one winner each round`;
+  }
+
+  async renewal(): Promise<string> {
+    const [a, b] = this.nodes as [SchedulerLocks, SchedulerLocks];
+    const lockId = this.lockId("renew");
+    const grant = await a.acquire(lockId, this.ttlMs);
+    if (!grant) throw new Error("could not acquire a free lock");
+    await sleep(5);
+    if (!(await a.renew(lockId, grant.token, this.ttlMs))) throw new Error("renew with the holder's token changed no row");
+    const [row] = await query<{ expires_at: string }>(this.admin, this.driver, "SELECT expires_at FROM scheduler_locks WHERE lock_id = ?", [lockId]);
+    if (!row || Number(row.expires_at) < grant.expiresAt) throw new Error("renew did not move expires_at forward");
+    if (await b.acquire(lockId, this.ttlMs)) throw new Error("another node acquired a lock that was just renewed");
+    await a.release(lockId, grant.token);
+    return `holder renewed (expires_at ${grant.expiresAt} → ${Number(row.expires_at)}); other nodes still refused`;
+  }
+
+  async fencing(): Promise<string> {
+    const [a, b] = this.nodes as [SchedulerLocks, SchedulerLocks];
+    const lockId = this.lockId("fence");
+    const first = await a.acquire(lockId, this.ttlMs);
+    if (!first) throw new Error("could not acquire a free lock");
+    await a.release(lockId, first.token);
+    const second = await b.acquire(lockId, this.ttlMs);
+    if (!second) throw new Error("the next node could not acquire a released lock");
+    if (await a.renew(lockId, first.token, this.ttlMs)) throw new Error("a stale token renewed a lock it no longer holds");
+    if (await a.release(lockId, first.token)) throw new Error("a stale token released another node's lock");
+    if ((await this.holder(lockId)) !== second.token) throw new Error("the current holder's row was changed by a stale token");
+    await b.release(lockId, second.token);
+    return "a stale token can neither renew nor release; the current holder keeps the lock";
+  }
+
+  async expiryTakeover(): Promise<string> {
+    const [a, b] = this.nodes as [SchedulerLocks, SchedulerLocks];
+    const lockId = this.lockId("expiry");
+    const grant = await a.acquire(lockId, this.shortTtlMs);
+    if (!grant) throw new Error("could not acquire a free lock");
+    if (await b.acquire(lockId, this.shortTtlMs)) throw new Error("another node acquired a lock before it expired");
+    await sleep(this.shortTtlMs + 50);
+    const taken = await b.acquire(lockId, this.ttlMs);
+    if (!taken) throw new Error(`an expired lock (TTL ${this.shortTtlMs} ms) was not taken over`);
+    if (await a.renew(lockId, grant.token, this.ttlMs)) throw new Error("the previous holder renewed after takeover");
+    await b.release(lockId, taken.token);
+    return `a lock not renewed within its TTL (${this.shortTtlMs} ms) is taken over; the old holder's renew then fails`;
+  }
+
+  async release(): Promise<string> {
+    const [a, b] = this.nodes as [SchedulerLocks, SchedulerLocks];
+    const lockId = this.lockId("release");
+    const grant = await a.acquire(lockId, this.ttlMs);
+    if (!grant) throw new Error("could not acquire a free lock");
+    if (!(await a.release(lockId, grant.token))) throw new Error("release by the holder deleted no row");
+    if ((await this.holder(lockId)) !== undefined) throw new Error("the row is still there after release");
+    if (await a.release(lockId, grant.token)) throw new Error("a second release reported success");
+    const next = await b.acquire(lockId, this.ttlMs);
+    if (!next) throw new Error("a released lock could not be acquired at once");
+    await b.release(lockId, next.token);
+    return "release deletes the row at once; the lock is immediately free for another node";
+  }
+}
+
+async function check(name: string, fn: () => Promise<string>, secrets: (string | undefined)[]): Promise<SmokeCheck> {
+  try {
+    return { name, passed: true, detail: await fn() };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const base = name.split("@")[0]!;
+    return { name, passed: false, detail: redactSecrets(message, secrets), remedy: REMEDIES[base] };
+  }
+}
+
+/** A PostgreSQL pooler in transaction mode hands a released server connection to the next client. */
+async function detectPoolMode(pooler: VisorConnection): Promise<string> {
+  const [a, b] = [await openKnex(pooler, { pool: { min: 0, max: 1 } }), await openKnex(pooler, { pool: { min: 0, max: 1 } })];
+  try {
+    const pid = async (db: Knex) => Number(((await db.raw("SELECT pg_backend_pid() AS pid")) as { rows: { pid: number }[] }).rows[0]!.pid);
+    for (let i = 0; i < 10; i++) {
+      const pa = await pid(a);
+      const pb = await pid(b);
+      if (pa === pb) return `two clients were served by the same server connection (pid ${pa}): transaction pooling`;
+    }
+    throw new Error("each client kept its own server connection over 10 transactions: the pooler runs in session mode");
+  } finally {
+    await Promise.all([a.destroy(), b.destroy()]);
+  }
+}
+
+export async function runSmokeTest(options: SmokeTestOptions): Promise<SmokeReport> {
+  const started = Date.now();
+  const o = validate(options);
+  const runId = randomUUID().slice(0, 8);
+  const { driver } = resolveConnection(options.connection);
+  const secrets = [options.connection.password, options.poolerConnection?.password, resolveConnection(options.connection).password];
+  const checks: SmokeCheck[] = [];
+  const report = (): SmokeReport => ({
+    passed: checks.every((c) => c.passed),
+    durationMs: Date.now() - started,
+    driver,
+    via: options.poolerConnection ? "direct+pooler" : "direct",
+    isWriter: checks.find((c) => c.name === "writer")?.passed ?? false,
+    clockSkewMs,
+    runId,
+    checks,
+  });
+  let clockSkewMs: number | undefined;
+  const admin = await openKnex(options.connection, { pool: { min: 0, max: 1 } });
+  const created: SchedulerLocks[] = [];
+  const scenarios: LockScenario[] = [];
+  const creatorId = `visor-db-smoke:${runId}`;
+  try {
+    checks.push(
+      await check(
+        "writer",
+        async () => {
+          const s = await writerStatus(admin, driver);
+          if (!s.isWriter) throw new Error(s.detail);
+          return s.detail;
+        },
+        secrets,
+      ),
+    );
+    if (!checks[0]!.passed) return report();
+    checks.push(
+      await check(
+        "schema",
+        async () => {
+          const r = await inspectWith(admin, driver, await serverVersion(admin, driver));
+          if (!r.valid) throw new Error(r.differences.map((d) => d.detail).join("; "));
+          const missingIdx = r.differences.filter((d) => d.kind === "missing-index").length;
+          return `schedules, scheduler_locks and message_triggers present with Visor's columns${missingIdx ? ` (${missingIdx} recommended index(es) missing)` : ""}`;
+        },
+        secrets,
+      ),
+    );
+    if (!checks[1]!.passed) return report();
+    checks.push(await check("row-roundtrip", () => rowRoundtrip(admin, driver, creatorId), secrets));
+    const makeNodes = (conn: VisorConnection, label: string) =>
+      Array.from({ length: o.nodes }, (_, i) => {
+        const n = new SchedulerLocks(conn, { nodeId: `visor-db-smoke-${runId}-${label}-${i}`, clock: o.clock });
+        created.push(n);
+        return n;
+      });
+    const runLockChecks = async (conn: VisorConnection, label: string, suffix: string) => {
+      const s = new LockScenario(makeNodes(conn, label), runId, label, o.lockTtlMs, o.shortTtlMs, o.rounds, admin, driver);
+      scenarios.push(s);
+      checks.push(await check(`mutual-exclusion${suffix}`, () => s.mutualExclusion(), secrets));
+      checks.push(await check(`renewal${suffix}`, () => s.renewal(), secrets));
+      checks.push(await check(`fencing${suffix}`, () => s.fencing(), secrets));
+      checks.push(await check(`expiry-takeover${suffix}`, () => s.expiryTakeover(), secrets));
+      checks.push(await check(`release${suffix}`, () => s.release(), secrets));
+    };
+    await runLockChecks(options.connection, "direct", "");
+    checks.push(
+      await check(
+        "clock-skew",
+        async () => {
+          let best = { rtt: Infinity, skew: 0 };
+          for (let i = 0; i < 3; i++) {
+            const t0 = Date.now();
+            const db = await databaseNowMs(admin, driver);
+            const t1 = Date.now();
+            if (t1 - t0 < best.rtt) best = { rtt: t1 - t0, skew: db - (t0 + t1) / 2 };
+          }
+          clockSkewMs = Math.round(best.skew);
+          const text = `database clock is ${clockSkewMs >= 0 ? "+" : ""}${clockSkewMs} ms vs this host (round trip ${best.rtt} ms), allowed ±${o.maxClockSkewMs} ms`;
+          if (Math.abs(clockSkewMs) > o.maxClockSkewMs) throw new Error(`${text}: with skew near lock_ttl two Visor nodes can run the same schedule`);
+          return text;
+        },
+        secrets,
+      ),
+    );
+    checks.push(
+      await check(
+        "heartbeat-ratio",
+        async () => {
+          const limit = o.lockTtlMs / 3;
+          const text = `heartbeat_interval ${o.heartbeatMs} ms vs lock_ttl ${o.lockTtlMs} ms (must be < ${Math.floor(limit)} ms)`;
+          if (!(o.heartbeatMs < limit)) throw new Error(text);
+          return text;
+        },
+        secrets,
+      ),
+    );
+    if (options.poolerConnection) {
+      const pooler = options.poolerConnection;
+      const poolerDb = await openKnex(pooler, { pool: { min: 0, max: 1 } });
+      try {
+        checks.push(
+          await check(
+            "writer@pooler",
+            async () => {
+              const s = await writerStatus(poolerDb, driver);
+              if (!s.isWriter) throw new Error(`through the pooler: ${s.detail}`);
+              return `through the pooler: ${s.detail}`;
+            },
+            secrets,
+          ),
+        );
+      } finally {
+        await poolerDb.destroy();
+      }
+      if (resolveConnection(pooler).driver === "postgresql") checks.push(await check("pooler-mode", () => detectPoolMode(pooler), secrets));
+      await runLockChecks(pooler, "pooler", "@pooler");
+    }
+    return report();
+  } finally {
+    await Promise.all(created.map((n) => n.close().catch(() => undefined)));
+    const ids = scenarios.flatMap((s) => [...s.lockIds]);
+    try {
+      if (ids.length) await admin("scheduler_locks").whereIn("lock_id", ids).delete();
+      if (checks.length > 2) await admin("schedules").where("creator_id", creatorId).delete();
+    } catch {
+      /* cleanup is best effort: a failed check has already been reported */
+    }
+    await admin.destroy();
+  }
+}
+
+/** A schedule row as Visor writes it, read back identically (JSON text, bigints, booleans, unicode). */
+async function rowRoundtrip(db: Knex, driver: VisorDriver, creatorId: string): Promise<string> {
+  const id = randomUUID();
+  const now = Date.now();
+  const row = {
+    id,
+    creator_id: creatorId,
+    creator_context: "slack:C0SMOKE",
+    creator_name: "Smoke Tëst ✓",
+    timezone: "Europe/Zürich".normalize(),
+    schedule_expr: "*/5 * * * *",
+    run_at: null,
+    is_recurring: true,
+    original_expression: "every 5 minutes",
+    workflow: "visor-db-smoke",
+    workflow_inputs: JSON.stringify({ text: "héllo \"quoted\" \\ 🚀", n: 1, nested: { ok: true, list: [1, 2, 3] } }),
+    output_context: JSON.stringify({ channel: "C0SMOKE" }),
+    status: "active",
+    created_at: now,
+    last_run_at: null,
+    next_run_at: 9_007_199_254_740_991, // Number.MAX_SAFE_INTEGER: BIGINT must hold every epoch-ms value exactly
+    run_count: 2_147_483_647,
+    failure_count: 0,
+    last_error: null,
+    previous_response: "x".repeat(70_000),
+    claimed_by: null,
+    claimed_at: null,
+    lock_token: null,
+  };
+  await db("schedules").insert(row);
+  const [back] = await db("schedules").where({ id });
+  if (!back) throw new Error("the inserted schedule row was not found");
+  const norm = (k: string, v: unknown) => {
+    if (v === null || v === undefined) return null;
+    if (k === "is_recurring") return Boolean(Number(v) || v === true);
+    if (typeof v === "bigint" || (typeof v === "string" && /^-?\d+$/.test(v) && typeof (row as Record<string, unknown>)[k] === "number")) return Number(v);
+    return v;
+  };
+  const bad = Object.keys(row).filter((k) => JSON.stringify(norm(k, (back as Record<string, unknown>)[k])) !== JSON.stringify(norm(k, (row as Record<string, unknown>)[k])));
+  await db("schedules").where({ id }).delete();
+  if (bad.length) throw new Error(`columns changed on the way back: ${bad.join(", ")}`);
+  JSON.parse(String(back.workflow_inputs));
+  return `a schedule row (JSON text, 2^53−1 epoch ms, booleans, unicode, 70 kB text) read back identically (${driver})`;
+}
