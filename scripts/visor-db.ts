@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 // The operator CLI. Each command lives in scripts/commands/; this file only dispatches.
 import { localCommand } from "./commands/local";
+import { bootstrapCommand } from "./commands/bootstrap";
+import { smokeCommand } from "./commands/smoke";
+import { localMainJob } from "./commands/main-job";
 import { UsageError } from "./cli/usage";
 import { redactSecrets } from "../components/visor/redact";
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  local: (argv) => localCommand(argv),
+  local: (argv) => localCommand(argv, localMainJob),
+  bootstrap: bootstrapCommand,
+  smoke: smokeCommand,
 };
 
 const HELP = `visor-db — Visor's scheduler database, operated
@@ -13,7 +18,10 @@ const HELP = `visor-db — Visor's scheduler database, operated
 Usage: visor-db <command> [options]
 
 Commands:
-  local up|down|status   the local environment (PostgreSQL primary + replica + PgBouncer)
+  local up|down|status   the local environment (PostgreSQL primary + replica + PgBouncer);
+                         'local up' also bootstraps Visor's schema and runs the HA smoke test
+  bootstrap              create Visor's schema on a database
+  smoke                  the HA smoke test against a writer (and a pooler)
 
 Run 'visor-db <command> --help' for a command's options.`;
 

@@ -4,11 +4,10 @@
 import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
 import { openKnex, resolveConnection, type VisorConnection, type VisorDriver } from "./connection";
-import { databaseNowMs, query, writerStatus } from "./dialects";
+import { databaseNowMs, query, serverVersion, writerStatus } from "./dialects";
 import { inspectWith } from "./inspect";
 import { SchedulerLocks } from "./locks";
 import { redactSecrets } from "./redact";
-import { serverVersion } from "./dialects";
 
 export interface SmokeTestOptions {
   /** The writer endpoint Visor will use. */
@@ -29,6 +28,8 @@ export interface SmokeTestOptions {
   clock?: "node" | "database";
   /** TTL used by the expiry-takeover check, so it waits this long instead of lockTtlMs. Default 250 ms. */
   shortTtlMs?: number;
+  /** The clock of the host Visor runs on, compared with the database clock. Default `Date.now`. */
+  hostClock?: () => number;
 }
 
 export interface SmokeCheck {
@@ -65,7 +66,7 @@ export const REMEDIES: Record<string, string> = {
   "pooler-mode": "set PgBouncer's pool_mode = transaction (the guide's setting); session mode pins one server connection per Visor connection",
 };
 
-function validate(o: SmokeTestOptions): Required<Omit<SmokeTestOptions, "poolerConnection" | "connection">> {
+function validate(o: SmokeTestOptions): Required<Omit<SmokeTestOptions, "poolerConnection" | "connection" | "hostClock">> {
   const int = (field: string, v: number | undefined, min: number, max: number, d: number) => {
     const value = v ?? d;
     if (!Number.isInteger(value) || value < min || value > max) {
@@ -219,6 +220,7 @@ async function detectPoolMode(pooler: VisorConnection): Promise<string> {
 export async function runSmokeTest(options: SmokeTestOptions): Promise<SmokeReport> {
   const started = Date.now();
   const o = validate(options);
+  const hostClock = options.hostClock ?? Date.now;
   const runId = randomUUID().slice(0, 8);
   const { driver } = resolveConnection(options.connection);
   const secrets = [options.connection.password, options.poolerConnection?.password, resolveConnection(options.connection).password];
@@ -287,9 +289,9 @@ export async function runSmokeTest(options: SmokeTestOptions): Promise<SmokeRepo
         async () => {
           let best = { rtt: Infinity, skew: 0 };
           for (let i = 0; i < 3; i++) {
-            const t0 = Date.now();
+            const t0 = hostClock();
             const db = await databaseNowMs(admin, driver);
-            const t1 = Date.now();
+            const t1 = hostClock();
             if (t1 - t0 < best.rtt) best = { rtt: t1 - t0, skew: db - (t0 + t1) / 2 };
           }
           clockSkewMs = Math.round(best.skew);

@@ -1,0 +1,32 @@
+// `visor-db bootstrap`: Visor's schema on a database (idempotent, additive, safe to run concurrently).
+import { bootstrapSchema } from "../../components/visor/bootstrap";
+import { describeEndpoint } from "../../components/visor/connection";
+import { CONNECTION_FLAGS, connectionFrom } from "../cli/connection-flags";
+import { parseFlags } from "../cli/usage";
+
+export const BOOTSTRAP_HELP = `visor-db bootstrap --url <url> [--grant-to <role>] [--json]
+
+Creates Visor's tables (schedules, scheduler_locks, message_triggers) and the guide's indexes where
+missing. Never alters or drops; a column of the wrong type is reported and nothing is changed.
+  --url        connection URL (or PGHOST/PGUSER/PGPASSWORD/PGDATABASE)
+  --ssl-mode   disable | require | verify-ca | verify-full     --ssl-ca  CA bundle file
+  --grant-to   grant SELECT/INSERT/UPDATE/DELETE on Visor's tables to this role
+  --json       machine-readable result`;
+
+export async function bootstrapCommand(argv: string[]): Promise<number> {
+  const { values } = parseFlags("bootstrap", argv, { ...CONNECTION_FLAGS, "grant-to": { type: "string" }, json: { type: "boolean" }, help: { type: "boolean" } });
+  if (values.help) {
+    console.log(BOOTSTRAP_HELP);
+    return 0;
+  }
+  const conn = connectionFrom("bootstrap", values);
+  const result = await bootstrapSchema(conn, { grantTo: values["grant-to"] });
+  if (values.json) {
+    console.log(JSON.stringify({ endpoint: describeEndpoint(conn), created: result.created, added: result.added, version: result.version, valid: result.report.valid }));
+  } else {
+    console.log(`schema ${result.version} on ${describeEndpoint(conn)}`);
+    console.log(result.created.length ? `created: ${result.created.join(", ")}` : "all tables already present");
+    if (result.added.length) console.log(`added: ${result.added.join(", ")}`);
+  }
+  return 0;
+}
