@@ -1,6 +1,6 @@
 // `npm test`: starts the real servers once (PostgreSQL primary + replica + PgBouncer, MariaDB, every
 // other PostgreSQL major), runs every test file against them with node:test, and always tears down.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { globSync } from "node:fs";
 import { startLocalEnvironment } from "./local-env/environment";
 
@@ -14,6 +14,8 @@ async function main(): Promise<number> {
     console.error(`no test files match ${filters.join(" ")}`);
     return 1;
   }
+  // The dynamic providers load this package by name (exports → dist/), as the Pulumi engine does: build first.
+  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { stdio: "inherit" });
   const strict = process.env.CI === "true" || process.env.CI === "1";
   const started = Date.now();
   const env = await startLocalEnvironment({

@@ -181,6 +181,9 @@ export function knexConfig(conn: VisorConnection, options: KnexOptions = {}): Kn
     connection,
     pool: { min: options.pool?.min ?? 0, max: options.pool?.max ?? 2 },
     acquireConnectionTimeout: timeout + 2_000,
+    // Every failure reaches the caller as a rejected promise (and, redacted, as a check result or error);
+    // knex's own console logging would print connection errors, with SQL, a second time.
+    log: { warn: () => undefined, error: () => undefined, deprecate: () => undefined, debug: () => undefined },
   };
 }
 

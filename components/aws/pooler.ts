@@ -1,0 +1,353 @@
+// The pooler in front of the writer. `pgbouncer`: the guide's PgBouncer (transaction mode, its pool sizes,
+// SCRAM pass-through, verify-full to RDS) on ECS Fargate behind an internal NLB on 6432, its files
+// rendered by our renderer and delivered through Secrets Manager. `rds-proxy`: an RDS Proxy requiring TLS.
+import * as pulumi from "@pulumi/pulumi";
+import type * as ec2 from "@pulumi/aws/ec2";
+import * as ecs from "@pulumi/aws/ecs";
+import * as iam from "@pulumi/aws/iam";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as lb from "@pulumi/aws/lb";
+import * as rds from "@pulumi/aws/rds";
+import * as secretsmanager from "@pulumi/aws/secretsmanager";
+import type * as vpc from "@pulumi/aws/vpc";
+import type { Endpoint } from "../shared/args";
+import { renderPooledConfig } from "../shared/pgbouncer-files";
+import { assumeRolePolicy, child, partitionOf, safeName, type ChildContext } from "./context";
+import type { Credentials } from "./credentials";
+import type { Writer } from "./database";
+import { allowClients, egress, ingress, POSTGRES_PORT, securityGroup, type Network } from "./network";
+
+export const PGBOUNCER_PORT = 6432;
+/** Where the container writes its files: a path any non-root image user can write. */
+export const PGBOUNCER_DIR = "/tmp/pgbouncer";
+const CONTAINER = "pgbouncer";
+
+/** Writes the files from the container's environment (config via ECS secrets), then runs PgBouncer. */
+export const PGBOUNCER_START_SCRIPT = [
+  "set -eu",
+  "umask 077",
+  `mkdir -p ${PGBOUNCER_DIR}`,
+  `printf '%s\\n' "$PGBOUNCER_INI" > ${PGBOUNCER_DIR}/pgbouncer.ini`,
+  `printf '%s\\n' "$PGBOUNCER_USERLIST" > ${PGBOUNCER_DIR}/userlist.txt`,
+  `if [ -n "\${RDS_CA_BUNDLE:-}" ]; then printf '%s\\n' "$RDS_CA_BUNDLE" > ${PGBOUNCER_DIR}/rds-ca.pem; fi`,
+  "unset PGBOUNCER_INI PGBOUNCER_USERLIST",
+  `exec pgbouncer ${PGBOUNCER_DIR}/pgbouncer.ini`,
+].join("\n");
+
+export interface PgBouncerResources {
+  kind: "pgbouncer";
+  securityGroups: { loadBalancer: ec2.SecurityGroup; tasks: ec2.SecurityGroup };
+  rules: (vpc.SecurityGroupIngressRule | vpc.SecurityGroupEgressRule)[];
+  configSecret: secretsmanager.Secret;
+  configSecretVersion: secretsmanager.SecretVersion;
+  executionRole: iam.Role;
+  logGroup: cloudwatch.LogGroup;
+  cluster?: ecs.Cluster;
+  taskDefinition: ecs.TaskDefinition;
+  loadBalancer: lb.LoadBalancer;
+  targetGroup: lb.TargetGroup;
+  listener: lb.Listener;
+  service: ecs.Service;
+}
+
+export interface RdsProxyResources {
+  kind: "rds-proxy";
+  securityGroup: ec2.SecurityGroup;
+  rules: (vpc.SecurityGroupIngressRule | vpc.SecurityGroupEgressRule)[];
+  role: iam.Role;
+  proxy: rds.Proxy;
+  targetGroup: rds.ProxyDefaultTargetGroup;
+  target: rds.ProxyTarget;
+}
+
+export interface Pooler {
+  resources?: PgBouncerResources | RdsProxyResources;
+  endpoint: pulumi.Output<Endpoint | undefined>;
+  /**
+   * How clients reach the pooler. PgBouncer has no client-side TLS here (the shared renderer offers none
+   * yet): traffic to it stays inside the VPC on an internal NLB. RDS Proxy presents an Amazon Trust
+   * Services certificate, which the default trust stores verify.
+   */
+  clientSsl: { mode: "disable" | "verify-full" };
+  /** Everything that must be ready before Visor can connect through it. */
+  ready: pulumi.Resource[];
+}
+
+/** Lets a role read one secret (and decrypt it when a CMK encrypts it). */
+function readSecretPolicy(ctx: ChildContext, name: string, role: iam.Role, secretArn: pulumi.Input<string>): iam.RolePolicy {
+  const policy = pulumi.all([secretArn, ctx.r.kmsKeyId]).apply(([arn, key]) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [arn] },
+        ...(key ? [{ Effect: "Allow", Action: ["kms:Decrypt"], Resource: [key] }] : []),
+      ],
+    }),
+  );
+  return new iam.RolePolicy(name, ...child(ctx, "rolePolicy", { role: role.id, policy }));
+}
+
+export function createPooler(ctx: ChildContext, network: Network, writer: Writer, creds: Credentials): Pooler {
+  switch (ctx.r.pooler.kind) {
+    case "none":
+      return { endpoint: pulumi.output(undefined), clientSsl: { mode: "verify-full" }, ready: [] };
+    case "rds-proxy":
+      return createRdsProxy(ctx, network, writer, creds);
+    case "pgbouncer":
+      return createPgBouncer(ctx, network, writer, creds);
+  }
+}
+
+function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, creds: Credentials): Pooler {
+  const { r, name } = ctx;
+  const p = r.pooler;
+  const tags = r.base.tags;
+  const base = `${name}-pgbouncer`;
+
+  // NLB (clients → 6432) → tasks (6432) → writer (5432). The NLB has its own group, so tasks admit only it.
+  const lbSg = securityGroup(ctx, "pgbouncer-nlb", `Visor PgBouncer NLB ${name}: ${PGBOUNCER_PORT} from allowed sources`);
+  const taskSg = securityGroup(ctx, "pgbouncer-tasks", `Visor PgBouncer tasks ${name}: ${PGBOUNCER_PORT} from the NLB`);
+  const rules = [
+    ...allowClients(ctx, `${base}-nlb`, lbSg, PGBOUNCER_PORT, "PgBouncer"),
+    egress(ctx, `${base}-nlb-to-tasks`, lbSg, { port: PGBOUNCER_PORT, securityGroupId: taskSg.id }, "NLB to PgBouncer tasks"),
+    ingress(ctx, `${base}-tasks-from-nlb`, taskSg, PGBOUNCER_PORT, { securityGroupId: lbSg.id }, "PgBouncer from its NLB (traffic and health checks)"),
+    // Image pull, Secrets Manager and CloudWatch Logs go over 443 (NAT or VPC endpoints), the writer over 5432.
+    egress(ctx, `${base}-tasks-out`, taskSg, "anywhere", "PgBouncer tasks: writer, image registry, Secrets Manager, logs"),
+    ingress(ctx, `${name}-db-from-pgbouncer`, network.securityGroup, POSTGRES_PORT, { securityGroupId: taskSg.id }, "PostgreSQL from PgBouncer tasks"),
+  ];
+
+  const files = renderPooledConfig({
+    writerHost: writer.endpoint.host,
+    writerPort: writer.endpoint.port,
+    verifier: creds.app.verifier,
+    settings: r.base,
+    serverSslMode: "verify-full",
+    serverCaFile: r.caBundlePem ? `${PGBOUNCER_DIR}/rds-ca.pem` : undefined,
+    authFile: `${PGBOUNCER_DIR}/userlist.txt`,
+  });
+  const configSecret = new secretsmanager.Secret(
+    `${base}-config`,
+    ...child(ctx, "secret", { description: `PgBouncer files for Visor database ${name} (userlist holds the app role's SCRAM verifier)`, kmsKeyId: r.kmsKeyId, tags }),
+  );
+  const configSecretVersion = new secretsmanager.SecretVersion(
+    `${base}-config`,
+    ...child(ctx, "secretVersion", { secretId: configSecret.id, secretString: pulumi.secret(files.apply((f) => JSON.stringify({ ini: f.ini, userlist: f.userlist }))) }),
+  );
+
+  const executionRole = new iam.Role(
+    `${base}-execution`,
+    ...child(ctx, "taskExecutionRole", { assumeRolePolicy: assumeRolePolicy("ecs-tasks.amazonaws.com"), description: `PgBouncer task execution for ${name}`, tags }),
+  );
+  new iam.RolePolicyAttachment(
+    `${base}-execution`,
+    ...child(ctx, "rolePolicyAttachment", {
+      role: executionRole.name,
+      policyArn: `arn:${partitionOf(r.stackRegion)}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`,
+    }),
+  );
+  const readConfig = readSecretPolicy(ctx, `${base}-read-config`, executionRole, configSecret.arn);
+  const logGroup = new cloudwatch.LogGroup(base, ...child(ctx, "logGroup", { retentionInDays: p.logRetentionDays, tags }));
+  const cluster = p.clusterArn ? undefined : new ecs.Cluster(base, ...child(ctx, "ecsCluster", { settings: [{ name: "containerInsights", value: "enabled" }], tags }));
+
+  const containerDefinitions = pulumi
+    .all([configSecret.arn, configSecretVersion.versionId, logGroup.name, logGroup.region])
+    .apply(([secretArn, versionId, group, region]) =>
+      JSON.stringify([
+        {
+          name: CONTAINER,
+          image: p.image,
+          essential: true,
+          entryPoint: ["/bin/sh", "-c"],
+          command: [PGBOUNCER_START_SCRIPT],
+          portMappings: [{ containerPort: PGBOUNCER_PORT, protocol: "tcp" }],
+          secrets: [
+            { name: "PGBOUNCER_INI", valueFrom: `${secretArn}:ini::` },
+            { name: "PGBOUNCER_USERLIST", valueFrom: `${secretArn}:userlist::` },
+          ],
+          environment: [
+            ...(r.caBundlePem ? [{ name: "RDS_CA_BUNDLE", value: r.caBundlePem }] : []),
+            // A new secret version changes the task definition, so ECS rolls the tasks onto the new files.
+            { name: "PGBOUNCER_CONFIG_VERSION", value: versionId },
+          ],
+          logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": group, "awslogs-region": region, "awslogs-stream-prefix": CONTAINER } },
+        },
+      ]),
+    );
+  const taskDefinition = new ecs.TaskDefinition(
+    base,
+    ...child(
+      ctx,
+      "taskDefinition",
+      {
+        family: `${safeName(name)}-pgbouncer`,
+        requiresCompatibilities: ["FARGATE"],
+        networkMode: "awsvpc",
+        cpu: String(p.cpu),
+        memory: String(p.memory),
+        executionRoleArn: executionRole.arn,
+        containerDefinitions,
+        tags,
+      },
+      { dependsOn: [readConfig] },
+    ),
+  );
+
+  const loadBalancer = new lb.LoadBalancer(
+    base,
+    ...child(ctx, "loadBalancer", {
+      loadBalancerType: "network",
+      internal: true,
+      subnets: p.subnetIds,
+      securityGroups: [lbSg.id],
+      enableCrossZoneLoadBalancing: true,
+      tags,
+    }),
+  );
+  const targetGroup = new lb.TargetGroup(
+    base,
+    ...child(ctx, "targetGroup", {
+      vpcId: r.vpcId,
+      port: PGBOUNCER_PORT,
+      protocol: "TCP",
+      targetType: "ip",
+      deregistrationDelay: 30,
+      // The health check is a TCP connect to the PgBouncer listener itself.
+      healthCheck: { enabled: true, protocol: "TCP", port: "traffic-port", interval: 10, healthyThreshold: 2, unhealthyThreshold: 2 },
+      tags,
+    }),
+  );
+  const listener = new lb.Listener(
+    base,
+    ...child(ctx, "listener", {
+      loadBalancerArn: loadBalancer.arn,
+      port: PGBOUNCER_PORT,
+      protocol: "TCP",
+      defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+      tags,
+    }),
+  );
+  const service = new ecs.Service(
+    base,
+    ...child(
+      ctx,
+      "service",
+      {
+        cluster: p.clusterArn ?? cluster!.arn,
+        taskDefinition: taskDefinition.arn,
+        desiredCount: p.desiredCount,
+        launchType: "FARGATE",
+        // Fargate spreads tasks over the subnets' AZs; rebalancing keeps them spread after an AZ event.
+        availabilityZoneRebalancing: "ENABLED",
+        networkConfiguration: { subnets: p.subnetIds, securityGroups: [taskSg.id], assignPublicIp: false },
+        loadBalancers: [{ targetGroupArn: targetGroup.arn, containerName: CONTAINER, containerPort: PGBOUNCER_PORT }],
+        healthCheckGracePeriodSeconds: 30,
+        deploymentMinimumHealthyPercent: 50,
+        deploymentMaximumPercent: 200,
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        // `pulumi up` returns only when the tasks are healthy, so the smoke test finds PgBouncer serving.
+        waitForSteadyState: true,
+        propagateTags: "SERVICE",
+        tags,
+      },
+      { dependsOn: [listener, ...writer.ready] },
+    ),
+  );
+  return {
+    resources: {
+      kind: "pgbouncer",
+      securityGroups: { loadBalancer: lbSg, tasks: taskSg },
+      rules,
+      configSecret,
+      configSecretVersion,
+      executionRole,
+      logGroup,
+      cluster,
+      taskDefinition,
+      loadBalancer,
+      targetGroup,
+      listener,
+      service,
+    },
+    endpoint: loadBalancer.dnsName.apply((host) => ({ host, port: PGBOUNCER_PORT })),
+    clientSsl: { mode: "disable" },
+    ready: [service, listener],
+  };
+}
+
+function createRdsProxy(ctx: ChildContext, network: Network, writer: Writer, creds: Credentials): Pooler {
+  const { r, name } = ctx;
+  const tags = r.base.tags;
+  const base = `${name}-proxy`;
+  const sg = securityGroup(ctx, "proxy", `Visor RDS Proxy ${name}: ${POSTGRES_PORT} from allowed sources`);
+  const rules = [
+    ...allowClients(ctx, base, sg, POSTGRES_PORT, "RDS Proxy"),
+    egress(ctx, `${base}-to-db`, sg, { port: POSTGRES_PORT, securityGroupId: network.securityGroup.id }, "RDS Proxy to the writer"),
+    ingress(ctx, `${name}-db-from-proxy`, network.securityGroup, POSTGRES_PORT, { securityGroupId: sg.id }, "PostgreSQL from RDS Proxy"),
+  ];
+  const role = new iam.Role(
+    base,
+    ...child(ctx, "proxyRole", { assumeRolePolicy: assumeRolePolicy("rds.amazonaws.com"), description: `RDS Proxy for Visor database ${name}`, tags }),
+  );
+  const readSecret = readSecretPolicy(ctx, `${base}-read-secret`, role, creds.secret.arn);
+  const proxy = new rds.Proxy(
+    base,
+    ...child(
+      ctx,
+      "proxy",
+      {
+        engineFamily: "POSTGRESQL",
+        requireTls: true,
+        roleArn: role.arn,
+        vpcSubnetIds: r.pooler.subnetIds,
+        vpcSecurityGroupIds: [sg.id],
+        idleClientTimeout: 1800,
+        debugLogging: false,
+        // The proxy logs in with the app secret's username/password, by SCRAM.
+        auths: [
+          {
+            authScheme: "SECRETS",
+            secretArn: creds.secret.arn,
+            iamAuth: "DISABLED",
+            clientPasswordAuthType: "POSTGRES_SCRAM_SHA_256",
+            description: `Visor app role ${r.base.appUser}`,
+          },
+        ],
+        tags,
+      },
+      { dependsOn: [readSecret] },
+    ),
+  );
+  // The guide's pool: default_pool_size server connections, as a share of max_connections.
+  const maxConnections = Number(r.base.tuning.max_connections);
+  const maxConnectionsPercent = Math.min(100, Math.ceil((100 * r.base.pool.defaultPoolSize) / maxConnections));
+  const targetGroup = new rds.ProxyDefaultTargetGroup(
+    base,
+    ...child(ctx, "proxyTargetGroup", {
+      dbProxyName: proxy.name,
+      connectionPoolConfig: {
+        maxConnectionsPercent,
+        maxIdleConnectionsPercent: Math.min(maxConnectionsPercent, Math.ceil((100 * r.base.pool.minPoolSize) / maxConnections)),
+        connectionBorrowTimeout: 120,
+      },
+    }),
+  );
+  const target = new rds.ProxyTarget(
+    base,
+    ...child(
+      ctx,
+      "proxyTarget",
+      {
+        dbProxyName: proxy.name,
+        targetGroupName: targetGroup.name,
+        ...(r.engine === "rds" ? { dbInstanceIdentifier: writer.identifier } : { dbClusterIdentifier: writer.identifier }),
+      },
+      { dependsOn: writer.ready },
+    ),
+  );
+  return {
+    resources: { kind: "rds-proxy", securityGroup: sg, rules, role, proxy, targetGroup, target },
+    endpoint: proxy.endpoint.apply((host) => ({ host, port: POSTGRES_PORT })),
+    clientSsl: { mode: "verify-full" },
+    ready: [target],
+  };
+}

@@ -1,0 +1,140 @@
+// The guide's "Recommended Schedule", weekly offsite row: an Azure Backup vault (geo-redundant storage
+// by default) with a weekly policy kept 90 days, protecting the flexible server. The hourly-WAL row is
+// the server's own PITR (backupRetentionDays), set on the server itself.
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as dataprotection from "@pulumi/azure-native/dataprotection";
+import type * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
+import * as pulumi from "@pulumi/pulumi";
+import type { AzureVisorDatabaseTransforms } from "./args";
+import { applyTransform } from "./transform";
+import type { ResolvedAzure } from "./validate";
+
+export const PG_FLEX_DATASOURCE_TYPE = "Microsoft.DBforPostgreSQL/flexibleServers";
+/** Built-in role "PostgreSQL Flexible Server Long Term Retention Backup Role". */
+export const PG_LTR_BACKUP_ROLE_ID = "c088a766-074b-43ba-90d4-1fb21feae531";
+/** Built-in role "Reader" (the vault discovers the server through its resource group). */
+export const READER_ROLE_ID = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
+
+export interface BackupResources {
+  vault: dataprotection.BackupVault;
+  policy: dataprotection.BackupPolicy;
+  serverRoleAssignment: authorization.RoleAssignment;
+  resourceGroupRoleAssignment: authorization.RoleAssignment;
+  instance: dataprotection.BackupInstance;
+}
+
+export function createLongTermRetention(
+  name: string,
+  parent: pulumi.Resource,
+  server: dbforpostgresql.Server,
+  resourceGroupName: pulumi.Input<string>,
+  location: pulumi.Input<string>,
+  ltr: Exclude<ResolvedAzure["longTermRetention"], false>,
+  transforms: AzureVisorDatabaseTransforms | undefined,
+  tags: Record<string, string>,
+): BackupResources {
+  const [va, vo] = applyTransform(
+    transforms,
+    "backupVault",
+    {
+      resourceGroupName,
+      location,
+      identity: { type: "SystemAssigned" },
+      properties: {
+        storageSettings: [{ datastoreType: "VaultStore", type: ltr.vaultRedundancy }],
+        securitySettings: { softDeleteSettings: { state: "On", retentionDurationInDays: ltr.softDeleteDays } },
+      },
+      tags,
+    },
+    { parent },
+  );
+  const vault = new dataprotection.BackupVault(`${name}-backup-vault`, va, vo);
+
+  const [pa, po] = applyTransform(
+    transforms,
+    "backupPolicy",
+    {
+      resourceGroupName,
+      vaultName: vault.name,
+      properties: {
+        objectType: "BackupPolicy",
+        datasourceTypes: [PG_FLEX_DATASOURCE_TYPE],
+        policyRules: [
+          {
+            name: "BackupWeekly",
+            objectType: "AzureBackupRule",
+            backupParameters: { objectType: "AzureBackupParams", backupType: "Full" },
+            dataStore: { dataStoreType: "VaultStore", objectType: "DataStoreInfoBase" },
+            trigger: {
+              objectType: "ScheduleBasedTriggerContext",
+              schedule: { repeatingTimeIntervals: [`R/${ltr.scheduleStartUtc}/P1W`], timeZone: "UTC" },
+              taggingCriteria: [{ isDefault: true, taggingPriority: 99, tagInfo: { tagName: "Default" } }],
+            },
+          },
+          {
+            name: "Default",
+            objectType: "AzureRetentionRule",
+            isDefault: true,
+            lifecycles: [
+              {
+                deleteAfter: { objectType: "AbsoluteDeleteOption", duration: `P${ltr.retentionDays}D` },
+                sourceDataStore: { dataStoreType: "VaultStore", objectType: "DataStoreInfoBase" },
+              },
+            ],
+          },
+        ],
+      },
+    },
+    { parent },
+  );
+  const policy = new dataprotection.BackupPolicy(`${name}-backup-policy`, pa, po);
+
+  // The vault's identity needs the LTR role on the server and Reader on its resource group.
+  const subscriptionScope = server.id.apply((id) => id.split("/resourceGroups/")[0]!);
+  const resourceGroupId = server.id.apply((id) => id.split("/providers/")[0]!);
+  const principalId = vault.identity.apply((i) => i?.principalId ?? "");
+  const roleAssignment = (child: string, roleId: string, scope: pulumi.Input<string>) => {
+    const [ra, ro] = applyTransform(
+      transforms,
+      "backupRoleAssignment",
+      {
+        principalId,
+        principalType: "ServicePrincipal",
+        roleDefinitionId: pulumi.interpolate`${subscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`,
+        scope,
+      },
+      { parent },
+    );
+    return new authorization.RoleAssignment(child, ra, ro);
+  };
+  const serverRoleAssignment = roleAssignment(`${name}-backup-role-server`, PG_LTR_BACKUP_ROLE_ID, server.id);
+  const resourceGroupRoleAssignment = roleAssignment(`${name}-backup-role-rg`, READER_ROLE_ID, resourceGroupId);
+
+  const [ia, io] = applyTransform(
+    transforms,
+    "backupInstance",
+    {
+      resourceGroupName,
+      vaultName: vault.name,
+      properties: {
+        objectType: "BackupInstance",
+        friendlyName: server.name,
+        dataSourceInfo: {
+          objectType: "Datasource",
+          datasourceType: PG_FLEX_DATASOURCE_TYPE,
+          resourceType: PG_FLEX_DATASOURCE_TYPE,
+          resourceID: server.id,
+          resourceUri: server.id,
+          resourceName: server.name,
+          resourceLocation: location,
+        },
+        policyInfo: { policyId: policy.id },
+      },
+      tags,
+    },
+    // Protection validation fails until both role assignments exist.
+    { parent, dependsOn: [serverRoleAssignment, resourceGroupRoleAssignment] },
+  );
+  const instance = new dataprotection.BackupInstance(`${name}-backup-instance`, ia, io);
+  return { vault, policy, serverRoleAssignment, resourceGroupRoleAssignment, instance };
+}

@@ -1,0 +1,116 @@
+// The guide's "Monitoring" as Azure Monitor metric alerts: CPU, storage, active connections (against the
+// guide's max_connections) and replication lag on each replica, to an optional action group.
+import * as monitor from "@pulumi/azure-native/monitor";
+import type * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
+import type * as pulumi from "@pulumi/pulumi";
+import type { AzureVisorDatabaseTransforms } from "./args";
+import { applyTransform } from "./transform";
+import type { ResolvedAzure } from "./validate";
+
+const TARGET_TYPE = "Microsoft.DBforPostgreSQL/flexibleServers";
+
+export interface AlertSpec {
+  key: string;
+  description: string;
+  metricName: string;
+  aggregation: "Average" | "Maximum";
+  threshold: number;
+  severity: number;
+  windowSize: string;
+  evaluationFrequency: string;
+}
+
+/** The server's alerts (replica lag alerts are added per replica). */
+export function serverAlertSpecs(a: Exclude<ResolvedAzure["alerts"], false>, maxConnections: number): AlertSpec[] {
+  return [
+    {
+      key: "cpu",
+      description: `CPU above ${a.cpuPercent}% for 15 minutes`,
+      metricName: "cpu_percent",
+      aggregation: "Average",
+      threshold: a.cpuPercent,
+      severity: 2,
+      windowSize: "PT15M",
+      evaluationFrequency: "PT5M",
+    },
+    {
+      key: "storage",
+      description: `Storage above ${a.storagePercent}% used`,
+      metricName: "storage_percent",
+      aggregation: "Maximum",
+      threshold: a.storagePercent,
+      severity: 1,
+      windowSize: "PT15M",
+      evaluationFrequency: "PT5M",
+    },
+    {
+      key: "connections",
+      description: `Active connections above ${a.connectionsPercent}% of max_connections (${maxConnections})`,
+      metricName: "active_connections",
+      aggregation: "Maximum",
+      threshold: Math.floor((maxConnections * a.connectionsPercent) / 100),
+      severity: 2,
+      windowSize: "PT5M",
+      evaluationFrequency: "PT1M",
+    },
+  ];
+}
+
+export function replicationLagSpec(a: Exclude<ResolvedAzure["alerts"], false>): AlertSpec {
+  return {
+    key: "replication-lag",
+    description: `Replica more than ${a.replicationLagSeconds} s behind the primary`,
+    metricName: "physical_replication_delay_in_seconds",
+    aggregation: "Maximum",
+    threshold: a.replicationLagSeconds,
+    severity: 2,
+    windowSize: "PT5M",
+    evaluationFrequency: "PT1M",
+  };
+}
+
+export function createAlert(
+  childName: string,
+  parent: pulumi.Resource,
+  target: dbforpostgresql.Server,
+  resourceGroupName: pulumi.Input<string>,
+  spec: AlertSpec,
+  actionGroupId: pulumi.Input<string> | undefined,
+  transforms: AzureVisorDatabaseTransforms | undefined,
+  tags: Record<string, string>,
+): monitor.MetricAlert {
+  const [a, o] = applyTransform(
+    transforms,
+    "alert",
+    {
+      resourceGroupName,
+      location: "global",
+      description: spec.description,
+      enabled: true,
+      autoMitigate: true,
+      severity: spec.severity,
+      scopes: [target.id],
+      targetResourceType: TARGET_TYPE,
+      windowSize: spec.windowSize,
+      evaluationFrequency: spec.evaluationFrequency,
+      criteria: {
+        odataType: "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+        allOf: [
+          {
+            criterionType: "StaticThresholdCriterion",
+            name: spec.key,
+            metricName: spec.metricName,
+            metricNamespace: TARGET_TYPE,
+            operator: "GreaterThan",
+            threshold: spec.threshold,
+            timeAggregation: spec.aggregation,
+          },
+        ],
+      },
+      actions: actionGroupId === undefined ? [] : [{ actionGroupId }],
+      tags,
+    },
+    { parent },
+  );
+  return new monitor.MetricAlert(childName, a, o);
+}

@@ -1,0 +1,207 @@
+// The typed arguments of GcpVisorDatabase: the shared vocabulary (VisorDatabaseArgsBase) plus what only
+// Cloud SQL has. Every field says its default; validate.ts enforces the ranges.
+import type * as pulumi from "@pulumi/pulumi";
+import type * as compute from "@pulumi/gcp/compute";
+import type * as monitoring from "@pulumi/gcp/monitoring";
+import type * as projects from "@pulumi/gcp/projects";
+import type * as secretmanager from "@pulumi/gcp/secretmanager";
+import type * as serviceaccount from "@pulumi/gcp/serviceaccount";
+import type * as servicenetworking from "@pulumi/gcp/servicenetworking";
+import type * as sql from "@pulumi/gcp/sql";
+import type * as random from "@pulumi/random";
+import type { ChildTransform, VisorDatabaseArgsBase } from "../shared/args";
+
+export const GCP_EDITIONS = ["ENTERPRISE", "ENTERPRISE_PLUS"] as const;
+export type GcpEdition = (typeof GCP_EDITIONS)[number];
+
+export const GCP_POOLERS = ["managed", "pgbouncer", "none"] as const;
+export type GcpPooler = (typeof GCP_POOLERS)[number];
+
+/** Cloud SQL `sslMode`s we accept: never one that allows unencrypted connections. */
+export const GCP_SSL_MODES = ["ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"] as const;
+export type GcpSslMode = (typeof GCP_SSL_MODES)[number];
+
+/** One read replica. A bare number `n` in `replicas` means `n` × `{}` (same region, the primary's tier). */
+export interface GcpReplicaSpec {
+  /** Region of the replica; a different region from the primary makes it a cross-region replica. Default: the primary's region. */
+  region?: string;
+  /** Machine tier. Default: the primary's tier. */
+  tier?: string;
+  /** `ZONAL` or `REGIONAL` (an HA replica). Default "ZONAL". */
+  availabilityType?: "ZONAL" | "REGIONAL";
+  /**
+   * CMEK key for this replica's disk (`projects/…/locations/<replica region>/keyRings/…/cryptoKeys/…`). Required for a
+   * cross-region replica when the primary uses CMEK: a key is regional, so the replica needs its own. Default: none
+   * (Google-managed encryption) unless the replica is in the primary's region, where the primary's key is reused.
+   */
+  encryptionKeyName?: string;
+}
+
+/** The Private Service Access (VPC peering with Google's service producer network) Cloud SQL's private IP needs. */
+export interface GcpPrivateServiceAccessArgs {
+  /**
+   * Create the reserved range and the `servicenetworking` connection here. Default true. Set false when the VPC already
+   * has one (a VPC has exactly one such connection) and pass it as `connection`.
+   */
+  create?: boolean;
+  /** Size of the reserved range when created here. Default 16 (Google's recommendation); 8–24. */
+  prefixLength?: number;
+  /**
+   * The existing `servicenetworking.Connection` (or anything that completes after it) the instance must wait for.
+   * Required when `create` is false: the provider does not infer this ordering, and creating the instance first fails.
+   */
+  connection?: pulumi.Input<pulumi.Resource>;
+  /** Name of the reserved range to place the instances in. Default: the range created here, else Cloud SQL's choice. */
+  allocatedIpRange?: string;
+}
+
+/** PgBouncer on Compute Engine (`pooler: "pgbouncer"`). */
+export interface GcpPgBouncerArgs {
+  /** Subnetwork (id or self link) of `network` for the VMs and the internal load balancer. Required. */
+  subnetwork?: pulumi.Input<string>;
+  /** VMs in the regional managed instance group, spread over zones. Default 2; 1–10. */
+  instances?: number;
+  /** Compute Engine machine type. Default "e2-small". */
+  machineType?: string;
+  /** Container image with `pgbouncer` ≥ 1.18. Default "docker.io/edoburu/pgbouncer:v1.24.1-p1". */
+  image?: string;
+  /** uid:gid PgBouncer runs as inside the image (it refuses root); the config files are owned by it. Default "70:70". */
+  runAs?: string;
+  /** Container-Optimized OS image. Default "cos-cloud/cos-stable". */
+  osImage?: string;
+  /** Client ranges allowed to reach port 6432. Default the RFC 1918 ranges (the load balancer is internal anyway). */
+  allowedSourceRanges?: string[];
+}
+
+export interface GcpMonitoringArgs {
+  /** Create the alert policies. Default true. */
+  enabled?: boolean;
+  /** Notification channel ids (`projects/…/notificationChannels/…`). Default none (alerts show in the console only). */
+  notificationChannels?: pulumi.Input<string>[];
+  /** CPU utilisation above which to alert, 0–1. Default 0.8. */
+  cpuThreshold?: number;
+  /** Disk utilisation above which to alert, 0–1. Default 0.8. */
+  diskThreshold?: number;
+  /** Alert when backends exceed this fraction of `max_connections`, 0–1. Default 0.8. */
+  connectionsThreshold?: number;
+  /** Replica lag in seconds above which to alert. Default 30. */
+  replicaLagSeconds?: number;
+  /** How long a condition must hold, in seconds. Default 300. */
+  durationSeconds?: number;
+}
+
+/** A Cloud SQL IAM database user (IAM database authentication). */
+export interface GcpIamDatabaseUser {
+  /** A Google account or service account e-mail. Service accounts (`…gserviceaccount.com`) become CLOUD_IAM_SERVICE_ACCOUNT users. */
+  email: string;
+  /** Also grant `roles/cloudsql.instanceUser` on the project, which IAM login needs. Default true. */
+  grantInstanceUserRole?: boolean;
+}
+
+/** Per-child hooks: change any child's args or options before it is registered. */
+export interface GcpVisorDatabaseTransforms {
+  privateIpRange?: ChildTransform<compute.GlobalAddressArgs>;
+  privateServiceAccess?: ChildTransform<servicenetworking.ConnectionArgs>;
+  instance?: ChildTransform<sql.DatabaseInstanceArgs>;
+  /** Applied to every replica. */
+  replica?: ChildTransform<sql.DatabaseInstanceArgs>;
+  database?: ChildTransform<sql.DatabaseArgs>;
+  user?: ChildTransform<sql.UserArgs>;
+  /** Applied to every IAM database user. */
+  iamUser?: ChildTransform<sql.UserArgs>;
+  /** Applied to every `roles/cloudsql.instanceUser` grant. */
+  iamUserRole?: ChildTransform<projects.IAMMemberArgs>;
+  connectionSecret?: ChildTransform<secretmanager.SecretArgs>;
+  connectionSecretVersion?: ChildTransform<secretmanager.SecretVersionArgs>;
+  poolerConfigSecret?: ChildTransform<secretmanager.SecretArgs>;
+  poolerConfigSecretVersion?: ChildTransform<secretmanager.SecretVersionArgs>;
+  poolerServiceAccount?: ChildTransform<serviceaccount.AccountArgs>;
+  poolerSecretAccess?: ChildTransform<secretmanager.SecretIamMemberArgs>;
+  poolerTemplate?: ChildTransform<compute.InstanceTemplateArgs>;
+  poolerHealthCheck?: ChildTransform<compute.RegionHealthCheckArgs>;
+  poolerGroup?: ChildTransform<compute.RegionInstanceGroupManagerArgs>;
+  poolerBackend?: ChildTransform<compute.RegionBackendServiceArgs>;
+  poolerForwardingRule?: ChildTransform<compute.ForwardingRuleArgs>;
+  poolerFirewall?: ChildTransform<compute.FirewallArgs>;
+  poolerHealthCheckFirewall?: ChildTransform<compute.FirewallArgs>;
+  /** Applied to every alert policy. */
+  alertPolicy?: ChildTransform<monitoring.AlertPolicyArgs>;
+  appPassword?: ChildTransform<random.RandomPasswordArgs>;
+}
+
+/** Arguments of {@link GcpVisorDatabase}. Only `region` and `network` are required. */
+export interface GcpVisorDatabaseArgs extends VisorDatabaseArgsBase {
+  /** Region of the primary, e.g. "europe-west1". Required. */
+  region: string;
+  /** The VPC (id `projects/<p>/global/networks/<n>` or its self link) the private IP is on. Required. */
+  network: pulumi.Input<string>;
+  /** Project. Default: the provider's project. */
+  project?: string;
+  /**
+   * PostgreSQL major version, "18" or "POSTGRES_18" (base `engineVersion` is accepted too). Default "18", the current
+   * major Cloud SQL offers.
+   */
+  databaseVersion?: string;
+  /** Cloud SQL edition. Default "ENTERPRISE". */
+  edition?: GcpEdition;
+  /**
+   * Machine tier. Default "db-custom-2-7680" on ENTERPRISE (2 vCPU, 7.5 GB: the guide's memory settings with room)
+   * and "db-perf-optimized-N-2" on ENTERPRISE_PLUS (the only tier family it takes).
+   */
+  tier?: string;
+  /** "REGIONAL" (HA: a standby in another zone with automatic failover) or "ZONAL". Default "REGIONAL". */
+  availabilityType?: "REGIONAL" | "ZONAL";
+  /** Initial data disk in GB (grows by autoresize; later changes to this field are ignored). Default 20; 10–65536. */
+  diskSizeGb?: number;
+  /** Autoresize ceiling in GB, at least `diskSizeGb`. Default 200. */
+  diskAutoresizeLimitGb?: number;
+  /** "PD_SSD" or "HYPERDISK_BALANCED". Default "PD_SSD". */
+  diskType?: "PD_SSD" | "HYPERDISK_BALANCED";
+  /** CMEK key for the primary's disk and backups. Default none (Google-managed encryption). */
+  encryptionKeyName?: string;
+  /** Private Service Access for the private IP. Default: created here. */
+  privateServiceAccess?: GcpPrivateServiceAccessArgs;
+  /** Give the instances a public IPv4 address too. Default false (Google's module defaults it on; we do not). */
+  publicIp?: boolean;
+  /** CIDRs allowed on the public IP (only with `publicIp`). Default none. */
+  authorizedNetworks?: { name?: string; cidr: string }[];
+  /** Cloud SQL TLS enforcement. Default "ENCRYPTED_ONLY". */
+  sslMode?: GcpSslMode;
+  /**
+   * Server CA mode. Default "GOOGLE_MANAGED_CAS_CA": its server certificates name the instance's IP addresses, so
+   * clients can use `verify-full` against the private IP (the legacy per-instance CA only names `<project>:<instance>`).
+   */
+  serverCaMode?: "GOOGLE_MANAGED_CAS_CA" | "GOOGLE_MANAGED_INTERNAL_CA";
+  /** Daily backups retained (the guide: daily, 30 days). Default 30; 1–365. */
+  retainedBackups?: number;
+  /** Backup start time "HH:MM" UTC. Default "03:00". */
+  backupStartTime?: string;
+  /**
+   * Where backups are stored: a region ("europe-west4") or multi-region ("eu", "us", "asia") for the guide's offsite
+   * copy. Default: Cloud SQL's default, the multi-region nearest the instance.
+   */
+  backupLocation?: string;
+  /** Days the final backup taken at deletion is kept. Default 90 (the guide's offsite retention); 1–365. */
+  finalBackupRetentionDays?: number;
+  /** Read replicas: a count or one spec each. Default 0; at most 10. */
+  replicas?: number | GcpReplicaSpec[];
+  /** Maintenance window (UTC), on the `stable` track. Default day 7 (Sunday), hour 4. */
+  maintenanceWindow?: { day?: number; hour?: number };
+  /** Query Insights. Default true. */
+  queryInsights?: boolean;
+  /** IAM database users; any turns the `cloudsql.iam_authentication` flag on. Default none. */
+  iamUsers?: GcpIamDatabaseUser[];
+  /**
+   * "managed" (Cloud SQL Managed Connection Pooling, ENTERPRISE_PLUS only, port 6432), "pgbouncer" (PgBouncer on a
+   * regional managed instance group behind an internal TCP load balancer, port 6432) or "none". Default "managed" on
+   * ENTERPRISE_PLUS and "pgbouncer" on ENTERPRISE: the guide's transaction pooling either way, with no VMs to run
+   * when Cloud SQL can do it.
+   */
+  pooler?: GcpPooler;
+  /** PgBouncer VM settings (`pooler: "pgbouncer"`). */
+  pgbouncer?: GcpPgBouncerArgs;
+  /** Alert policies for CPU, disk, connections and replica lag. */
+  monitoring?: GcpMonitoringArgs;
+  /** Per-child hooks. */
+  transform?: GcpVisorDatabaseTransforms;
+}

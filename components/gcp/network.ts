@@ -1,0 +1,53 @@
+// Private Service Access: a reserved range in the VPC peered with Google's service producer network, which
+// Cloud SQL's private IP lives in. The provider does not order the instance after the peering by itself (the
+// instance only references the network), so whatever completes the peering is returned for an explicit dependsOn.
+import type * as pulumi from "@pulumi/pulumi";
+import * as compute from "@pulumi/gcp/compute";
+import * as servicenetworking from "@pulumi/gcp/servicenetworking";
+import type { GcpVisorDatabaseTransforms } from "./args";
+import { tx } from "./transform";
+import type { ResolvedGcp } from "./validate";
+
+export interface PrivateServiceAccess {
+  range?: compute.GlobalAddress;
+  connection?: servicenetworking.Connection;
+  /** What the instances must depend on. */
+  dependency: pulumi.Input<pulumi.Resource>;
+  /** The reserved range the instances are placed in, when known. */
+  allocatedIpRange?: pulumi.Input<string>;
+}
+
+export function privateServiceAccess(name: string, parent: pulumi.Resource, r: ResolvedGcp, t?: GcpVisorDatabaseTransforms): PrivateServiceAccess {
+  if (!r.psa.create) return { dependency: r.psa.connection!, allocatedIpRange: r.psa.allocatedIpRange };
+  const [rangeArgs, rangeOpts] = tx(
+    t,
+    "privateIpRange",
+    {
+      project: r.project,
+      network: r.network,
+      purpose: "VPC_PEERING",
+      addressType: "INTERNAL",
+      prefixLength: r.psa.prefixLength,
+      labels: r.base.tags,
+      description: "Private Service Access range for Cloud SQL (visor-db-infra)",
+    },
+    { parent },
+  );
+  const range = new compute.GlobalAddress(`${name}-psa-range`, rangeArgs, rangeOpts);
+  const [connArgs, connOpts] = tx(
+    t,
+    "privateServiceAccess",
+    {
+      network: r.network,
+      service: "servicenetworking.googleapis.com",
+      reservedPeeringRanges: [range.name],
+      // No updateOnCreationFail: on a VPC that already has this peering it would replace the other ranges; such a
+      // VPC passes its existing connection with create: false instead.
+      // Deleting the peering under other services' instances breaks them; leave it when the stack goes.
+      deletionPolicy: "ABANDON",
+    },
+    { parent },
+  );
+  const connection = new servicenetworking.Connection(`${name}-psa`, connArgs, connOpts);
+  return { range, connection, dependency: connection, allocatedIpRange: r.psa.allocatedIpRange ?? range.name };
+}

@@ -1,0 +1,25 @@
+// The guide's "Performance Tuning" as Cloud SQL database flags. Cloud SQL takes the same names and the same
+// native units as postgresql.conf (shared_buffers, effective_cache_size and wal_buffers in 8 kB pages, work_mem
+// and maintenance_work_mem in kB), so the shared tuning values are used as they are.
+import type { ResolvedGcp } from "./validate";
+
+export interface DatabaseFlag {
+  name: string;
+  value: string;
+}
+
+/**
+ * Flags for the primary (and, identically, every replica: Cloud SQL requires a replica's max_connections to be at
+ * least the primary's). Order: the guide's tuning, then feature flags, then the user's `parameters` last, so a user
+ * value wins. Sorted by name for a stable plan.
+ */
+export function databaseFlags(r: ResolvedGcp): DatabaseFlag[] {
+  const flags: Record<string, string> = { ...r.base.tuning };
+  // Visor's lock protocol is short transactions; log the slow ones (the guide's "Slow queries" check).
+  flags.log_min_duration_statement = "1000";
+  if (r.iamUsers.length > 0) flags["cloudsql.iam_authentication"] = "on";
+  Object.assign(flags, r.parameters);
+  return Object.keys(flags)
+    .sort()
+    .map((name) => ({ name, value: flags[name]! }));
+}

@@ -1,0 +1,267 @@
+// The guide's "Connection Pooling with PgBouncer" for `pooler: "pgbouncer"`: PgBouncer containers on a regional
+// managed instance group (Container-Optimized OS, auto-healed, spread over zones) behind an internal passthrough
+// TCP load balancer on port 6432, configured by our renderer. (`pooler: "managed"` is a setting on the instance,
+// see instance.ts.)
+//
+// Authentication, honestly: Cloud SQL users take a plain password and Cloud SQL hashes it with its own salt, so
+// the server's SCRAM verifier is not the one appCredentials() computes and PgBouncer cannot pass SCRAM through
+// with a verifier-only userlist. The userlist therefore holds the plain password: PgBouncer then answers clients'
+// SCRAM itself and logs in to Cloud SQL with SCRAM using that password. The whole file set is a secret, lives only
+// in Secret Manager (readable by the pooler's service account alone) and in a 0600 file on the VMs.
+import * as pulumi from "@pulumi/pulumi";
+import * as compute from "@pulumi/gcp/compute";
+import * as secretmanager from "@pulumi/gcp/secretmanager";
+import * as serviceaccount from "@pulumi/gcp/serviceaccount";
+import { userlistField } from "../pgbouncer/quote";
+import type { AppCredentials } from "../shared/app-credentials";
+import type { Endpoint } from "../shared/args";
+import { renderPooledConfig } from "../shared/pgbouncer-files";
+import type { GcpVisorDatabaseTransforms } from "./args";
+import { secretIdFor } from "./credentials";
+import { PGBOUNCER_PORT, pgbouncerCloudInit, pgbouncerPayload } from "./pgbouncer-vm";
+import { tx } from "./transform";
+import type { ResolvedGcp } from "./validate";
+
+/** Google's health-check source ranges, which must reach the backends. */
+export const HEALTH_CHECK_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
+
+export interface PgBouncerPool {
+  endpoint: pulumi.Output<Endpoint>;
+  configSecret: secretmanager.Secret;
+  configSecretVersion: secretmanager.SecretVersion;
+  serviceAccount: serviceaccount.Account;
+  secretAccess: secretmanager.SecretIamMember;
+  template: compute.InstanceTemplate;
+  healthCheck: compute.RegionHealthCheck;
+  group: compute.RegionInstanceGroupManager;
+  backend: compute.RegionBackendService;
+  forwardingRule: compute.ForwardingRule;
+  firewall: compute.Firewall;
+  healthCheckFirewall: compute.Firewall;
+  /** Secret: { ini, userlist, serverCa } as written to the VMs. */
+  files: pulumi.Output<{ ini: string; userlist: string; serverCa: string }>;
+}
+
+/** pgbouncer.ini from the shared renderer; the userlist holds the plain password (see the file comment). */
+export function pgbouncerFiles(
+  r: ResolvedGcp,
+  writer: pulumi.Output<Endpoint>,
+  creds: AppCredentials,
+  serverCa: pulumi.Output<string>,
+): pulumi.Output<{ ini: string; userlist: string; serverCa: string }> {
+  const rendered = renderPooledConfig({
+    writerHost: writer.host,
+    writerPort: writer.port,
+    verifier: creds.verifier,
+    settings: r.base,
+    serverCaFile: "/etc/pgbouncer/server-ca.pem",
+    serverSslMode: "verify-full",
+  });
+  return pulumi.secret(
+    pulumi.all([rendered, creds.plain, serverCa]).apply(([files, password, ca]) => ({
+      ini: files.ini,
+      userlist: `${userlistField(r.base.appUser)} ${userlistField(password)}\n`,
+      serverCa: ca,
+    })),
+  );
+}
+
+export function pgbouncerPool(
+  name: string,
+  parent: pulumi.Resource,
+  r: ResolvedGcp,
+  c: { writer: pulumi.Output<Endpoint>; creds: AppCredentials; serverCa: pulumi.Output<string>; dependsOn: pulumi.Resource[] },
+  t?: GcpVisorDatabaseTransforms,
+): PgBouncerPool {
+  const p = r.pgbouncer;
+  const files = pgbouncerFiles(r, c.writer, c.creds, c.serverCa);
+  const tag = `${name}-pgbouncer`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").slice(0, 63);
+
+  const [secArgs, secOpts] = tx(
+    t,
+    "poolerConfigSecret",
+    { project: r.project, secretId: secretIdFor(name, "pgbouncer-config"), replication: { auto: {} }, labels: r.base.tags },
+    { parent },
+  );
+  const configSecret = new secretmanager.Secret(`${name}-pgbouncer-config`, secArgs, secOpts);
+  const [verArgs, verOpts] = tx(
+    t,
+    "poolerConfigSecretVersion",
+    { secret: configSecret.id, secretData: pulumi.secret(files.apply(pgbouncerPayload)) },
+    { parent, additionalSecretOutputs: ["secretData"] },
+  );
+  const configSecretVersion = new secretmanager.SecretVersion(`${name}-pgbouncer-config`, verArgs, verOpts);
+
+  // A dedicated identity that can read this one secret and nothing else.
+  const [saArgs, saOpts] = tx(
+    t,
+    "poolerServiceAccount",
+    { project: r.project, accountId: serviceAccountId(name), displayName: `PgBouncer for ${name} (visor-db-infra)` },
+    { parent },
+  );
+  const serviceAccount = new serviceaccount.Account(`${name}-pgbouncer`, saArgs, saOpts);
+  const [accArgs, accOpts] = tx(
+    t,
+    "poolerSecretAccess",
+    { project: configSecret.project, secretId: configSecret.secretId, role: "roles/secretmanager.secretAccessor", member: serviceAccount.member },
+    { parent },
+  );
+  const secretAccess = new secretmanager.SecretIamMember(`${name}-pgbouncer-secret-access`, accArgs, accOpts);
+
+  const [tplArgs, tplOpts] = tx(
+    t,
+    "poolerTemplate",
+    {
+      project: r.project,
+      region: r.region,
+      namePrefix: `${tag.slice(0, 30)}-`,
+      machineType: p.machineType,
+      tags: [tag],
+      labels: r.base.tags,
+      disks: [{ boot: true, autoDelete: true, sourceImage: p.osImage, diskSizeGb: 10, diskType: "pd-balanced" }],
+      // No external IP: image pulls and Secret Manager go through Cloud NAT / Private Google Access.
+      networkInterfaces: [{ network: r.network, subnetwork: p.subnetwork }],
+      serviceAccount: { email: serviceAccount.email, scopes: ["https://www.googleapis.com/auth/cloud-platform"] },
+      shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
+      metadata: {
+        "user-data": pgbouncerCloudInit({ image: p.image, runAs: p.runAs }),
+        // The version name, not its data: a new config version changes the template and rolls the group.
+        "visor-pgbouncer-secret": configSecretVersion.name,
+        "google-logging-enabled": "true",
+        "block-project-ssh-keys": "true",
+        "enable-oslogin": "TRUE",
+      },
+    },
+    // A template cannot change in place; create the new one before the group moves off the old one.
+    { parent, dependsOn: [secretAccess] },
+  );
+  const template = new compute.InstanceTemplate(`${name}-pgbouncer`, tplArgs, tplOpts);
+
+  const [hcArgs, hcOpts] = tx(
+    t,
+    "poolerHealthCheck",
+    {
+      project: r.project,
+      region: r.region,
+      tcpHealthCheck: { port: PGBOUNCER_PORT },
+      checkIntervalSec: 5,
+      timeoutSec: 5,
+      healthyThreshold: 2,
+      unhealthyThreshold: 3,
+    },
+    { parent },
+  );
+  const healthCheck = new compute.RegionHealthCheck(`${name}-pgbouncer`, hcArgs, hcOpts);
+
+  const [fwArgs, fwOpts] = tx(
+    t,
+    "poolerFirewall",
+    {
+      project: r.project,
+      network: r.network,
+      direction: "INGRESS",
+      allows: [{ protocol: "tcp", ports: [String(PGBOUNCER_PORT)] }],
+      sourceRanges: p.allowedSourceRanges,
+      targetTags: [tag],
+      description: "Visor clients to PgBouncer (visor-db-infra)",
+    },
+    { parent },
+  );
+  const firewall = new compute.Firewall(`${name}-pgbouncer-clients`, fwArgs, fwOpts);
+  const [hfArgs, hfOpts] = tx(
+    t,
+    "poolerHealthCheckFirewall",
+    {
+      project: r.project,
+      network: r.network,
+      direction: "INGRESS",
+      allows: [{ protocol: "tcp", ports: [String(PGBOUNCER_PORT)] }],
+      sourceRanges: HEALTH_CHECK_RANGES,
+      targetTags: [tag],
+      description: "Google health checks to PgBouncer (visor-db-infra)",
+    },
+    { parent },
+  );
+  const healthCheckFirewall = new compute.Firewall(`${name}-pgbouncer-health-checks`, hfArgs, hfOpts);
+
+  const [grpArgs, grpOpts] = tx(
+    t,
+    "poolerGroup",
+    {
+      project: r.project,
+      region: r.region,
+      baseInstanceName: tag.slice(0, 50),
+      versions: [{ name: "pgbouncer", instanceTemplate: template.selfLinkUnique }],
+      targetSize: p.instances,
+      autoHealingPolicies: { healthCheck: healthCheck.id, initialDelaySec: 180 },
+      // Roll new configs without losing capacity: surge one VM per zone, never take one away first.
+      updatePolicy: { type: "PROACTIVE", minimalAction: "REPLACE", maxSurgeFixed: 3, maxUnavailableFixed: 0, replacementMethod: "SUBSTITUTE" },
+      waitForInstances: true,
+      waitForInstancesStatus: "STABLE",
+    },
+    { parent, dependsOn: [...c.dependsOn, firewall, healthCheckFirewall] },
+  );
+  const group = new compute.RegionInstanceGroupManager(`${name}-pgbouncer`, grpArgs, grpOpts);
+
+  const [beArgs, beOpts] = tx(
+    t,
+    "poolerBackend",
+    {
+      project: r.project,
+      region: r.region,
+      loadBalancingScheme: "INTERNAL",
+      protocol: "TCP",
+      healthChecks: healthCheck.id,
+      backends: [{ group: group.instanceGroup, balancingMode: "CONNECTION" }],
+      // PgBouncer sessions are long-lived; let them finish on a VM being replaced.
+      connectionDrainingTimeoutSec: 300,
+    },
+    { parent },
+  );
+  const backend = new compute.RegionBackendService(`${name}-pgbouncer`, beArgs, beOpts);
+
+  const [frArgs, frOpts] = tx(
+    t,
+    "poolerForwardingRule",
+    {
+      project: r.project,
+      region: r.region,
+      loadBalancingScheme: "INTERNAL",
+      ipProtocol: "TCP",
+      ports: [String(PGBOUNCER_PORT)],
+      backendService: backend.id,
+      network: r.network,
+      subnetwork: p.subnetwork,
+      labels: r.base.tags,
+    },
+    { parent },
+  );
+  const forwardingRule = new compute.ForwardingRule(`${name}-pgbouncer`, frArgs, frOpts);
+
+  const endpoint = pulumi.output({ host: forwardingRule.ipAddress, port: PGBOUNCER_PORT });
+  return {
+    endpoint,
+    configSecret,
+    configSecretVersion,
+    serviceAccount,
+    secretAccess,
+    template,
+    healthCheck,
+    group,
+    backend,
+    forwardingRule,
+    firewall,
+    healthCheckFirewall,
+    files,
+  };
+}
+
+/** Service account ids: 6–30 characters, [a-z0-9-], starting with a letter. */
+export function serviceAccountId(name: string): string {
+  const stem = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^[^a-z]+/, "");
+  const head = stem.slice(0, 20).replace(/-+$/, "");
+  return `${head || "visor"}-pgbouncer`;
+}

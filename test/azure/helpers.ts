@@ -1,0 +1,87 @@
+// Shared by the Azure tests: Pulumi mocks that answer like Azure (names, FQDNs, virtual endpoints,
+// the vault's identity), the minimal valid args, and a sanitised plan for golden snapshots.
+import * as pulumi from "@pulumi/pulumi";
+import { registered, resolve, setupMocks, type Registered } from "../support/pulumi-mocks";
+
+export const SUBNET = "/subscriptions/0000/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/postgres";
+export const DNS_ZONE = "/subscriptions/0000/resourceGroups/net/providers/Microsoft.Network/privateDnsZones/visor.postgres.database.azure.com";
+export const MINIMAL = { resourceGroupName: "rg-visor", location: "westeurope", delegatedSubnetId: SUBNET, privateDnsZoneId: DNS_ZONE };
+
+/** Per-test overrides of a resource's mocked outputs, by Pulumi name. */
+export const outputOverrides: Record<string, Record<string, unknown>> = {};
+
+export function setupAzureMocks(): void {
+  setupMocks((a) => {
+    const extra = outputOverrides[a.name] ?? {};
+    switch (a.type) {
+      case "random:index/randomPassword:RandomPassword":
+        return { result: `mock-password-${a.name}`, ...extra };
+      case "random:index/randomBytes:RandomBytes":
+        return { base64: Buffer.alloc(16, 7).toString("base64"), ...extra };
+      case "azure-native:dbforpostgresql:Server": {
+        const n = (a.inputs.serverName as string | undefined) ?? a.name;
+        return { name: n, fullyQualifiedDomainName: `${n}.postgres.database.azure.com`, ...extra };
+      }
+      case "azure-native:dbforpostgresql:VirtualEndpoint": {
+        const n = (a.inputs.virtualEndpointName as string | undefined) ?? a.name;
+        return { name: n, virtualEndpoints: [`${n}.reader.postgres.database.azure.com`, `${n}.writer.postgres.database.azure.com`], ...extra };
+      }
+      case "azure-native:dataprotection:BackupVault":
+        return { name: a.name, identity: { type: "SystemAssigned", principalId: `principal-${a.name}` }, ...extra };
+      default:
+        return { name: (a.inputs.name as string | undefined) ?? a.name, ...extra };
+    }
+  });
+}
+
+/** Resources registered by the component named `name` (its children are all named `<name>-…`). */
+export function byPrefix(name: string): Registered[] {
+  return registered.filter((r) => r.name === name || r.name.startsWith(`${name}-`));
+}
+
+export function one(name: string, type: string, childName: string): Registered {
+  const found = byPrefix(name).filter((r) => r.type === type && r.name === childName);
+  if (found.length !== 1) throw new Error(`expected one ${type} named ${childName}, found ${found.length}`);
+  return found[0]!;
+}
+
+function collect(v: unknown, out: pulumi.Resource[], seen = new Set<unknown>()): void {
+  if (!v || typeof v !== "object" || seen.has(v) || pulumi.Output.isInstance(v)) return;
+  seen.add(v);
+  if (pulumi.Resource.isInstance(v)) {
+    out.push(v);
+    return;
+  }
+  for (const x of Object.values(v as object)) collect(x, out, seen);
+}
+
+/** Waits until every child of the component has been registered with the mocks. */
+export async function settle(component: pulumi.ComponentResource & { resources: object }): Promise<void> {
+  const all: pulumi.Resource[] = [component];
+  collect(component.resources, all);
+  await Promise.all(all.map((r) => resolve(r.urn)));
+  await new Promise((r) => setTimeout(r, 20));
+}
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** Inputs with secrets as "[secret]", the dynamic provider's code and the smoke test's timestamp dropped. */
+export function sanitise(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sanitise);
+  if (v && typeof v === "object") {
+    if (SECRET_SIG in v) return "[secret]";
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => k !== "__provider")
+        .map(([k, x]) => [k, k === "trigger" ? "[timestamp]" : sanitise(x)]),
+    );
+  }
+  return v;
+}
+
+/** The plan: sorted { type, name, inputs }, for matchSnapshot. */
+export function plan(name: string): { type: string; name: string; inputs: unknown }[] {
+  return byPrefix(name)
+    .map((r) => ({ type: r.type, name: r.name, inputs: sanitise(r.inputs) }))
+    .sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type.localeCompare(b.type)));
+}

@@ -1,0 +1,143 @@
+// The HA smoke test against real endpoints: passes on the writer directly and through PgBouncer, on
+// every PostgreSQL major and on MariaDB; refuses a replica and a session-mode pooler with the remedy;
+// touches only its own rows.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Client } from "pg";
+import { bootstrapSchema, runSmokeTest } from "../../components";
+import { startPgBouncer, findPgBouncer } from "../../scripts/local-env/pgbouncer";
+import { need, postgresMajors, scratchDatabase, servers } from "../support/servers";
+import { scratchMariaDb } from "../support/mariadb";
+import { runCli } from "../support/cli";
+
+const LOCK_CHECKS = ["mutual-exclusion", "renewal", "fencing", "expiry-takeover", "release"];
+
+test("passes on the writer of every PostgreSQL major, with every named check", async () => {
+  for (const pg of await postgresMajors()) {
+    const db = await scratchDatabase(pg, "smoke");
+    await bootstrapSchema({ url: db.url });
+    const report = await runSmokeTest({ connection: { url: db.url } });
+    assert.equal(report.passed, true, JSON.stringify(report.checks.filter((c) => !c.passed)));
+    assert.deepEqual(
+      report.checks.map((c) => c.name),
+      ["writer", "schema", "row-roundtrip", ...LOCK_CHECKS, "clock-skew", "heartbeat-ratio"],
+    );
+    assert.equal(report.via, "direct");
+    assert.equal(report.isWriter, true);
+  }
+});
+
+test("passes directly and through PgBouncer in transaction mode, and leaves Visor's rows untouched", async (t) => {
+  const { postgres } = await servers();
+  if (!need(t, postgres.pooler, "PgBouncer")) return;
+  await bootstrapSchema({ url: postgres.writer.url });
+  const c = new Client({ connectionString: postgres.writer.url });
+  await c.connect();
+  try {
+    // Rows a running Visor would own.
+    const visorLock = `__static_cron__:nightly-${Date.now()}`;
+    await c.query("INSERT INTO scheduler_locks VALUES ($1, 'visor-1', '11111111-1111-4111-8111-111111111111', 1, 9999999999999)", [visorLock]);
+    const snapshot = async () => (await c.query("SELECT md5(coalesce(string_agg(l::text, '|' ORDER BY lock_id), '')) h FROM scheduler_locks l")).rows[0].h;
+    const schedules = async () => (await c.query("SELECT count(*)::int n FROM schedules")).rows[0].n;
+    const [locksBefore, schedulesBefore] = [await snapshot(), await schedules()];
+    const report = await runSmokeTest({ connection: { url: postgres.writer.url }, poolerConnection: { url: postgres.pooler!.url } });
+    assert.equal(report.passed, true, JSON.stringify(report.checks.filter((x) => !x.passed)));
+    assert.equal(report.via, "direct+pooler");
+    for (const name of ["writer@pooler", "pooler-mode", ...LOCK_CHECKS.map((n) => `${n}@pooler`)]) {
+      assert.equal(report.checks.find((x) => x.name === name)?.passed, true, name);
+    }
+    assert.equal(await snapshot(), locksBefore, "scheduler_locks exactly as before");
+    assert.equal(await schedules(), schedulesBefore);
+    await c.query("DELETE FROM scheduler_locks WHERE lock_id = $1", [visorLock]);
+  } finally {
+    await c.end();
+  }
+});
+
+test("a replica endpoint fails `writer` with a message that says to use the writer endpoint", async (t) => {
+  const { postgres } = await servers();
+  if (!need(t, postgres.reader, "replica")) return;
+  await bootstrapSchema({ url: postgres.writer.url });
+  const report = await runSmokeTest({ connection: { url: postgres.reader!.url } });
+  assert.equal(report.passed, false);
+  assert.equal(report.isWriter, false);
+  const writer = report.checks[0]!;
+  assert.equal(writer.name, "writer");
+  assert.match(writer.detail, /pg_is_in_recovery\(\) is true: this endpoint is a read replica/);
+  assert.match(writer.remedy!, /writer endpoint/);
+  assert.equal(report.checks.length, 1, "nothing is written to a replica");
+});
+
+test("a PgBouncer in session mode fails `pooler-mode` with the remedy; transaction mode passes", async (t) => {
+  const { postgres } = await servers();
+  if (!need(t, findPgBouncer(), "pgbouncer")) return;
+  await bootstrapSchema({ url: postgres.writer.url });
+  const admin = new Client({ connectionString: postgres.adminUrl });
+  await admin.connect();
+  const verifier = (await admin.query("SELECT rolpassword FROM pg_authid WHERE rolname = 'visor'")).rows[0].rolpassword;
+  await admin.end();
+  const w = postgres.writer;
+  const session = await startPgBouncer({
+    upstreamHost: w.host,
+    upstreamPort: w.port,
+    databases: ["visor"],
+    users: [{ name: "visor", verifier }],
+    poolMode: "session",
+    probe: { user: "visor", password: w.password, database: "visor" },
+  });
+  try {
+    const url = `postgresql://visor:${encodeURIComponent(w.password)}@${session.host}:${session.port}/visor`;
+    const report = await runSmokeTest({ connection: { url: w.url }, poolerConnection: { url } });
+    const mode = report.checks.find((c) => c.name === "pooler-mode")!;
+    assert.equal(mode.passed, false);
+    assert.match(mode.detail, /session mode/);
+    assert.match(mode.remedy!, /pool_mode = transaction/);
+    assert.equal(report.passed, false);
+  } finally {
+    await session.stop();
+  }
+});
+
+test("MariaDB: the smoke test passes on the writer", async (t) => {
+  const { mariadb } = await servers();
+  if (!need(t, mariadb, "MariaDB")) return;
+  const db = await scratchMariaDb(mariadb!);
+  await bootstrapSchema({ url: db.url });
+  const report = await runSmokeTest({ connection: { url: db.url } });
+  assert.equal(report.passed, true, JSON.stringify(report.checks.filter((c) => !c.passed)));
+  assert.equal(report.driver, "mysql");
+});
+
+test("a missing schema fails `schema` with the bootstrap remedy; bad options are refused by name", async () => {
+  const { postgres } = await servers();
+  const db = await scratchDatabase(postgres, "empty");
+  const report = await runSmokeTest({ connection: { url: db.url } });
+  const schema = report.checks.find((c) => c.name === "schema")!;
+  assert.equal(schema.passed, false);
+  assert.match(schema.detail, /table schedules does not exist/);
+  assert.match(schema.remedy!, /visor-db bootstrap/);
+  await assert.rejects(runSmokeTest({ connection: { url: db.url }, nodes: 1 }), /smoke test nodes must be an integer from 2 to 32 \(got 1\)/);
+  const ratio = await runSmokeTest({ connection: { url: db.url }, lockTtlMs: 30_000, heartbeatMs: 15_000 });
+  assert.equal(ratio.checks.find((c) => c.name === "heartbeat-ratio"), undefined, "not reached without a schema");
+});
+
+test("visor-db smoke: ✔ per check and exit 0 on the writer; ✖ with remedy and exit 1 on the replica; --json", async (t) => {
+  const { postgres } = await servers();
+  await bootstrapSchema({ url: postgres.writer.url });
+  const ok = await runCli(["smoke", "--url", postgres.writer.url, "--heartbeat-ms", "10000", "--lock-ttl-ms", "40000"]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /^✔ writer: /m);
+  assert.match(ok.stdout, /^✔ heartbeat-ratio: heartbeat_interval 10000 ms vs lock_ttl 40000 ms/m);
+  assert.match(ok.stdout, /^PASSED$/m);
+  assert.doesNotMatch(ok.stdout + ok.stderr, new RegExp(postgres.writer.password));
+  const json = await runCli(["smoke", "--url", postgres.writer.url, "--json"]);
+  assert.equal(JSON.parse(json.stdout).passed, true);
+  if (!need(t, postgres.reader, "replica")) return;
+  const bad = await runCli(["smoke", "--url", postgres.reader!.url]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stdout, /^✖ writer: pg_is_in_recovery\(\) is true/m);
+  assert.match(bad.stdout, /remedy: point Visor .* at the primary\/writer endpoint/);
+  const usage = await runCli(["smoke", "--url", postgres.writer.url, "--nodes", "64"]);
+  assert.equal(usage.code, 2);
+  assert.equal(usage.stderr.trim(), 'visor-db: smoke: --nodes must be an integer from 2 to 32 (got "64")');
+});
