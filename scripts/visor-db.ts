@@ -32,7 +32,8 @@ export async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   const run = COMMANDS[command];
-  if (!run) throw new UsageError(`visor-db: command must be one of ${Object.keys(COMMANDS).join(", ")} (got ${JSON.stringify(command)})`);
+  if (!run)
+    throw new UsageError(`visor-db: command must be one of ${Object.keys(COMMANDS).join(", ")} (got ${JSON.stringify(command)})`);
   return run(rest);
 }
 

@@ -51,7 +51,11 @@ export function createAppRole(name: string, parent: pulumi.Resource, args: AppRo
     { parent, dependsOn: args.dependsOn },
   );
   const opts = { parent, provider };
-  const role = new postgresql.Role(`${name}-app-role`, { name: args.appUser, login: true, password: args.passwordVerifier }, opts);
+  const role = new postgresql.Role(
+    `${name}-app-role`,
+    { name: args.appUser, login: true, password: args.passwordVerifier },
+    opts,
+  );
   const database = new postgresql.Database(`${name}-app-database`, { name: args.databaseName, owner: role.name }, opts);
   const grant = new postgresql.Grant(
     `${name}-app-grant`,

@@ -83,7 +83,10 @@ export interface VisorDatabaseOutputs {
  * A per-child hook, applied before the child is registered: return new args and/or options. Children are
  * named by the component (e.g. `instance`, `parameterGroup`).
  */
-export type ChildTransform<A = Record<string, unknown>> = (args: A, opts: pulumi.CustomResourceOptions) => { args?: A; opts?: pulumi.CustomResourceOptions } | void;
+export type ChildTransform<A = Record<string, unknown>> = (
+  args: A,
+  opts: pulumi.CustomResourceOptions,
+) => { args?: A; opts?: pulumi.CustomResourceOptions } | void;
 
 export type ChildTransforms = Record<string, ChildTransform<never> | undefined>;
 

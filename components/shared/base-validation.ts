@@ -29,11 +29,26 @@ export function validateBase(
   const minPoolSize = v.int("pool.minPoolSize", args.pool?.minPoolSize, 0, 10_000, 0);
   const maxClientConn = v.int("pool.maxClientConn", args.pool?.maxClientConn, 1, 100_000, 200);
   v.require(minPoolSize <= defaultPoolSize, "pool.minPoolSize", `at most pool.defaultPoolSize (${defaultPoolSize})`, minPoolSize);
-  v.require(maxClientConn >= defaultPoolSize, "pool.maxClientConn", `at least pool.defaultPoolSize (${defaultPoolSize})`, maxClientConn);
-  v.require(defaultPoolSize < maxConnections, "pool.defaultPoolSize", `below tuning.maxConnections (${maxConnections}), leaving room for admin connections`, defaultPoolSize);
+  v.require(
+    maxClientConn >= defaultPoolSize,
+    "pool.maxClientConn",
+    `at least pool.defaultPoolSize (${defaultPoolSize})`,
+    maxClientConn,
+  );
+  v.require(
+    defaultPoolSize < maxConnections,
+    "pool.defaultPoolSize",
+    `below tuning.maxConnections (${maxConnections}), leaving room for admin connections`,
+    defaultPoolSize,
+  );
   const lockTtlSeconds = v.int("ha.lockTtlSeconds", args.ha?.lockTtlSeconds, 1, 86_400, 60);
   const heartbeat = v.number("ha.heartbeatIntervalSeconds", args.ha?.heartbeatIntervalSeconds, 0.1, 86_400, 15);
-  v.require(heartbeat < lockTtlSeconds / 3, "ha.heartbeatIntervalSeconds", `below ha.lockTtlSeconds / 3 (${(lockTtlSeconds / 3).toFixed(1)}), as the guide requires`, heartbeat);
+  v.require(
+    heartbeat < lockTtlSeconds / 3,
+    "ha.heartbeatIntervalSeconds",
+    `below ha.lockTtlSeconds / 3 (${(lockTtlSeconds / 3).toFixed(1)}), as the guide requires`,
+    heartbeat,
+  );
   let bootstrap: ResolvedBase["bootstrap"] = false;
   if (args.bootstrap !== false) {
     const b = args.bootstrap === true || args.bootstrap === undefined ? {} : args.bootstrap;

@@ -37,7 +37,7 @@ const UNITS: Record<string, number> = { B: 1, kB: 1024, KB: 1024, MB: 1024 ** 2,
 /** "256MB" → 268435456. Numbers are bytes. */
 export function parseSize(field: string, value: Size, v = new Validator("tuning")): number {
   if (typeof value === "number") {
-    if (!Number.isInteger(value) || value <= 0) v.fail(field, "a positive number of bytes or a size like \"256MB\"", value);
+    if (!Number.isInteger(value) || value <= 0) v.fail(field, 'a positive number of bytes or a size like "256MB"', value);
     return value;
   }
   const m = /^\s*(\d+)\s*(B|kB|KB|MB|GB|TB)\s*$/.exec(value);

@@ -34,13 +34,15 @@ export class Validator {
   /** An integer in [min, max]; `undefined` → `fallback`. Unknown Pulumi outputs are not passed here. */
   int(field: string, value: number | undefined, min: number, max: number, fallback: number): number {
     const v = value ?? fallback;
-    if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) this.fail(field, `an integer from ${min} to ${max}`, value);
+    if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max)
+      this.fail(field, `an integer from ${min} to ${max}`, value);
     return v;
   }
 
   number(field: string, value: number | undefined, min: number, max: number, fallback: number): number {
     const v = value ?? fallback;
-    if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max) this.fail(field, `a number from ${min} to ${max}`, value);
+    if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max)
+      this.fail(field, `a number from ${min} to ${max}`, value);
     return v;
   }
 
@@ -65,7 +67,8 @@ export class Validator {
   /** A lower-case identifier usable as a PostgreSQL role/database name. */
   identifier(field: string, value: string | undefined, fallback: string): string {
     const v = value ?? fallback;
-    if (typeof v !== "string" || !/^[a-z_][a-z0-9_]{0,62}$/.test(v)) this.fail(field, "a lower-case identifier of 1–63 characters (a-z, 0-9, _; not starting with a digit)", value);
+    if (typeof v !== "string" || !/^[a-z_][a-z0-9_]{0,62}$/.test(v))
+      this.fail(field, "a lower-case identifier of 1–63 characters (a-z, 0-9, _; not starting with a digit)", value);
     return v;
   }
 

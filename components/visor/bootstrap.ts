@@ -59,7 +59,12 @@ function defineTable(spec: TableSpec) {
   };
 }
 
-async function bootstrapIn(trx: Knex.Transaction, driver: VisorDriver, version: string, options: BootstrapOptions): Promise<Omit<BootstrapResult, "version">> {
+async function bootstrapIn(
+  trx: Knex.Transaction,
+  driver: VisorDriver,
+  version: string,
+  options: BootstrapOptions,
+): Promise<Omit<BootstrapResult, "version">> {
   await takeSchemaLock(trx, driver);
   try {
     const created: string[] = [];

@@ -82,7 +82,9 @@ export function resolveConnection(conn: VisorConnection): ResolvedConnection {
     const driver = SCHEMES[u.protocol];
     if (!driver) {
       throw new ConnectionError(
-        `connection.url scheme must be one of ${Object.keys(SCHEMES).map((s) => s.replace(":", "")).join(", ")} (got ${JSON.stringify(u.protocol.replace(":", ""))})`,
+        `connection.url scheme must be one of ${Object.keys(SCHEMES)
+          .map((s) => s.replace(":", ""))
+          .join(", ")} (got ${JSON.stringify(u.protocol.replace(":", ""))})`,
       );
     }
     fromUrl = {
@@ -158,11 +160,29 @@ export function knexConfig(conn: VisorConnection, options: KnexOptions = {}): Kn
   let connection: Record<string, unknown>;
   switch (r.driver) {
     case "postgresql":
-      connection = { host: r.host, port: r.port, database: r.database, user: r.user, password: r.password, ssl: ssl ?? false, connectionTimeoutMillis: timeout };
+      connection = {
+        host: r.host,
+        port: r.port,
+        database: r.database,
+        user: r.user,
+        password: r.password,
+        ssl: ssl ?? false,
+        connectionTimeoutMillis: timeout,
+      };
       break;
     case "mysql":
       // bigNumberStrings: BIGINT epoch ms come back exactly, as strings, like node-pg's.
-      connection = { host: r.host, port: r.port, database: r.database, user: r.user, password: r.password, ssl, connectTimeout: timeout, supportBigNumbers: true, bigNumberStrings: true };
+      connection = {
+        host: r.host,
+        port: r.port,
+        database: r.database,
+        user: r.user,
+        password: r.password,
+        ssl,
+        connectTimeout: timeout,
+        supportBigNumbers: true,
+        bigNumberStrings: true,
+      };
       break;
     case "mssql":
       connection = {

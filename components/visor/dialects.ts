@@ -32,7 +32,12 @@ export function rowsOf<T>(driver: VisorDriver, result: unknown): T[] {
   return result as T[];
 }
 
-export async function query<T>(db: Knex | Knex.Transaction, driver: VisorDriver, sql: string, bindings: readonly unknown[] = []): Promise<T[]> {
+export async function query<T>(
+  db: Knex | Knex.Transaction,
+  driver: VisorDriver,
+  sql: string,
+  bindings: readonly unknown[] = [],
+): Promise<T[]> {
   return rowsOf<T>(driver, await db.raw(sql, bindings as Knex.RawBinding[]));
 }
 
@@ -49,7 +54,11 @@ export async function databaseNowMs(db: Knex, driver: VisorDriver): Promise<numb
 }
 
 export async function serverVersion(db: Knex, driver: VisorDriver): Promise<string> {
-  const sql = { postgresql: "SELECT current_setting('server_version') AS v", mysql: "SELECT VERSION() AS v", mssql: "SELECT CAST(SERVERPROPERTY('ProductVersion') AS varchar(64)) AS v" }[driver];
+  const sql = {
+    postgresql: "SELECT current_setting('server_version') AS v",
+    mysql: "SELECT VERSION() AS v",
+    mssql: "SELECT CAST(SERVERPROPERTY('ProductVersion') AS varchar(64)) AS v",
+  }[driver];
   const [row] = await query<{ v: string }>(db, driver, sql);
   return row!.v;
 }
@@ -62,7 +71,11 @@ export interface WriterStatus {
 /** Is this endpoint the writer? A streaming replica, a read-only default or a read-only server is not. */
 export async function writerStatus(db: Knex, driver: VisorDriver): Promise<WriterStatus> {
   if (driver === "postgresql") {
-    const [r] = await query<{ rec: boolean; ro: string }>(db, driver, "SELECT pg_is_in_recovery() AS rec, current_setting('transaction_read_only') AS ro");
+    const [r] = await query<{ rec: boolean; ro: string }>(
+      db,
+      driver,
+      "SELECT pg_is_in_recovery() AS rec, current_setting('transaction_read_only') AS ro",
+    );
     if (r!.rec) return { isWriter: false, detail: "pg_is_in_recovery() is true: this endpoint is a read replica (standby)" };
     if (r!.ro === "on") return { isWriter: false, detail: "transaction_read_only is on: this endpoint only accepts reads" };
     return { isWriter: true, detail: "pg_is_in_recovery() is false and transactions are read-write" };
@@ -72,7 +85,11 @@ export async function writerStatus(db: Knex, driver: VisorDriver): Promise<Write
     if (Number(r!.ro) === 1) return { isWriter: false, detail: "read_only is ON: this endpoint is a replica or read-only" };
     return { isWriter: true, detail: "read_only is OFF" };
   }
-  const [r] = await query<{ u: string }>(db, driver, "SELECT CAST(DATABASEPROPERTYEX(DB_NAME(), 'Updateability') AS varchar(32)) AS u");
+  const [r] = await query<{ u: string }>(
+    db,
+    driver,
+    "SELECT CAST(DATABASEPROPERTYEX(DB_NAME(), 'Updateability') AS varchar(32)) AS u",
+  );
   if (r!.u !== "READ_WRITE") return { isWriter: false, detail: `database Updateability is ${r!.u}` };
   return { isWriter: true, detail: "database is READ_WRITE" };
 }
@@ -93,7 +110,9 @@ export async function takeSchemaLock(trx: Knex.Transaction, driver: VisorDriver)
     const [r] = await query<{ got: number }>(trx, driver, "SELECT GET_LOCK('visor-db-infra:schema', 120) AS got");
     if (Number(r!.got) !== 1) throw new Error("timed out after 120 s waiting for another schema bootstrap (GET_LOCK)");
   } else {
-    await trx.raw("EXEC sp_getapplock @Resource = 'visor-db-infra:schema', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 120000");
+    await trx.raw(
+      "EXEC sp_getapplock @Resource = 'visor-db-infra:schema', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 120000",
+    );
   }
 }
 
@@ -112,7 +131,11 @@ function normaliseType(driver: VisorDriver, dataType: string, length: number | n
 }
 
 /** Column and index catalog of the given tables in the connection's current schema/database. */
-export async function introspect(db: Knex | Knex.Transaction, driver: VisorDriver, tables: readonly string[]): Promise<Map<string, TableInfo>> {
+export async function introspect(
+  db: Knex | Knex.Transaction,
+  driver: VisorDriver,
+  tables: readonly string[],
+): Promise<Map<string, TableInfo>> {
   const out = new Map<string, TableInfo>();
   const schemaExpr = { postgresql: "current_schema()", mysql: "DATABASE()", mssql: "SCHEMA_NAME()" }[driver];
   const placeholders = tables.map(() => "?").join(", ");
@@ -153,14 +176,24 @@ export async function introspect(db: Knex | Knex.Transaction, driver: VisorDrive
               JOIN sys.columns c ON c.object_id = ic.object_id AND c.column_id = ic.column_id
              WHERE t.name IN (${placeholders}) AND i.name IS NOT NULL`,
   }[driver];
-  const rows = await query<{ tn: string; name: string; uniq: unknown; prim: unknown; cn: string; ord: number }>(db, driver, indexSql, tables);
+  const rows = await query<{ tn: string; name: string; uniq: unknown; prim: unknown; cn: string; ord: number }>(
+    db,
+    driver,
+    indexSql,
+    tables,
+  );
   rows.sort((a, b) => Number(a.ord) - Number(b.ord));
   for (const r of rows) {
     const table = out.get(r.tn);
     if (!table) continue;
     let idx = table.indexes.find((i) => i.name === r.name);
     if (!idx) {
-      idx = { name: r.name, columns: [], unique: Boolean(Number(r.uniq)) || r.uniq === true, primary: Boolean(Number(r.prim)) || r.prim === true };
+      idx = {
+        name: r.name,
+        columns: [],
+        unique: Boolean(Number(r.uniq)) || r.uniq === true,
+        primary: Boolean(Number(r.prim)) || r.prim === true,
+      };
       table.indexes.push(idx);
     }
     idx.columns.push(r.cn);
@@ -171,7 +204,9 @@ export async function introspect(db: Knex | Knex.Transaction, driver: VisorDrive
 /** Quotes an identifier for the dialect after checking it is a plain name (no injection through role names). */
 export function quoteIdentifier(driver: VisorDriver, name: string, field: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/.test(name)) {
-    throw new Error(`${field} must be a plain identifier (letters, digits, _ $ -; at most 63 characters), got ${JSON.stringify(name)}`);
+    throw new Error(
+      `${field} must be a plain identifier (letters, digits, _ $ -; at most 63 characters), got ${JSON.stringify(name)}`,
+    );
   }
   if (driver === "mysql") return `\`${name}\``;
   if (driver === "mssql") return `[${name}]`;
@@ -182,7 +217,13 @@ export function quoteIdentifier(driver: VisorDriver, name: string, field: string
  * Our hardened lock variant: one atomic statement per acquire, timed by the database clock. Returns the
  * SQL and bindings; `acquiredWhen` tells how to read the outcome.
  */
-export function atomicAcquireSql(driver: VisorDriver, lockId: string, nodeId: string, token: string, ttlMs: number): { sql: string; bindings: unknown[] } {
+export function atomicAcquireSql(
+  driver: VisorDriver,
+  lockId: string,
+  nodeId: string,
+  token: string,
+  ttlMs: number,
+): { sql: string; bindings: unknown[] } {
   const now = DB_NOW_MS[driver];
   if (driver === "postgresql") {
     return {
@@ -224,7 +265,12 @@ export function atomicAcquireSql(driver: VisorDriver, lockId: string, nodeId: st
 }
 
 /** Renew by token with the database clock; PostgreSQL and SQL Server return the new times. */
-export function atomicRenewSql(driver: VisorDriver, lockId: string, token: string, ttlMs: number): { sql: string; bindings: unknown[] } {
+export function atomicRenewSql(
+  driver: VisorDriver,
+  lockId: string,
+  token: string,
+  ttlMs: number,
+): { sql: string; bindings: unknown[] } {
   const now = DB_NOW_MS[driver];
   if (driver === "postgresql") {
     return {
@@ -233,7 +279,10 @@ export function atomicRenewSql(driver: VisorDriver, lockId: string, token: strin
     };
   }
   if (driver === "mysql") {
-    return { sql: `UPDATE scheduler_locks SET acquired_at = ${now}, expires_at = ${now} + ? WHERE lock_id = ? AND lock_token = ?`, bindings: [ttlMs, lockId, token] };
+    return {
+      sql: `UPDATE scheduler_locks SET acquired_at = ${now}, expires_at = ${now} + ? WHERE lock_id = ? AND lock_token = ?`,
+      bindings: [ttlMs, lockId, token],
+    };
   }
   return {
     sql: `DECLARE @now bigint = ${now};

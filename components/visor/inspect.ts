@@ -5,7 +5,14 @@ import { openKnex, resolveConnection, type VisorConnection, type VisorDriver } f
 import { introspect, serverVersion, type TableInfo } from "./dialects";
 import { VISOR_TABLES, type TableSpec } from "./schema-definition";
 
-export type DifferenceKind = "missing-table" | "missing-column" | "wrong-type" | "wrong-length" | "wrong-nullability" | "missing-index" | "missing-primary-key";
+export type DifferenceKind =
+  | "missing-table"
+  | "missing-column"
+  | "wrong-type"
+  | "wrong-length"
+  | "wrong-nullability"
+  | "missing-index"
+  | "missing-primary-key";
 
 export interface SchemaDifference {
   table: string;
@@ -37,7 +44,8 @@ export interface SchemaReport {
 }
 
 export function compareTable(spec: TableSpec, info: TableInfo | undefined): SchemaDifference[] {
-  if (!info) return [{ table: spec.name, kind: "missing-table", severity: "additive", detail: `table ${spec.name} does not exist` }];
+  if (!info)
+    return [{ table: spec.name, kind: "missing-table", severity: "additive", detail: `table ${spec.name} does not exist` }];
   const diffs: SchemaDifference[] = [];
   for (const col of spec.columns) {
     const actual = info.columns.find((c) => c.name === col.name);
@@ -45,25 +53,60 @@ export function compareTable(spec: TableSpec, info: TableInfo | undefined): Sche
     if (!actual) {
       // A NOT NULL column without a default cannot be added to a table that has rows.
       const additive = col.nullable || col.default !== undefined;
-      diffs.push({ table: spec.name, column: col.name, kind: "missing-column", severity: additive ? "additive" : "error", detail: `column ${where} (${col.type}) is missing` });
+      diffs.push({
+        table: spec.name,
+        column: col.name,
+        kind: "missing-column",
+        severity: additive ? "additive" : "error",
+        detail: `column ${where} (${col.type}) is missing`,
+      });
       continue;
     }
     if (actual.type !== col.type) {
-      diffs.push({ table: spec.name, column: col.name, kind: "wrong-type", severity: "error", detail: `column ${where} is ${actual.rawType}, Visor needs ${col.type}` });
+      diffs.push({
+        table: spec.name,
+        column: col.name,
+        kind: "wrong-type",
+        severity: "error",
+        detail: `column ${where} is ${actual.rawType}, Visor needs ${col.type}`,
+      });
     } else if (col.length !== undefined && actual.length !== undefined && actual.length < col.length) {
-      diffs.push({ table: spec.name, column: col.name, kind: "wrong-length", severity: "error", detail: `column ${where} holds ${actual.length} characters, Visor needs ${col.length}` });
+      diffs.push({
+        table: spec.name,
+        column: col.name,
+        kind: "wrong-length",
+        severity: "error",
+        detail: `column ${where} holds ${actual.length} characters, Visor needs ${col.length}`,
+      });
     }
     if (!col.nullable && actual.nullable && !col.primary) {
-      diffs.push({ table: spec.name, column: col.name, kind: "wrong-nullability", severity: "error", detail: `column ${where} is nullable, Visor expects NOT NULL` });
+      diffs.push({
+        table: spec.name,
+        column: col.name,
+        kind: "wrong-nullability",
+        severity: "error",
+        detail: `column ${where} is nullable, Visor expects NOT NULL`,
+      });
     }
   }
   const primary = spec.columns.filter((c) => c.primary).map((c) => c.name);
   if (primary.length && !info.indexes.some((i) => i.primary && sameColumns(i.columns, primary))) {
-    diffs.push({ table: spec.name, kind: "missing-primary-key", severity: "error", detail: `table ${spec.name} has no primary key on (${primary.join(", ")}): lock exclusivity depends on it` });
+    diffs.push({
+      table: spec.name,
+      kind: "missing-primary-key",
+      severity: "error",
+      detail: `table ${spec.name} has no primary key on (${primary.join(", ")}): lock exclusivity depends on it`,
+    });
   }
   for (const idx of spec.indexes) {
     if (!info.indexes.some((i) => sameColumns(i.columns, idx.columns))) {
-      diffs.push({ table: spec.name, index: idx.name, kind: "missing-index", severity: "additive", detail: `index on ${spec.name}(${idx.columns.join(", ")}) is missing (${idx.name})` });
+      diffs.push({
+        table: spec.name,
+        index: idx.name,
+        kind: "missing-index",
+        severity: "additive",
+        detail: `index on ${spec.name}(${idx.columns.join(", ")}) is missing (${idx.name})`,
+      });
     }
   }
   return diffs;
@@ -75,7 +118,11 @@ function sameColumns(a: string[], b: string[]): boolean {
 
 /** Builds the report from an open knex (inside a transaction during bootstrap). */
 export async function inspectWith(db: Knex | Knex.Transaction, driver: VisorDriver, version: string): Promise<SchemaReport> {
-  const catalog = await introspect(db, driver, VISOR_TABLES.map((t) => t.name));
+  const catalog = await introspect(
+    db,
+    driver,
+    VISOR_TABLES.map((t) => t.name),
+  );
   const tables = VISOR_TABLES.map((spec) => {
     const info = catalog.get(spec.name);
     return { name: spec.name, exists: Boolean(info), columns: info?.columns ?? [], indexes: info?.indexes ?? [] };

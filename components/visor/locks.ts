@@ -70,7 +70,13 @@ export class SchedulerLocks {
       .update({ node_id: this.nodeId, lock_token: token, acquired_at: now, expires_at: expiresAt });
     if (Number(updated) > 0) return { token, acquiredAt: now, expiresAt };
     try {
-      await db("scheduler_locks").insert({ lock_id: lockId, node_id: this.nodeId, lock_token: token, acquired_at: now, expires_at: expiresAt });
+      await db("scheduler_locks").insert({
+        lock_id: lockId,
+        node_id: this.nodeId,
+        lock_token: token,
+        acquired_at: now,
+        expires_at: expiresAt,
+      });
       return { token, acquiredAt: now, expiresAt };
     } catch (err) {
       // Unlike Visor, anything but a duplicate key is an error, not "not acquired".
@@ -90,7 +96,9 @@ export class SchedulerLocks {
         "SELECT lock_token, acquired_at, expires_at FROM scheduler_locks WHERE lock_id = ?",
         [lockId],
       );
-      return row && row.lock_token === token ? { token, acquiredAt: Number(row.acquired_at), expiresAt: Number(row.expires_at) } : null;
+      return row && row.lock_token === token
+        ? { token, acquiredAt: Number(row.acquired_at), expiresAt: Number(row.expires_at) }
+        : null;
     }
     const [row] = await query<{ acquired_at: string; expires_at: string }>(db, this.driver, sql, bindings);
     return row ? { token, acquiredAt: Number(row.acquired_at), expiresAt: Number(row.expires_at) } : null;

@@ -14,7 +14,19 @@ export interface RetryOptions {
   log?: (message: string) => void;
 }
 
-const TRANSIENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "57P03", "53300", "ESOCKET"]);
+const TRANSIENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "ECONNRESET",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+  "57P03",
+  "53300",
+  "ESOCKET",
+]);
 
 export type ConnectFailure = "transient" | "authentication" | "tls" | "database" | "other";
 
@@ -22,10 +34,21 @@ export function classifyConnectError(err: unknown): ConnectFailure {
   const e = err as { code?: string; errno?: number; number?: number; message?: string };
   const code = e.code ?? "";
   const message = e.message ?? "";
-  if (code === "28P01" || code === "28000" || e.errno === 1045 || code === "ELOGIN" || /password authentication failed|Access denied/i.test(message)) return "authentication";
+  if (
+    code === "28P01" ||
+    code === "28000" ||
+    e.errno === 1045 ||
+    code === "ELOGIN" ||
+    /password authentication failed|Access denied/i.test(message)
+  )
+    return "authentication";
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|certificate/i.test(code + " " + message)) return "tls";
   if (code === "3D000" || e.errno === 1049) return "database";
-  if (TRANSIENT_CODES.has(code) || /starting up|Timeout acquiring a connection|Connection terminated|timeout expired|connect ETIMEDOUT/i.test(message)) return "transient";
+  if (
+    TRANSIENT_CODES.has(code) ||
+    /starting up|Timeout acquiring a connection|Connection terminated|timeout expired|connect ETIMEDOUT/i.test(message)
+  )
+    return "transient";
   return "other";
 }
 
@@ -61,7 +84,8 @@ export async function waitForConnection(conn: VisorConnection, options: RetryOpt
     } catch (err) {
       const failure = classifyConnectError(err);
       const message = clean(err instanceof Error ? err.message : String(err));
-      if (failure !== "transient" && failure !== "other") throw new ConnectError(`${endpoint}: ${HINTS[failure]}: ${message}`, failure);
+      if (failure !== "transient" && failure !== "other")
+        throw new ConnectError(`${endpoint}: ${HINTS[failure]}: ${message}`, failure);
       const elapsed = Date.now() - started;
       if (failure === "other" || elapsed + delay > timeoutMs) {
         const why = failure === "other" ? "" : ` after ${attempt} attempts over ${Math.round(elapsed / 1000)} s`;

@@ -29,7 +29,12 @@ export interface TableSpec {
   indexes: IndexSpec[];
 }
 
-const col = (name: string, type: ColumnType, opts: Partial<ColumnSpec> = {}): ColumnSpec => ({ name, type, nullable: true, ...opts });
+const col = (name: string, type: ColumnType, opts: Partial<ColumnSpec> = {}): ColumnSpec => ({
+  name,
+  type,
+  nullable: true,
+  ...opts,
+});
 const req = { nullable: false } as const;
 
 export const SCHEDULES: TableSpec = {

@@ -55,15 +55,19 @@ export interface SmokeReport {
 export const REMEDIES: Record<string, string> = {
   writer: "point Visor (and this check) at the primary/writer endpoint, not a read replica or reader endpoint",
   schema: "run `visor-db bootstrap` (or the VisorSchema resource) against this database first",
-  "row-roundtrip": "check the column types of `schedules` against the guide (`visor-db inspect`), and the database's character set (utf8mb4 on MySQL)",
-  "mutual-exclusion": "scheduler_locks must have its PRIMARY KEY on lock_id and the endpoint must be a single writer (no multi-primary)",
+  "row-roundtrip":
+    "check the column types of `schedules` against the guide (`visor-db inspect`), and the database's character set (utf8mb4 on MySQL)",
+  "mutual-exclusion":
+    "scheduler_locks must have its PRIMARY KEY on lock_id and the endpoint must be a single writer (no multi-primary)",
   renewal: "the renew UPDATE must reach the writer; check that the endpoint is not a read replica or a statement-mode pooler",
   fencing: "the lock_token column must be present and compared; re-run `visor-db bootstrap` and check scheduler_locks",
   "expiry-takeover": "expires_at must be stored as BIGINT epoch milliseconds; check scheduler_locks column types",
   release: "the DELETE must reach the writer; check the endpoint and its permissions (DELETE on scheduler_locks)",
-  "clock-skew": "run NTP (chrony/systemd-timesyncd) on every Visor node and use a managed database clock; Visor compares timestamps written by one node's clock with another node's clock",
+  "clock-skew":
+    "run NTP (chrony/systemd-timesyncd) on every Visor node and use a managed database clock; Visor compares timestamps written by one node's clock with another node's clock",
   "heartbeat-ratio": "set scheduler.ha.heartbeat_interval below lock_ttl / 3 (the guide: lock_ttl 60 s, heartbeat_interval 15 s)",
-  "pooler-mode": "set PgBouncer's pool_mode = transaction (the guide's setting); session mode pins one server connection per Visor connection",
+  "pooler-mode":
+    "set PgBouncer's pool_mode = transaction (the guide's setting); session mode pins one server connection per Visor connection",
 };
 
 function validate(o: SmokeTestOptions): Required<Omit<SmokeTestOptions, "poolerConnection" | "connection" | "hostClock">> {
@@ -76,7 +80,8 @@ function validate(o: SmokeTestOptions): Required<Omit<SmokeTestOptions, "poolerC
   };
   const lockTtlMs = int("lockTtlMs", o.lockTtlMs, 1000, 86_400_000, 60_000);
   const clock = o.clock ?? "node";
-  if (clock !== "node" && clock !== "database") throw new Error(`smoke test clock must be "node" or "database" (got ${JSON.stringify(clock)})`);
+  if (clock !== "node" && clock !== "database")
+    throw new Error(`smoke test clock must be "node" or "database" (got ${JSON.stringify(clock)})`);
   return {
     nodes: int("nodes", o.nodes, 2, 32, 3),
     lockTtlMs,
@@ -116,7 +121,12 @@ class LockScenario {
   }
 
   private async holder(lockId: string): Promise<string | undefined> {
-    const [row] = await query<{ lock_token: string }>(this.admin, this.driver, "SELECT lock_token FROM scheduler_locks WHERE lock_id = ?", [lockId]);
+    const [row] = await query<{ lock_token: string }>(
+      this.admin,
+      this.driver,
+      "SELECT lock_token FROM scheduler_locks WHERE lock_id = ?",
+      [lockId],
+    );
     return row?.lock_token;
   }
 
@@ -125,9 +135,11 @@ class LockScenario {
       const lockId = this.lockId("race", round);
       const grants = await Promise.all(this.nodes.map((n) => n.acquire(lockId, this.ttlMs)));
       const winners = grants.map((g, i) => ({ g, i })).filter((w) => w.g !== null);
-      if (winners.length !== 1) throw new Error(`round ${round + 1}: ${winners.length} of ${this.nodes.length} nodes acquired the same lock`);
+      if (winners.length !== 1)
+        throw new Error(`round ${round + 1}: ${winners.length} of ${this.nodes.length} nodes acquired the same lock`);
       const { g, i } = winners[0]!;
-      if ((await this.holder(lockId)) !== g!.token) throw new Error(`round ${round + 1}: the row's lock_token is not the winner's`);
+      if ((await this.holder(lockId)) !== g!.token)
+        throw new Error(`round ${round + 1}: the row's lock_token is not the winner's`);
       if (!(await this.nodes[i]!.release(lockId, g!.token))) throw new Error(`round ${round + 1}: the winner could not release`);
     }
     return `${this.rounds} rounds × ${this.nodes.length} nodes on separate connections: exactly one winner each round`;
@@ -140,7 +152,12 @@ class LockScenario {
     if (!grant) throw new Error("could not acquire a free lock");
     await sleep(5);
     if (!(await a.renew(lockId, grant.token, this.ttlMs))) throw new Error("renew with the holder's token changed no row");
-    const [row] = await query<{ expires_at: string }>(this.admin, this.driver, "SELECT expires_at FROM scheduler_locks WHERE lock_id = ?", [lockId]);
+    const [row] = await query<{ expires_at: string }>(
+      this.admin,
+      this.driver,
+      "SELECT expires_at FROM scheduler_locks WHERE lock_id = ?",
+      [lockId],
+    );
     if (!row || Number(row.expires_at) < grant.expiresAt) throw new Error("renew did not move expires_at forward");
     if (await b.acquire(lockId, this.ttlMs)) throw new Error("another node acquired a lock that was just renewed");
     await a.release(lockId, grant.token);
@@ -199,7 +216,12 @@ async function check(name: string, fn: () => Promise<string>, secrets: (string |
     const base = name.split("@")[0]!;
     // Driver errors can quote a whole statement: keep the detail readable.
     const detail = redactSecrets(message, secrets);
-    return { name, passed: false, detail: detail.length > 600 ? `${detail.slice(0, 300)} … ${detail.slice(-200)}` : detail, remedy: REMEDIES[base] };
+    return {
+      name,
+      passed: false,
+      detail: detail.length > 600 ? `${detail.slice(0, 300)} … ${detail.slice(-200)}` : detail,
+      remedy: REMEDIES[base],
+    };
   }
 }
 
@@ -207,7 +229,8 @@ async function check(name: string, fn: () => Promise<string>, secrets: (string |
 async function detectPoolMode(pooler: VisorConnection): Promise<string> {
   const [a, b] = [await openKnex(pooler, { pool: { min: 0, max: 1 } }), await openKnex(pooler, { pool: { min: 0, max: 1 } })];
   try {
-    const pid = async (db: Knex) => Number(((await db.raw("SELECT pg_backend_pid() AS pid")) as { rows: { pid: number }[] }).rows[0]!.pid);
+    const pid = async (db: Knex) =>
+      Number(((await db.raw("SELECT pg_backend_pid() AS pid")) as { rows: { pid: number }[] }).rows[0]!.pid);
     for (let i = 0; i < 10; i++) {
       const pa = await pid(a);
       const pb = await pid(b);
@@ -225,7 +248,11 @@ export async function runSmokeTest(options: SmokeTestOptions): Promise<SmokeRepo
   const hostClock = options.hostClock ?? Date.now;
   const runId = randomUUID().slice(0, 8);
   const { driver } = resolveConnection(options.connection);
-  const secrets = [options.connection.password, options.poolerConnection?.password, resolveConnection(options.connection).password];
+  const secrets = [
+    options.connection.password,
+    options.poolerConnection?.password,
+    resolveConnection(options.connection).password,
+  ];
   const checks: SmokeCheck[] = [];
   const report = (): SmokeReport => ({
     passed: checks.every((c) => c.passed),
@@ -298,7 +325,8 @@ export async function runSmokeTest(options: SmokeTestOptions): Promise<SmokeRepo
           }
           clockSkewMs = Math.round(best.skew);
           const text = `database clock is ${clockSkewMs >= 0 ? "+" : ""}${clockSkewMs} ms vs this host (round trip ${best.rtt} ms), allowed ±${o.maxClockSkewMs} ms`;
-          if (Math.abs(clockSkewMs) > o.maxClockSkewMs) throw new Error(`${text}: with skew near lock_ttl two Visor nodes can run the same schedule`);
+          if (Math.abs(clockSkewMs) > o.maxClockSkewMs)
+            throw new Error(`${text}: with skew near lock_ttl two Visor nodes can run the same schedule`);
           return text;
         },
         secrets,
@@ -334,7 +362,8 @@ export async function runSmokeTest(options: SmokeTestOptions): Promise<SmokeRepo
       } finally {
         await poolerDb.destroy();
       }
-      if (resolveConnection(pooler).driver === "postgresql") checks.push(await check("pooler-mode", () => detectPoolMode(pooler), secrets));
+      if (resolveConnection(pooler).driver === "postgresql")
+        checks.push(await check("pooler-mode", () => detectPoolMode(pooler), secrets));
       await runLockChecks(pooler, "pooler", "@pooler");
     }
     return report();
@@ -366,7 +395,7 @@ async function rowRoundtrip(db: Knex, driver: VisorDriver, creatorId: string): P
     is_recurring: true,
     original_expression: "every 5 minutes",
     workflow: "visor-db-smoke",
-    workflow_inputs: JSON.stringify({ text: "héllo \"quoted\" \\ 🚀", n: 1, nested: { ok: true, list: [1, 2, 3] } }),
+    workflow_inputs: JSON.stringify({ text: 'héllo "quoted" \\ 🚀', n: 1, nested: { ok: true, list: [1, 2, 3] } }),
     output_context: JSON.stringify({ channel: "C0SMOKE" }),
     status: "active",
     created_at: now,
@@ -387,10 +416,18 @@ async function rowRoundtrip(db: Knex, driver: VisorDriver, creatorId: string): P
   const norm = (k: string, v: unknown) => {
     if (v === null || v === undefined) return null;
     if (k === "is_recurring") return Boolean(Number(v) || v === true);
-    if (typeof v === "bigint" || (typeof v === "string" && /^-?\d+$/.test(v) && typeof (row as Record<string, unknown>)[k] === "number")) return Number(v);
+    if (
+      typeof v === "bigint" ||
+      (typeof v === "string" && /^-?\d+$/.test(v) && typeof (row as Record<string, unknown>)[k] === "number")
+    )
+      return Number(v);
     return v;
   };
-  const bad = Object.keys(row).filter((k) => JSON.stringify(norm(k, (back as Record<string, unknown>)[k])) !== JSON.stringify(norm(k, (row as Record<string, unknown>)[k])));
+  const bad = Object.keys(row).filter(
+    (k) =>
+      JSON.stringify(norm(k, (back as Record<string, unknown>)[k])) !==
+      JSON.stringify(norm(k, (row as Record<string, unknown>)[k])),
+  );
   await db("schedules").where({ id }).delete();
   if (bad.length) throw new Error(`columns changed on the way back: ${bad.join(", ")}`);
   JSON.parse(String(back.workflow_inputs));

@@ -19,8 +19,17 @@ export function connectionFrom(
   else if (env.PGHOST || env.DATABASE_URL) {
     conn = env.DATABASE_URL
       ? { url: env.DATABASE_URL }
-      : { host: env.PGHOST, port: env.PGPORT ? Number(env.PGPORT) : undefined, database: env.PGDATABASE, user: env.PGUSER, password: env.PGPASSWORD };
-  } else throw new UsageError(`visor-db ${command}: --${flag} is required (or set PGHOST/PGUSER/PGPASSWORD/PGDATABASE or DATABASE_URL)`);
+      : {
+          host: env.PGHOST,
+          port: env.PGPORT ? Number(env.PGPORT) : undefined,
+          database: env.PGDATABASE,
+          user: env.PGUSER,
+          password: env.PGPASSWORD,
+        };
+  } else
+    throw new UsageError(
+      `visor-db ${command}: --${flag} is required (or set PGHOST/PGUSER/PGPASSWORD/PGDATABASE or DATABASE_URL)`,
+    );
   const mode = values["ssl-mode"] ?? env.PGSSLMODE;
   if (mode || values["ssl-ca"]) {
     const { readFileSync } = require("node:fs") as typeof import("node:fs");

@@ -25,11 +25,20 @@ export function parseFlags<O extends Options>(command: string, argv: string[], o
 }
 
 /** An integer flag within [min, max], or the default. */
-export function intFlag(command: string, name: string, value: string | undefined, min: number, max: number, fallback: number): number {
+export function intFlag(
+  command: string,
+  name: string,
+  value: string | undefined,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`visor-db ${command}: --${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(value)})`);
+    throw new UsageError(
+      `visor-db ${command}: --${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(value)})`,
+    );
   }
   return n;
 }

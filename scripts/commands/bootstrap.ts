@@ -14,7 +14,12 @@ missing. Never alters or drops; a column of the wrong type is reported and nothi
   --json       machine-readable result`;
 
 export async function bootstrapCommand(argv: string[]): Promise<number> {
-  const { values } = parseFlags("bootstrap", argv, { ...CONNECTION_FLAGS, "grant-to": { type: "string" }, json: { type: "boolean" }, help: { type: "boolean" } });
+  const { values } = parseFlags("bootstrap", argv, {
+    ...CONNECTION_FLAGS,
+    "grant-to": { type: "string" },
+    json: { type: "boolean" },
+    help: { type: "boolean" },
+  });
   if (values.help) {
     console.log(BOOTSTRAP_HELP);
     return 0;
@@ -22,7 +27,15 @@ export async function bootstrapCommand(argv: string[]): Promise<number> {
   const conn = connectionFrom("bootstrap", values);
   const result = await bootstrapSchema(conn, { grantTo: values["grant-to"] });
   if (values.json) {
-    console.log(JSON.stringify({ endpoint: describeEndpoint(conn), created: result.created, added: result.added, version: result.version, valid: result.report.valid }));
+    console.log(
+      JSON.stringify({
+        endpoint: describeEndpoint(conn),
+        created: result.created,
+        added: result.added,
+        version: result.version,
+        valid: result.report.valid,
+      }),
+    );
   } else {
     console.log(`schema ${result.version} on ${describeEndpoint(conn)}`);
     console.log(result.created.length ? `created: ${result.created.join(", ")}` : "all tables already present");

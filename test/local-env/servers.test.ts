@@ -26,14 +26,20 @@ test("the replica streams from the primary and is read-only", async (t) => {
   const { postgres } = await servers();
   const reader = need(t, postgres.reader, "streaming replica");
   if (!reader) return;
-  const [row] = await query<{ r: boolean; ro: string }>(reader.url, "SELECT pg_is_in_recovery() AS r, current_setting('transaction_read_only') AS ro");
+  const [row] = await query<{ r: boolean; ro: string }>(
+    reader.url,
+    "SELECT pg_is_in_recovery() AS r, current_setting('transaction_read_only') AS ro",
+  );
   assert.equal(row!.r, true);
   assert.equal(row!.ro, "on");
   const admin = new Client({ connectionString: postgres.adminUrl });
   await admin.connect();
   try {
     const senders = await admin.query("SELECT state FROM pg_stat_replication");
-    assert.deepEqual(senders.rows.map((r) => r.state), ["streaming"]);
+    assert.deepEqual(
+      senders.rows.map((r) => r.state),
+      ["streaming"],
+    );
   } finally {
     await admin.end();
   }

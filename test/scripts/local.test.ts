@@ -28,7 +28,8 @@ test("local up prints writer, reader and pooler; Ctrl-C stops every process", as
   const child = startCli(["local", "up"], env);
   const done = collect(child, 120_000);
   const out = await waitForOutput(child, /Running\./);
-  for (const role of ["writer", "reader", "pooler"]) assert.match(out, new RegExp(`${role} +postgresql://visor:\\*\\*\\*@127\\.0\\.0\\.1:\\d+/visor`));
+  for (const role of ["writer", "reader", "pooler"])
+    assert.match(out, new RegExp(`${role} +postgresql://visor:\\*\\*\\*@127\\.0\\.0\\.1:\\d+/visor`));
   const state = JSON.parse(readFileSync(join(dir, "state.json"), "utf8")) as LocalState;
   assert.equal(state.ownerPid, child.pid);
   assert.ok(state.pids.length >= 3, `expected primary, replica and pgbouncer pids, got ${state.pids}`);

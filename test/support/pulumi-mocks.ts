@@ -17,7 +17,13 @@ export function setupMocks(outputsFor: (r: pulumi.runtime.MockResourceArgs) => R
     {
       newResource(args) {
         const id = `${args.name}-id`;
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs, urn: `urn:pulumi:test::visor::${args.type}::${args.name}`, id });
+        registered.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs,
+          urn: `urn:pulumi:test::visor::${args.type}::${args.name}`,
+          id,
+        });
         return { id, state: { ...args.inputs, ...outputsFor(args) } };
       },
       call(args) {

@@ -3,7 +3,12 @@
 import { after, type TestContext } from "node:test";
 import { randomBytes } from "node:crypto";
 import { Client } from "pg";
-import { startLocalEnvironment, type Endpoint, type LocalEndpoints, type PostgresEndpoints } from "../../scripts/local-env/environment";
+import {
+  startLocalEnvironment,
+  type Endpoint,
+  type LocalEndpoints,
+  type PostgresEndpoints,
+} from "../../scripts/local-env/environment";
 
 let shared: Promise<{ endpoints: LocalEndpoints; stop(): Promise<void> }> | undefined;
 

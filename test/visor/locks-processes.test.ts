@@ -62,26 +62,48 @@ async function raceWorkers(
   const finished = Array.from({ length: opts.workers }, (_, i) => {
     const child = fork(WORKER, [], {
       execArgv: ["--import", "tsx"],
-      env: { ...process.env, LOCK_WORKER_JOB: JSON.stringify({ mode: "race", url, nodeId: `w${i}`, clock: opts.clock, lockIds: opts.lockIds, ops: opts.ops, ttlMs: opts.ttlMs, broken: opts.broken }) },
+      env: {
+        ...process.env,
+        LOCK_WORKER_JOB: JSON.stringify({
+          mode: "race",
+          url,
+          nodeId: `w${i}`,
+          clock: opts.clock,
+          lockIds: opts.lockIds,
+          ops: opts.ops,
+          ttlMs: opts.ttlMs,
+          broken: opts.broken,
+        }),
+      },
     });
     children.push(child);
     return new Promise<void>((resolve, reject) => {
-      child.on("message", (m: { type: string; lockId: string; token: string; nodeId: string; stats?: Record<string, number>; message?: string }) => {
-        if (m.type === "done") {
-          stats.push(m.stats!);
-          return;
-        }
-        if (m.type === "error") return reject(new Error(m.message));
-        history.push({ type: m.type, lockId: m.lockId, nodeId: m.nodeId });
-        if (m.type === "acquired") {
-          const current = holders.get(m.lockId);
-          if (current) violations.push({ lockId: m.lockId, holder: current, intruder: m.nodeId });
-          holders.set(m.lockId, m.nodeId);
-        } else if (m.type === "releasing" && holders.get(m.lockId) === m.nodeId) {
-          holders.delete(m.lockId);
-        }
-        child.send("ack");
-      });
+      child.on(
+        "message",
+        (m: {
+          type: string;
+          lockId: string;
+          token: string;
+          nodeId: string;
+          stats?: Record<string, number>;
+          message?: string;
+        }) => {
+          if (m.type === "done") {
+            stats.push(m.stats!);
+            return;
+          }
+          if (m.type === "error") return reject(new Error(m.message));
+          history.push({ type: m.type, lockId: m.lockId, nodeId: m.nodeId });
+          if (m.type === "acquired") {
+            const current = holders.get(m.lockId);
+            if (current) violations.push({ lockId: m.lockId, holder: current, intruder: m.nodeId });
+            holders.set(m.lockId, m.nodeId);
+          } else if (m.type === "releasing" && holders.get(m.lockId) === m.nodeId) {
+            holders.delete(m.lockId);
+          }
+          child.send("ack");
+        },
+      );
       child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`worker ${i} exited with ${code}`))));
     });
   });
@@ -116,7 +138,14 @@ test("negative control: the checker catches a protocol that ignores expiry", asy
   if (!need(t, findPgBouncer(), "pgbouncer")) return;
   const pooled = await pooledScratch();
   try {
-    const r = await raceWorkers(pooled.url, { workers: 3, ops: 20, clock: "node", lockIds: [`broken:${randomUUID()}`], ttlMs: 30_000, broken: true });
+    const r = await raceWorkers(pooled.url, {
+      workers: 3,
+      ops: 20,
+      clock: "node",
+      lockIds: [`broken:${randomUUID()}`],
+      ttlMs: 30_000,
+      broken: true,
+    });
     assert.ok(r.violations.length > 0, "a lock without the expiry condition is double-granted and the checker sees it");
   } finally {
     await pooled.stop();
@@ -162,7 +191,18 @@ test("a holder paused with SIGSTOP past its TTL is taken over, and its renew the
   const lockId = `stop:${randomUUID()}`;
   const child = fork(WORKER, [], {
     execArgv: ["--import", "tsx"],
-    env: { ...process.env, LOCK_WORKER_JOB: JSON.stringify({ mode: "hold", url: pooled.url, nodeId: "paused", clock: "node", lockIds: [lockId], ops: 1, ttlMs: 1000 }) },
+    env: {
+      ...process.env,
+      LOCK_WORKER_JOB: JSON.stringify({
+        mode: "hold",
+        url: pooled.url,
+        nodeId: "paused",
+        clock: "node",
+        lockIds: [lockId],
+        ops: 1,
+        ttlMs: 1000,
+      }),
+    },
   });
   const other = new SchedulerLocks({ url: pooled.url }, { nodeId: "other" });
   try {
@@ -173,7 +213,9 @@ test("a holder paused with SIGSTOP past its TTL is taken over, and its renew the
     await new Promise((r) => setTimeout(r, 1300));
     const taken = await other.acquire(lockId, 60_000);
     assert.ok(taken, "taken over after the TTL");
-    const done = new Promise<{ renewed: boolean; released: boolean }>((resolve) => child.on("message", (m: { type: string; renewed: boolean; released: boolean }) => m.type === "done" && resolve(m)));
+    const done = new Promise<{ renewed: boolean; released: boolean }>((resolve) =>
+      child.on("message", (m: { type: string; renewed: boolean; released: boolean }) => m.type === "done" && resolve(m)),
+    );
     child.kill("SIGCONT");
     child.send("ack");
     const result = await done;

@@ -105,7 +105,16 @@ async function pgIndexes(url: string): Promise<{ primary: string[]; other: strin
       WHERE n.nspname = 'public'`,
   );
   const fmt = (r: { t: string; cols: string }) => `${r.t}(${r.cols})`;
-  return { primary: rows.filter((r) => r.p).map(fmt).sort(), other: rows.filter((r) => !r.p).map(fmt).sort() };
+  return {
+    primary: rows
+      .filter((r) => r.p)
+      .map(fmt)
+      .sort(),
+    other: rows
+      .filter((r) => !r.p)
+      .map(fmt)
+      .sort(),
+  };
 }
 
 test("bootstrap creates exactly the guide's columns, types, nullability, defaults and indexes on every PostgreSQL major", async () => {
@@ -115,8 +124,14 @@ test("bootstrap creates exactly the guide's columns, types, nullability, default
     assert.deepEqual(result.created, ["schedules", "scheduler_locks", "message_triggers"], `PostgreSQL ${pg.major}`);
     assert.deepEqual(await pgColumns(db.url), GUIDE, `PostgreSQL ${pg.major}`);
     assert.deepEqual(await pgIndexes(db.url), { primary: PRIMARY_KEYS, other: GUIDE_INDEXES }, `PostgreSQL ${pg.major}`);
-    const names = await pgQuery<{ indexname: string }>(db.url, "SELECT indexname FROM pg_indexes WHERE tablename = 'schedules' AND indexname LIKE 'idx_%' ORDER BY 1");
-    assert.deepEqual(names.map((n) => n.indexname), ["idx_schedules_creator_id", "idx_schedules_status", "idx_schedules_status_next_run"]);
+    const names = await pgQuery<{ indexname: string }>(
+      db.url,
+      "SELECT indexname FROM pg_indexes WHERE tablename = 'schedules' AND indexname LIKE 'idx_%' ORDER BY 1",
+    );
+    assert.deepEqual(
+      names.map((n) => n.indexname),
+      ["idx_schedules_creator_id", "idx_schedules_status", "idx_schedules_status_next_run"],
+    );
     const report = await inspectSchema({ url: db.url });
     assert.equal(report.complete, true);
     assert.deepEqual(report.differences, []);
@@ -214,7 +229,13 @@ test("MariaDB: the guide's columns and indexes in MySQL types, idempotent", asyn
   const db = await scratchMariaDb(mariadb!);
   const result = await bootstrapSchema({ url: db.url });
   assert.deepEqual(result.created, ["schedules", "scheduler_locks", "message_triggers"]);
-  const mysqlType: Record<string, string> = { "character varying": "varchar", text: "text", bigint: "bigint", integer: "int", boolean: "tinyint" };
+  const mysqlType: Record<string, string> = {
+    "character varying": "varchar",
+    text: "text",
+    bigint: "bigint",
+    integer: "int",
+    boolean: "tinyint",
+  };
   const [rows] = await db.admin.query(
     `SELECT table_name t, column_name c, data_type dt, character_maximum_length len, is_nullable n, column_default d
        FROM information_schema.columns WHERE table_schema = ? ORDER BY table_name, ordinal_position`,
@@ -222,12 +243,24 @@ test("MariaDB: the guide's columns and indexes in MySQL types, idempotent", asyn
   );
   const actual: Record<string, Col[]> = {};
   for (const r of rows as { t: string; c: string; dt: string; len: number | null; n: string; d: string | null }[]) {
-    (actual[r.t] ??= []).push([r.c, r.dt, r.len === null ? null : Number(r.len), r.n === "YES", r.d === null || r.d === "NULL" ? null : r.d.replace(/^'(.*)'$/, "$1")]);
+    (actual[r.t] ??= []).push([
+      r.c,
+      r.dt,
+      r.len === null ? null : Number(r.len),
+      r.n === "YES",
+      r.d === null || r.d === "NULL" ? null : r.d.replace(/^'(.*)'$/, "$1"),
+    ]);
   }
   const expected = Object.fromEntries(
     Object.entries(GUIDE).map(([t, cols]) => [
       t,
-      cols.map(([c, ty, len, n, d]) => [c, mysqlType[ty], ty === "character varying" || ty === "text" ? (ty === "text" ? 65535 : len) : null, n, d === "false" ? "0" : d === "true" ? "1" : d]),
+      cols.map(([c, ty, len, n, d]) => [
+        c,
+        mysqlType[ty],
+        ty === "character varying" || ty === "text" ? (ty === "text" ? 65535 : len) : null,
+        n,
+        d === "false" ? "0" : d === "true" ? "1" : d,
+      ]),
     ]),
   );
   assert.deepEqual(actual, expected);
@@ -237,8 +270,20 @@ test("MariaDB: the guide's columns and indexes in MySQL types, idempotent", asyn
     [db.database],
   );
   const idxRows = idx as { t: string; i: string; cols: string }[];
-  assert.deepEqual(idxRows.filter((r) => r.i !== "PRIMARY").map((r) => `${r.t}(${r.cols})`).sort(), GUIDE_INDEXES);
-  assert.deepEqual(idxRows.filter((r) => r.i === "PRIMARY").map((r) => `${r.t}(${r.cols})`).sort(), PRIMARY_KEYS);
+  assert.deepEqual(
+    idxRows
+      .filter((r) => r.i !== "PRIMARY")
+      .map((r) => `${r.t}(${r.cols})`)
+      .sort(),
+    GUIDE_INDEXES,
+  );
+  assert.deepEqual(
+    idxRows
+      .filter((r) => r.i === "PRIMARY")
+      .map((r) => `${r.t}(${r.cols})`)
+      .sort(),
+    PRIMARY_KEYS,
+  );
   assert.deepEqual((await bootstrapSchema({ url: db.url })).created, []);
   assert.equal((await inspectSchema({ url: db.url })).complete, true);
 });

@@ -36,11 +36,18 @@ test("passes directly and through PgBouncer in transaction mode, and leaves Viso
   try {
     // Rows a running Visor would own.
     const visorLock = `__static_cron__:nightly-${Date.now()}`;
-    await c.query("INSERT INTO scheduler_locks VALUES ($1, 'visor-1', '11111111-1111-4111-8111-111111111111', 1, 9999999999999)", [visorLock]);
-    const snapshot = async () => (await c.query("SELECT md5(coalesce(string_agg(l::text, '|' ORDER BY lock_id), '')) h FROM scheduler_locks l")).rows[0].h;
+    await c.query(
+      "INSERT INTO scheduler_locks VALUES ($1, 'visor-1', '11111111-1111-4111-8111-111111111111', 1, 9999999999999)",
+      [visorLock],
+    );
+    const snapshot = async () =>
+      (await c.query("SELECT md5(coalesce(string_agg(l::text, '|' ORDER BY lock_id), '')) h FROM scheduler_locks l")).rows[0].h;
     const schedules = async () => (await c.query("SELECT count(*)::int n FROM schedules")).rows[0].n;
     const [locksBefore, schedulesBefore] = [await snapshot(), await schedules()];
-    const report = await runSmokeTest({ connection: { url: postgres.writer.url }, poolerConnection: { url: postgres.pooler!.url } });
+    const report = await runSmokeTest({
+      connection: { url: postgres.writer.url },
+      poolerConnection: { url: postgres.pooler!.url },
+    });
     assert.equal(report.passed, true, JSON.stringify(report.checks.filter((x) => !x.passed)));
     assert.equal(report.via, "direct+pooler");
     for (const name of ["writer@pooler", "pooler-mode", ...LOCK_CHECKS.map((n) => `${n}@pooler`)]) {
@@ -116,9 +123,16 @@ test("a missing schema fails `schema` with the bootstrap remedy; bad options are
   assert.equal(schema.passed, false);
   assert.match(schema.detail, /table schedules does not exist/);
   assert.match(schema.remedy!, /visor-db bootstrap/);
-  await assert.rejects(runSmokeTest({ connection: { url: db.url }, nodes: 1 }), /smoke test nodes must be an integer from 2 to 32 \(got 1\)/);
+  await assert.rejects(
+    runSmokeTest({ connection: { url: db.url }, nodes: 1 }),
+    /smoke test nodes must be an integer from 2 to 32 \(got 1\)/,
+  );
   const ratio = await runSmokeTest({ connection: { url: db.url }, lockTtlMs: 30_000, heartbeatMs: 15_000 });
-  assert.equal(ratio.checks.find((c) => c.name === "heartbeat-ratio"), undefined, "not reached without a schema");
+  assert.equal(
+    ratio.checks.find((c) => c.name === "heartbeat-ratio"),
+    undefined,
+    "not reached without a schema",
+  );
 });
 
 test("visor-db smoke: ✔ per check and exit 0 on the writer; ✖ with remedy and exit 1 on the replica; --json", async (t) => {

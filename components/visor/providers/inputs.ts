@@ -47,7 +47,8 @@ export function checkInt(property: string, value: unknown, min: number, max: num
 
 export function checkBool(property: string, value: unknown, failures: CheckFailure[]): void {
   if (value === undefined || value === UNKNOWN) return;
-  if (typeof value !== "boolean") failures.push({ property, reason: `${property} must be true or false (got ${JSON.stringify(value)})` });
+  if (typeof value !== "boolean")
+    failures.push({ property, reason: `${property} must be true or false (got ${JSON.stringify(value)})` });
 }
 
 export function checkRetry(property: string, value: ConnectRetryArgs | undefined, failures: CheckFailure[]): void {

@@ -39,7 +39,9 @@ function describeReport(report: SchemaReport) {
     driver: report.driver,
     serverVersion: report.serverVersion,
     tables: report.tables.filter((t) => t.exists).map((t) => t.name),
-    indexes: report.tables.flatMap((t) => t.indexes.filter((i) => !i.primary).map((i) => `${t.name}.${i.name}(${i.columns.join(",")})`)).sort(),
+    indexes: report.tables
+      .flatMap((t) => t.indexes.filter((i) => !i.primary).map((i) => `${t.name}.${i.name}(${i.columns.join(",")})`))
+      .sort(),
     drift: report.differences.map((d) => d.detail),
   };
 }
@@ -61,8 +63,15 @@ export const schemaProviderLogic = {
     checkConnection("connection", news.connection, failures);
     checkBool("retainOnDelete", news.retainOnDelete, failures);
     checkRetry("connectRetry", news.connectRetry, failures);
-    if (news.driver !== undefined && (news.driver as string) !== UNKNOWN && !["postgresql", "mysql", "mssql"].includes(news.driver)) {
-      failures.push({ property: "driver", reason: `driver must be one of postgresql, mysql, mssql (got ${JSON.stringify(news.driver)})` });
+    if (
+      news.driver !== undefined &&
+      (news.driver as string) !== UNKNOWN &&
+      !["postgresql", "mysql", "mssql"].includes(news.driver)
+    ) {
+      failures.push({
+        property: "driver",
+        reason: `driver must be one of postgresql, mysql, mssql (got ${JSON.stringify(news.driver)})`,
+      });
     }
     return { inputs: news, failures };
   },

@@ -62,7 +62,9 @@ async function run(inputs: SmokeProviderInputs): Promise<SmokeProviderOutputs> {
   return {
     ...inputs,
     passed: report.passed,
-    checks: Object.fromEntries(report.checks.map((c) => [c.name, { passed: c.passed, detail: c.detail, ...(c.remedy ? { remedy: c.remedy } : {}) }])),
+    checks: Object.fromEntries(
+      report.checks.map((c) => [c.name, { passed: c.passed, detail: c.detail, ...(c.remedy ? { remedy: c.remedy } : {}) }]),
+    ),
     durationMs: report.durationMs,
     via: report.via,
     isWriter: report.isWriter,
@@ -84,14 +86,33 @@ export const smokeTestProviderLogic = {
     checkRetry("connectRetry", news.connectRetry, failures);
     const ttl = news.lockTtlMs ?? 60_000;
     const hb = news.heartbeatMs ?? 15_000;
-    if (typeof ttl === "number" && typeof hb === "number" && (ttl as unknown) !== UNKNOWN && (hb as unknown) !== UNKNOWN && !(hb < ttl / 3)) {
-      failures.push({ property: "heartbeatMs", reason: `heartbeatMs must be below lockTtlMs / 3 = ${Math.floor(ttl / 3)} (got ${hb}), as the guide requires` });
+    if (
+      typeof ttl === "number" &&
+      typeof hb === "number" &&
+      (ttl as unknown) !== UNKNOWN &&
+      (hb as unknown) !== UNKNOWN &&
+      !(hb < ttl / 3)
+    ) {
+      failures.push({
+        property: "heartbeatMs",
+        reason: `heartbeatMs must be below lockTtlMs / 3 = ${Math.floor(ttl / 3)} (got ${hb}), as the guide requires`,
+      });
     }
     return { inputs: news, failures };
   },
 
   async diff(_id: string, olds: SmokeProviderOutputs, news: SmokeProviderInputs) {
-    const keys = ["connection", "poolerConnection", "nodes", "lockTtlMs", "heartbeatMs", "maxClockSkewMs", "rerunOnEveryUp", "trigger", "connectRetry"] as const;
+    const keys = [
+      "connection",
+      "poolerConnection",
+      "nodes",
+      "lockTtlMs",
+      "heartbeatMs",
+      "maxClockSkewMs",
+      "rerunOnEveryUp",
+      "trigger",
+      "connectRetry",
+    ] as const;
     const changed = keys.filter((k) => stableJson(olds[k]) !== stableJson(news[k]));
     // Another database (or pooler) is another test: replace. Anything else re-runs it in place.
     const replaces: string[] = [];
