@@ -3,7 +3,13 @@
 import { localCommand } from "./commands/local";
 import { bootstrapCommand } from "./commands/bootstrap";
 import { smokeCommand } from "./commands/smoke";
+import { planCommand } from "./commands/plan";
 import { localMainJob } from "./commands/main-job";
+import { backupCommand } from "./commands/backup";
+import { restoreCommand } from "./commands/restore";
+import { migrateSqliteCommand } from "./commands/migrate-sqlite";
+import { monitorCommand } from "./commands/monitor";
+import { verifyCommand } from "./commands/verify";
 import { UsageError } from "./cli/usage";
 import { redactSecrets } from "../components/visor/redact";
 
@@ -11,6 +17,12 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   local: (argv) => localCommand(argv, localMainJob),
   bootstrap: bootstrapCommand,
   smoke: smokeCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
+  "migrate-sqlite": migrateSqliteCommand,
+  monitor: monitorCommand,
+  verify: verifyCommand,
+  plan: planCommand,
 };
 
 const HELP = `visor-db — Visor's scheduler database, operated
@@ -22,6 +34,12 @@ Commands:
                          'local up' also bootstraps Visor's schema and runs the HA smoke test
   bootstrap              create Visor's schema on a database
   smoke                  the HA smoke test against a writer (and a pooler)
+  backup                 pg_dump -Fc / mysqldump into visor-YYYYMMDD.dump|.sql, checksummed, never overwriting
+  restore                pg_restore / mysql from a backup; refuses a target with Visor data unless --force; verifies
+  migrate-sqlite         copy Visor's SQLite (or legacy JSON) store into PostgreSQL/MySQL, idempotently
+  monitor                connections, table sizes, waiting locks, slow statements, stale locks, stuck claims
+  verify                 writer, schema, counts, checksums, JSON columns, stale locks and the smoke test
+  plan --stack <name>    the offline resource plan of a stack, with the Visor policies
 
 Run 'visor-db <command> --help' for a command's options.`;
 

@@ -1,33 +1,84 @@
-// The Pulumi program: `cloud: existing` points Visor's schema bootstrap and HA smoke test at a database
-// you already run (on premises, or `visor-db local up`'s endpoints). The cloud targets use the
-// components in visor-db-infra/aws, /gcp and /azure (see their READMEs).
+// The Pulumi program. Stack config picks the target:
+//   visor-db-infra:cloud = aws | gcp | azure   → that cloud's component, args from visor-db-infra:database
+//   visor-db-infra:cloud = existing (default)  → schema bootstrap + HA smoke test on visor-db-infra:connection
+// Only the chosen cloud's SDK is loaded.
 import * as pulumi from "@pulumi/pulumi";
-import { VisorHaSmokeTest, VisorSchema, type VisorConnectionArgs } from "../components";
+import {
+  VisorHaSmokeTest,
+  VisorSchema,
+  Validator,
+  type Endpoint,
+  type VisorConnectionArgs,
+  type VisorDatabaseOutputs,
+} from "../components";
+
+const CLOUDS = ["aws", "gcp", "azure", "existing"] as const;
+type Cloud = (typeof CLOUDS)[number];
 
 const config = new pulumi.Config("visor-db-infra");
-const cloud = config.get("cloud") ?? "existing";
-if (cloud !== "existing") {
-  throw new Error(
-    `visor-db-infra:cloud ${JSON.stringify(cloud)}: this program drives "existing"; use the AwsVisorDatabase, GcpVisorDatabase or AzureVisorDatabase component in your own program (README: "Use the components")`,
-  );
-}
-const connection = config.requireSecretObject<VisorConnectionArgs>("connection");
-const pooler = config.getSecretObject<VisorConnectionArgs>("poolerConnection");
-const ha = config.getObject<{ lockTtlSeconds?: number; heartbeatIntervalSeconds?: number }>("ha") ?? {};
+const v = new Validator("stack config visor-db-infra");
+const cloud = v.oneOf<Cloud>("cloud", config.get("cloud") as Cloud | undefined, CLOUDS, "existing");
 
-const schema = new VisorSchema("visor-schema", { connection });
-const smoke = new VisorHaSmokeTest(
-  "visor-smoke-test",
-  {
-    connection,
-    poolerConnection: pooler,
-    lockTtlMs: (ha.lockTtlSeconds ?? 60) * 1000,
-    heartbeatMs: (ha.heartbeatIntervalSeconds ?? 15) * 1000,
-  },
-  { dependsOn: [schema] },
+/** Visor's HA settings as the guide gives them; validated (heartbeat < lock_ttl / 3). */
+const ha = config.getObject<{ lockTtlSeconds?: number; heartbeatIntervalSeconds?: number }>("ha") ?? {};
+const lockTtlSeconds = v.int("ha.lockTtlSeconds", ha.lockTtlSeconds, 1, 86_400, 60);
+const heartbeat = v.number("ha.heartbeatIntervalSeconds", ha.heartbeatIntervalSeconds, 0.1, 86_400, 15);
+v.require(
+  heartbeat < lockTtlSeconds / 3,
+  "ha.heartbeatIntervalSeconds",
+  `below ha.lockTtlSeconds / 3 (${(lockTtlSeconds / 3).toFixed(1)})`,
+  heartbeat,
 );
 
-export const schemaVersion = schema.schemaVersion;
-export const tables = schema.tables;
-export const smokeTestPassed = smoke.passed;
-export const smokeTestChecks = smoke.checks;
+function cloudDatabase(): VisorDatabaseOutputs & pulumi.Resource {
+  // The component's own args, with the validated HA settings applied.
+  const args = {
+    ...config.requireObject<Record<string, unknown>>("database"),
+    ha: { lockTtlSeconds, heartbeatIntervalSeconds: heartbeat },
+  };
+  switch (cloud) {
+    case "aws": {
+      const { AwsVisorDatabase } = require("../components/aws") as typeof import("../components/aws");
+      return new AwsVisorDatabase("visor", args as unknown as ConstructorParameters<typeof AwsVisorDatabase>[1]);
+    }
+    case "gcp": {
+      const { GcpVisorDatabase } = require("../components/gcp") as typeof import("../components/gcp");
+      return new GcpVisorDatabase("visor", args as unknown as ConstructorParameters<typeof GcpVisorDatabase>[1]);
+    }
+    default: {
+      const { AzureVisorDatabase } = require("../components/azure") as typeof import("../components/azure");
+      return new AzureVisorDatabase("visor", args as unknown as ConstructorParameters<typeof AzureVisorDatabase>[1]);
+    }
+  }
+}
+
+function existingDatabase() {
+  const connection = config.requireSecretObject<VisorConnectionArgs>("connection");
+  const poolerConnection = config.getSecretObject<VisorConnectionArgs>("poolerConnection");
+  const schema = new VisorSchema("visor-schema", { connection });
+  const smokeTest = new VisorHaSmokeTest(
+    "visor-smoke-test",
+    { connection, poolerConnection, lockTtlMs: lockTtlSeconds * 1000, heartbeatMs: Math.round(heartbeat * 1000) },
+    { dependsOn: [schema] },
+  );
+  const endpoint = (c: pulumi.Output<VisorConnectionArgs> | undefined) =>
+    c
+      ? pulumi.unsecret(c.apply((x) => ({ host: String(x.host ?? ""), port: Number(x.port ?? 5432) }) as Endpoint))
+      : pulumi.output(undefined);
+  return {
+    writerEndpoint: endpoint(connection),
+    poolerEndpoint: endpoint(poolerConnection),
+    readerEndpoints: pulumi.output([] as Endpoint[]),
+    databaseName: pulumi.unsecret(connection.apply((c) => String(c.database ?? "visor"))),
+    schemaVersion: schema.schemaVersion,
+    smokeTestPassed: smokeTest.passed,
+  };
+}
+
+const outputs = cloud === "existing" ? existingDatabase() : cloudDatabase();
+
+export const target = cloud;
+export const writerEndpoint = outputs.writerEndpoint;
+export const readerEndpoints = outputs.readerEndpoints;
+export const poolerEndpoint = outputs.poolerEndpoint;
+export const databaseName = outputs.databaseName;

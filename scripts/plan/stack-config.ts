@@ -1,0 +1,47 @@
+// A stack's config file (stacks/Pulumi.<stack>.yaml) as Pulumi's runtime takes it. Secure values cannot
+// be decrypted offline; they become "[secret]" and are marked secret.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+
+export const SECRET_PLACEHOLDER = "[secret]";
+
+export interface StackConfig {
+  stack: string;
+  file: string;
+  /** key → value as Pulumi passes it (objects JSON-encoded). */
+  values: Record<string, string>;
+  secretKeys: string[];
+}
+
+function replaceSecure(v: unknown, found: { secret: boolean }): unknown {
+  if (Array.isArray(v)) return v.map((x) => replaceSecure(x, found));
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (Object.keys(o).length === 1 && typeof o.secure === "string") {
+      found.secret = true;
+      return SECRET_PLACEHOLDER;
+    }
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, replaceSecure(x, found)]));
+  }
+  return v;
+}
+
+export function stackFile(stack: string, dir = "stacks"): string {
+  return join(dir, `Pulumi.${stack}.yaml`);
+}
+
+export function readStackConfig(stack: string, dir = "stacks"): StackConfig {
+  const file = stackFile(stack, dir);
+  if (!existsSync(file)) throw new Error(`no stack config ${file}`);
+  const doc = (parse(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const values: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, raw] of Object.entries(doc.config ?? {})) {
+    const found = { secret: false };
+    const v = replaceSecure(raw, found);
+    values[key] = typeof v === "string" ? v : JSON.stringify(v);
+    if (found.secret) secretKeys.push(key);
+  }
+  return { stack, file, values, secretKeys };
+}
