@@ -24,18 +24,28 @@ export function createBackups(ctx: ChildContext, writer: Writer): Backups | unde
   const tags = r.base.tags;
   const role = new iam.Role(
     `${name}-backup`,
-    ...child(ctx, "backupRole", { assumeRolePolicy: assumeRolePolicy("backup.amazonaws.com"), description: `AWS Backup for Visor database ${name}`, tags }),
+    ...child(ctx, "backupRole", {
+      assumeRolePolicy: assumeRolePolicy("backup.amazonaws.com"),
+      description: `AWS Backup for Visor database ${name}`,
+      tags,
+    }),
   );
   for (const policy of ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"]) {
     new iam.RolePolicyAttachment(
       `${name}-backup-${policy.endsWith("Backup") ? "backup" : "restores"}`,
-      ...child(ctx, "rolePolicyAttachment", { role: role.name, policyArn: `arn:${partitionOf(r.stackRegion)}:iam::aws:policy/service-role/${policy}` }),
+      ...child(ctx, "rolePolicyAttachment", {
+        role: role.name,
+        policyArn: `arn:${partitionOf(r.stackRegion)}:iam::aws:policy/service-role/${policy}`,
+      }),
     );
   }
   const vault = new backup.Vault(`${name}-vault`, ...child(ctx, "backupVault", { kmsKeyArn: b.kmsKeyArn, tags }));
   const offsiteVault =
     "region" in b.offsite
-      ? new backup.Vault(`${name}-offsite-vault`, ...child(ctx, "backupVault", { region: b.offsite.region, kmsKeyArn: b.offsite.kmsKeyArn, tags }))
+      ? new backup.Vault(
+          `${name}-offsite-vault`,
+          ...child(ctx, "backupVault", { region: b.offsite.region, kmsKeyArn: b.offsite.kmsKeyArn, tags }),
+        )
       : undefined;
   const offsiteArn = offsiteVault ? offsiteVault.arn : pulumi.output((b.offsite as { vaultArn: string }).vaultArn);
   const plan = new backup.Plan(
@@ -67,7 +77,12 @@ export function createBackups(ctx: ChildContext, writer: Writer): Backups | unde
   );
   const selection = new backup.Selection(
     `${name}-backup-selection`,
-    ...child(ctx, "backupSelection", { planId: plan.id, iamRoleArn: role.arn, resources: [writer.arn] }, { dependsOn: writer.ready }),
+    ...child(
+      ctx,
+      "backupSelection",
+      { planId: plan.id, iamRoleArn: role.arn, resources: [writer.arn] },
+      { dependsOn: writer.ready },
+    ),
   );
   return { role, vault, offsiteVault, plan, selection, vaultArns: pulumi.all([vault.arn, offsiteArn]) };
 }

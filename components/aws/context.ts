@@ -13,7 +13,8 @@ export interface ChildContext {
 }
 
 /** The args type a transform key is for. */
-export type ChildArgs<K extends keyof AwsVisorDatabaseTransforms> = NonNullable<AwsVisorDatabaseTransforms[K]> extends ChildTransform<infer A> ? A : never;
+export type ChildArgs<K extends keyof AwsVisorDatabaseTransforms> =
+  NonNullable<AwsVisorDatabaseTransforms[K]> extends ChildTransform<infer A> ? A : never;
 
 /** Applies `transform[child]` (if any) to a child's args and options, with `parent` already set. */
 export function child<K extends keyof AwsVisorDatabaseTransforms>(

@@ -50,7 +50,11 @@ export function createCredentials(ctx: ChildContext, writer: Writer, dependsOn: 
   });
   const secret = new secretsmanager.Secret(
     `${name}-app-connection`,
-    ...child(ctx, "secret", { description: `Visor's connection to database ${name} (app role ${r.base.appUser})`, kmsKeyId: r.kmsKeyId, tags: r.base.tags }),
+    ...child(ctx, "secret", {
+      description: `Visor's connection to database ${name} (app role ${r.base.appUser})`,
+      kmsKeyId: r.kmsKeyId,
+      tags: r.base.tags,
+    }),
   );
   return { app, role, secret };
 }
@@ -81,5 +85,8 @@ export function appSecretVersion(
       writerSslmode: "verify-full",
     }),
   );
-  return new secretsmanager.SecretVersion(`${ctx.name}-app-connection`, ...child(ctx, "secretVersion", { secretId: creds.secret.id, secretString: pulumi.secret(value) }));
+  return new secretsmanager.SecretVersion(
+    `${ctx.name}-app-connection`,
+    ...child(ctx, "secretVersion", { secretId: creds.secret.id, secretString: pulumi.secret(value) }),
+  );
 }

@@ -43,13 +43,21 @@ export function instanceMonitoring(ctx: ChildContext, monitoringRole: iam.Role |
   };
 }
 
-export function createWriter(ctx: ChildContext, network: Network, groups: ParameterGroups, monitoringRole: iam.Role | undefined): Writer {
+export function createWriter(
+  ctx: ChildContext,
+  network: Network,
+  groups: ParameterGroups,
+  monitoringRole: iam.Role | undefined,
+): Writer {
   const { r, name } = ctx;
   // A fresh suffix whenever the database is replaced, so a re-created database never collides with the
   // final snapshot its predecessor left (DBSnapshotAlreadyExists).
   const finalSnapshotSuffix = new random.RandomId(
     `${name}-final-snapshot-suffix`,
-    ...child(ctx, "finalSnapshotSuffix", { byteLength: 4, keepers: { engine: r.engine, kmsKeyId: r.kmsKeyId ?? "aws-managed", masterUsername: r.masterUsername } }),
+    ...child(ctx, "finalSnapshotSuffix", {
+      byteLength: 4,
+      keepers: { engine: r.engine, kmsKeyId: r.kmsKeyId ?? "aws-managed", masterUsername: r.masterUsername },
+    }),
   );
   const finalSnapshotIdentifier = pulumi.interpolate`${safeName(name)}-final-${finalSnapshotSuffix.hex}`;
   const common = {
@@ -123,7 +131,10 @@ export function createWriter(ctx: ChildContext, network: Network, groups: Parame
       enabledCloudwatchLogsExports: AURORA_LOG_EXPORTS,
     }),
   );
-  const writerInstance = auroraInstance(ctx, `${name}-writer`, cluster, groups, monitoringRole, { instanceClass: r.instanceClass, promotionTier: 0 });
+  const writerInstance = auroraInstance(ctx, `${name}-writer`, cluster, groups, monitoringRole, {
+    instanceClass: r.instanceClass,
+    promotionTier: 0,
+  });
   return {
     finalSnapshotSuffix,
     cluster,

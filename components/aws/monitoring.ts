@@ -46,8 +46,9 @@ export function createAlarms(ctx: ChildContext, writer: Writer, replicas: Replic
   if (!a) return [];
   const maxConnections = Number(r.base.tuning.max_connections);
   // Aurora publishes the writer's metrics under the cluster with Role=WRITER, whatever instance holds it.
-  const writerDims: Record<string, pulumi.Input<string>> =
-    r.engine === "rds" ? { DBInstanceIdentifier: writer.identifier } : { DBClusterIdentifier: writer.identifier, Role: "WRITER" };
+  const writerDims: Record<string, pulumi.Input<string>> = r.engine === "rds"
+    ? { DBInstanceIdentifier: writer.identifier }
+    : { DBClusterIdentifier: writer.identifier, Role: "WRITER" };
   const specs: AlarmSpec[] = [
     {
       suffix: "cpu",

@@ -17,7 +17,10 @@ export interface Network {
 /** A security group in the database's VPC. */
 export function securityGroup(ctx: ChildContext, suffix: string, description: string): ec2.SecurityGroup {
   const tags = { ...ctx.r.base.tags, Name: `${ctx.name}-${suffix}` };
-  return new ec2.SecurityGroup(`${ctx.name}-${suffix}`, ...child(ctx, "securityGroup", { vpcId: ctx.r.vpcId, description, tags }));
+  return new ec2.SecurityGroup(
+    `${ctx.name}-${suffix}`,
+    ...child(ctx, "securityGroup", { vpcId: ctx.r.vpcId, description, tags }),
+  );
 }
 
 /** One TCP ingress rule on `port`, from a security group or a CIDR. */
@@ -43,27 +46,50 @@ export function ingress(
   );
 }
 
-/** One egress rule: TCP on `port` to a security group, or everything to anywhere (`port` undefined). */
-export function egress(ctx: ChildContext, name: string, source: ec2.SecurityGroup, to: { port: number; securityGroupId: pulumi.Input<string> } | "anywhere", description: string): vpc.SecurityGroupEgressRule {
+/** One egress rule: TCP on `port` to a security group, or everything to anywhere (`"anywhere"`). */
+export function egress(
+  ctx: ChildContext,
+  name: string,
+  source: ec2.SecurityGroup,
+  to: { port: number; securityGroupId: pulumi.Input<string> } | "anywhere",
+  description: string,
+): vpc.SecurityGroupEgressRule {
   const rule =
     to === "anywhere"
       ? { ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" }
       : { ipProtocol: "tcp", fromPort: to.port, toPort: to.port, referencedSecurityGroupId: to.securityGroupId };
-  return new vpc.SecurityGroupEgressRule(name, ...child(ctx, "egressRule", { securityGroupId: source.id, ...rule, description, tags: ctx.r.base.tags }));
+  return new vpc.SecurityGroupEgressRule(
+    name,
+    ...child(ctx, "egressRule", { securityGroupId: source.id, ...rule, description, tags: ctx.r.base.tags }),
+  );
 }
 
 /** Ingress on `port` from every allowed security group and CIDR. */
-export function allowClients(ctx: ChildContext, prefix: string, target: ec2.SecurityGroup, port: number, what: string): vpc.SecurityGroupIngressRule[] {
+export function allowClients(
+  ctx: ChildContext,
+  prefix: string,
+  target: ec2.SecurityGroup,
+  port: number,
+  what: string,
+): vpc.SecurityGroupIngressRule[] {
   return [
-    ...ctx.r.allowedSecurityGroupIds.map((sg, i) => ingress(ctx, `${prefix}-from-sg-${i}`, target, port, { securityGroupId: sg }, `${what} from allowed security group ${i}`)),
-    ...ctx.r.allowedCidrBlocks.map((cidr, i) => ingress(ctx, `${prefix}-from-cidr-${i}`, target, port, { cidr }, `${what} from ${cidr}`)),
+    ...ctx.r.allowedSecurityGroupIds.map((sg, i) =>
+      ingress(ctx, `${prefix}-from-sg-${i}`, target, port, { securityGroupId: sg }, `${what} from allowed security group ${i}`),
+    ),
+    ...ctx.r.allowedCidrBlocks.map((cidr, i) =>
+      ingress(ctx, `${prefix}-from-cidr-${i}`, target, port, { cidr }, `${what} from ${cidr}`),
+    ),
   ];
 }
 
 export function createNetwork(ctx: ChildContext): Network {
   const subnetGroup = new rds.SubnetGroup(
     `${ctx.name}-subnets`,
-    ...child(ctx, "subnetGroup", { subnetIds: ctx.r.subnetIds, description: `Visor database ${ctx.name}`, tags: ctx.r.base.tags }),
+    ...child(ctx, "subnetGroup", {
+      subnetIds: ctx.r.subnetIds,
+      description: `Visor database ${ctx.name}`,
+      tags: ctx.r.base.tags,
+    }),
   );
   const sg = securityGroup(ctx, "db", `Visor database ${ctx.name}: PostgreSQL ${POSTGRES_PORT} from allowed sources only`);
   const ingressRules = allowClients(ctx, `${ctx.name}-db`, sg, POSTGRES_PORT, "PostgreSQL");

@@ -7,9 +7,22 @@ import { child, type ChildContext } from "./context";
 import type { ResolvedAws } from "./validate";
 
 /** Parameters that take effect only after a reboot. Anything not known dynamic is treated as static. */
-const DYNAMIC = new Set(["effective_cache_size", "work_mem", "maintenance_work_mem", "checkpoint_completion_target", "rds.force_ssl"]);
+const DYNAMIC = new Set([
+  "effective_cache_size",
+  "work_mem",
+  "maintenance_work_mem",
+  "checkpoint_completion_target",
+  "rds.force_ssl",
+]);
 /** Aurora keeps these at the cluster level; everything else goes on the instance parameter group. */
-const AURORA_CLUSTER_LEVEL = new Set(["rds.force_ssl", "shared_preload_libraries", "timezone", "rds.logical_replication", "ssl_min_protocol_version", "password_encryption"]);
+const AURORA_CLUSTER_LEVEL = new Set([
+  "rds.force_ssl",
+  "shared_preload_libraries",
+  "timezone",
+  "rds.logical_replication",
+  "ssl_min_protocol_version",
+  "password_encryption",
+]);
 /** Aurora storage has no checkpoints or WAL buffers of its own. */
 const NOT_ON_AURORA = new Set(["wal_buffers", "checkpoint_completion_target"]);
 
@@ -57,18 +70,35 @@ export function createParameterGroups(ctx: ChildContext): ParameterGroups {
   // Pulumi replaces create-before-delete by default; the prefix gives the new group a free name.
   const namePrefix = `visor-${r.family}-`;
   const group = (name: string, region?: string) =>
-    new rds.ParameterGroup(name, ...child(ctx, "parameterGroup", { namePrefix, family: r.family, description, parameters: params.instance, region, tags: r.base.tags }));
+    new rds.ParameterGroup(
+      name,
+      ...child(ctx, "parameterGroup", {
+        namePrefix,
+        family: r.family,
+        description,
+        parameters: params.instance,
+        region,
+        tags: r.base.tags,
+      }),
+    );
   const instance = group(`${ctx.name}-params`);
   const cluster =
     r.engine === "aurora"
       ? new rds.ClusterParameterGroup(
           `${ctx.name}-cluster-params`,
-          ...child(ctx, "clusterParameterGroup", { namePrefix, family: r.family, description, parameters: params.cluster, tags: r.base.tags }),
+          ...child(ctx, "clusterParameterGroup", {
+            namePrefix,
+            family: r.family,
+            description,
+            parameters: params.cluster,
+            tags: r.base.tags,
+          }),
         )
       : undefined;
   const byRegion: Record<string, rds.ParameterGroup> = {};
   for (const replica of r.replicas) {
-    if (replica.region && !byRegion[replica.region]) byRegion[replica.region] = group(`${ctx.name}-params-${replica.region}`, replica.region);
+    if (replica.region && !byRegion[replica.region])
+      byRegion[replica.region] = group(`${ctx.name}-params-${replica.region}`, replica.region);
   }
   return { instance, cluster, byRegion };
 }

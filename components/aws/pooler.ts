@@ -110,10 +110,24 @@ function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, cr
   const rules = [
     ...allowClients(ctx, `${base}-nlb`, lbSg, PGBOUNCER_PORT, "PgBouncer"),
     egress(ctx, `${base}-nlb-to-tasks`, lbSg, { port: PGBOUNCER_PORT, securityGroupId: taskSg.id }, "NLB to PgBouncer tasks"),
-    ingress(ctx, `${base}-tasks-from-nlb`, taskSg, PGBOUNCER_PORT, { securityGroupId: lbSg.id }, "PgBouncer from its NLB (traffic and health checks)"),
+    ingress(
+      ctx,
+      `${base}-tasks-from-nlb`,
+      taskSg,
+      PGBOUNCER_PORT,
+      { securityGroupId: lbSg.id },
+      "PgBouncer from its NLB (traffic and health checks)",
+    ),
     // Image pull, Secrets Manager and CloudWatch Logs go over 443 (NAT or VPC endpoints), the writer over 5432.
     egress(ctx, `${base}-tasks-out`, taskSg, "anywhere", "PgBouncer tasks: writer, image registry, Secrets Manager, logs"),
-    ingress(ctx, `${name}-db-from-pgbouncer`, network.securityGroup, POSTGRES_PORT, { securityGroupId: taskSg.id }, "PostgreSQL from PgBouncer tasks"),
+    ingress(
+      ctx,
+      `${name}-db-from-pgbouncer`,
+      network.securityGroup,
+      POSTGRES_PORT,
+      { securityGroupId: taskSg.id },
+      "PostgreSQL from PgBouncer tasks",
+    ),
   ];
 
   const files = renderPooledConfig({
@@ -127,16 +141,27 @@ function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, cr
   });
   const configSecret = new secretsmanager.Secret(
     `${base}-config`,
-    ...child(ctx, "secret", { description: `PgBouncer files for Visor database ${name} (userlist holds the app role's SCRAM verifier)`, kmsKeyId: r.kmsKeyId, tags }),
+    ...child(ctx, "secret", {
+      description: `PgBouncer files for Visor database ${name} (userlist holds the app role's SCRAM verifier)`,
+      kmsKeyId: r.kmsKeyId,
+      tags,
+    }),
   );
   const configSecretVersion = new secretsmanager.SecretVersion(
     `${base}-config`,
-    ...child(ctx, "secretVersion", { secretId: configSecret.id, secretString: pulumi.secret(files.apply((f) => JSON.stringify({ ini: f.ini, userlist: f.userlist }))) }),
+    ...child(ctx, "secretVersion", {
+      secretId: configSecret.id,
+      secretString: pulumi.secret(files.apply((f) => JSON.stringify({ ini: f.ini, userlist: f.userlist }))),
+    }),
   );
 
   const executionRole = new iam.Role(
     `${base}-execution`,
-    ...child(ctx, "taskExecutionRole", { assumeRolePolicy: assumeRolePolicy("ecs-tasks.amazonaws.com"), description: `PgBouncer task execution for ${name}`, tags }),
+    ...child(ctx, "taskExecutionRole", {
+      assumeRolePolicy: assumeRolePolicy("ecs-tasks.amazonaws.com"),
+      description: `PgBouncer task execution for ${name}`,
+      tags,
+    }),
   );
   new iam.RolePolicyAttachment(
     `${base}-execution`,
@@ -147,7 +172,9 @@ function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, cr
   );
   const readConfig = readSecretPolicy(ctx, `${base}-read-config`, executionRole, configSecret.arn);
   const logGroup = new cloudwatch.LogGroup(base, ...child(ctx, "logGroup", { retentionInDays: p.logRetentionDays, tags }));
-  const cluster = p.clusterArn ? undefined : new ecs.Cluster(base, ...child(ctx, "ecsCluster", { settings: [{ name: "containerInsights", value: "enabled" }], tags }));
+  const cluster = p.clusterArn
+    ? undefined
+    : new ecs.Cluster(base, ...child(ctx, "ecsCluster", { settings: [{ name: "containerInsights", value: "enabled" }], tags }));
 
   const containerDefinitions = pulumi
     .all([configSecret.arn, configSecretVersion.versionId, logGroup.name, logGroup.region])
@@ -169,7 +196,10 @@ function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, cr
             // A new secret version changes the task definition, so ECS rolls the tasks onto the new files.
             { name: "PGBOUNCER_CONFIG_VERSION", value: versionId },
           ],
-          logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": group, "awslogs-region": region, "awslogs-stream-prefix": CONTAINER } },
+          logConfiguration: {
+            logDriver: "awslogs",
+            options: { "awslogs-group": group, "awslogs-region": region, "awslogs-stream-prefix": CONTAINER },
+          },
         },
       ]),
     );
@@ -212,7 +242,14 @@ function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, cr
       targetType: "ip",
       deregistrationDelay: 30,
       // The health check is a TCP connect to the PgBouncer listener itself.
-      healthCheck: { enabled: true, protocol: "TCP", port: "traffic-port", interval: 10, healthyThreshold: 2, unhealthyThreshold: 2 },
+      healthCheck: {
+        enabled: true,
+        protocol: "TCP",
+        port: "traffic-port",
+        interval: 10,
+        healthyThreshold: 2,
+        unhealthyThreshold: 2,
+      },
       tags,
     }),
   );
@@ -281,12 +318,29 @@ function createRdsProxy(ctx: ChildContext, network: Network, writer: Writer, cre
   const sg = securityGroup(ctx, "proxy", `Visor RDS Proxy ${name}: ${POSTGRES_PORT} from allowed sources`);
   const rules = [
     ...allowClients(ctx, base, sg, POSTGRES_PORT, "RDS Proxy"),
-    egress(ctx, `${base}-to-db`, sg, { port: POSTGRES_PORT, securityGroupId: network.securityGroup.id }, "RDS Proxy to the writer"),
-    ingress(ctx, `${name}-db-from-proxy`, network.securityGroup, POSTGRES_PORT, { securityGroupId: sg.id }, "PostgreSQL from RDS Proxy"),
+    egress(
+      ctx,
+      `${base}-to-db`,
+      sg,
+      { port: POSTGRES_PORT, securityGroupId: network.securityGroup.id },
+      "RDS Proxy to the writer",
+    ),
+    ingress(
+      ctx,
+      `${name}-db-from-proxy`,
+      network.securityGroup,
+      POSTGRES_PORT,
+      { securityGroupId: sg.id },
+      "PostgreSQL from RDS Proxy",
+    ),
   ];
   const role = new iam.Role(
     base,
-    ...child(ctx, "proxyRole", { assumeRolePolicy: assumeRolePolicy("rds.amazonaws.com"), description: `RDS Proxy for Visor database ${name}`, tags }),
+    ...child(ctx, "proxyRole", {
+      assumeRolePolicy: assumeRolePolicy("rds.amazonaws.com"),
+      description: `RDS Proxy for Visor database ${name}`,
+      tags,
+    }),
   );
   const readSecret = readSecretPolicy(ctx, `${base}-read-secret`, role, creds.secret.arn);
   const proxy = new rds.Proxy(

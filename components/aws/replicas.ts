@@ -17,11 +17,19 @@ export interface Replicas {
   endpoints: pulumi.Output<Endpoint[]>;
 }
 
-export function createReplicas(ctx: ChildContext, writer: Writer, network: Network, groups: ParameterGroups, monitoringRole: iam.Role | undefined): Replicas {
+export function createReplicas(
+  ctx: ChildContext,
+  writer: Writer,
+  network: Network,
+  groups: ParameterGroups,
+  monitoringRole: iam.Role | undefined,
+): Replicas {
   const { r, name } = ctx;
   if (r.engine === "aurora") {
     const readers = r.replicas.map((s) =>
-      auroraInstance(ctx, `${name}-reader-${s.index}`, writer.cluster!, groups, monitoringRole, s, { dependsOn: [writer.writerInstance!] }),
+      auroraInstance(ctx, `${name}-reader-${s.index}`, writer.cluster!, groups, monitoringRole, s, {
+        dependsOn: [writer.writerInstance!],
+      }),
     );
     // Aurora's reader endpoint balances over all readers; with none it would point at the writer.
     const endpoints = readers.length

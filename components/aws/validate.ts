@@ -20,7 +20,9 @@ export const CA_CERTS = ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc38
 export const DEFAULT_PGBOUNCER_IMAGE = "edoburu/pgbouncer:1.23.1-p2";
 export const MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
 const FARGATE_CPU = [256, 512, 1024, 2048, 4096] as const;
-const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const LOG_RETENTION_DAYS: readonly number[] = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
 /** Headroom kept below max_connections for the admin user, RDS's reserved connections and monitoring. */
 export const ADMIN_CONNECTION_HEADROOM = 5;
 
@@ -131,7 +133,8 @@ export interface ResolvedAws {
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const WINDOW = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
-const WEEK_WINDOW = /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/;
+const WEEK_WINDOW =
+  /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/;
 const BACKUP_CRON = /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/;
 const VAULT_ARN = /^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$/;
 
@@ -152,17 +155,33 @@ export function stackRegion(): string | undefined {
 
 /** Forbids an option that belongs to the other engine. */
 function onlyFor(v: Validator, engine: AwsEngine, needed: AwsEngine, field: string, value: unknown): void {
-  if (value !== undefined && engine !== needed) v.fail(field, `unset when engine is ${JSON.stringify(engine)} (it is ${needed === "rds" ? "an RDS" : "an Aurora"}-only option)`, value);
+  if (value !== undefined && engine !== needed)
+    v.fail(
+      field,
+      `unset when engine is ${JSON.stringify(engine)} (it is ${needed === "rds" ? "an RDS" : "an Aurora"}-only option)`,
+      value,
+    );
 }
 
-function resolveReplicas(v: Validator, args: AwsVisorDatabaseArgs, engine: AwsEngine, instanceClass: string): ResolvedReplica[] {
+function resolveReplicas(
+  v: Validator,
+  args: AwsVisorDatabaseArgs,
+  engine: AwsEngine,
+  instanceClass: string,
+  stackRegion: string | undefined,
+): ResolvedReplica[] {
   const raw = args.replicas ?? (engine === "aurora" ? 1 : 0);
   let specs: ReplicaSpec[];
   if (typeof raw === "number") {
     const n = v.int("replicas", raw, 0, 15, 0);
     specs = Array.from({ length: n }, () => ({}));
   } else if (Array.isArray(raw)) {
-    v.require(raw.length <= 15, "replicas", "an integer from 0 to 15 or a list of at most 15 replica specs", `${raw.length} specs`);
+    v.require(
+      raw.length <= 15,
+      "replicas",
+      "an integer from 0 to 15 or a list of at most 15 replica specs",
+      `${raw.length} specs`,
+    );
     specs = raw;
   } else {
     return v.fail("replicas", "an integer from 0 to 15 or a list of at most 15 replica specs", raw);
@@ -170,7 +189,13 @@ function resolveReplicas(v: Validator, args: AwsVisorDatabaseArgs, engine: AwsEn
   return specs.map((s, index) => {
     const f = (k: string) => `replicas[${index}].${k}`;
     v.require(s !== null && typeof s === "object", `replicas[${index}]`, "a replica spec object", s);
-    if (s.instanceClass !== undefined) v.require(/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(s.instanceClass), f("instanceClass"), 'an RDS instance class like "db.r7g.large"', s.instanceClass);
+    if (s.instanceClass !== undefined)
+      v.require(
+        /^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(s.instanceClass),
+        f("instanceClass"),
+        'an RDS instance class like "db.r7g.large"',
+        s.instanceClass,
+      );
     onlyFor(v, engine, "rds", f("region"), s.region);
     onlyFor(v, engine, "rds", f("multiAz"), s.multiAz);
     onlyFor(v, engine, "rds", f("kmsKeyId"), s.kmsKeyId);
@@ -179,12 +204,33 @@ function resolveReplicas(v: Validator, args: AwsVisorDatabaseArgs, engine: AwsEn
     onlyFor(v, engine, "aurora", f("promotionTier"), s.promotionTier);
     if (s.region !== undefined) {
       v.require(REGION.test(s.region), f("region"), 'an AWS region like "us-west-2"', s.region);
+      v.require(
+        s.region !== stackRegion,
+        f("region"),
+        `a region other than the writer's (${stackRegion}); omit it for a same-region replica`,
+        s.region,
+      );
       // Storage is always encrypted, and an encrypted snapshot can only be copied with a key in the destination region.
-      v.require(s.kmsKeyId !== undefined, f("kmsKeyId"), `set for a cross-region replica (a KMS key in ${s.region}; storage is always encrypted)`, s.kmsKeyId);
-      v.require(s.subnetGroupName !== undefined, f("subnetGroupName"), `set for a cross-region replica (a DB subnet group in ${s.region})`, s.subnetGroupName);
+      v.require(
+        s.kmsKeyId !== undefined,
+        f("kmsKeyId"),
+        `set for a cross-region replica (a KMS key in ${s.region}; storage is always encrypted)`,
+        s.kmsKeyId,
+      );
+      v.require(
+        s.subnetGroupName !== undefined,
+        f("subnetGroupName"),
+        `set for a cross-region replica (a DB subnet group in ${s.region})`,
+        s.subnetGroupName,
+      );
     } else {
       for (const k of ["kmsKeyId", "subnetGroupName", "securityGroupIds"] as const) {
-        if (s[k] !== undefined) v.fail(f(k), "unset unless replicas[].region is set (same-region replicas use the writer's key, subnets and security group)", s[k]);
+        if (s[k] !== undefined)
+          v.fail(
+            f(k),
+            "unset unless replicas[].region is set (same-region replicas use the writer's key, subnets and security group)",
+            s[k],
+          );
       }
     }
     return {
@@ -207,7 +253,12 @@ function resolveAwsBackup(v: Validator, args: AwsVisorDatabaseArgs, region: stri
   v.require(typeof b === "object" && b !== null, "awsBackup", "true, false or an AwsBackupSettings object", b);
   const cron = (field: string, value: string | undefined, fallback: string) => {
     const c = value ?? fallback;
-    v.require(typeof c === "string" && BACKUP_CRON.test(c), field, 'an AWS Backup cron expression like "cron(0 5 ? * * *)"', value);
+    v.require(
+      typeof c === "string" && BACKUP_CRON.test(c),
+      field,
+      'an AWS Backup cron expression like "cron(0 5 ? * * *)"',
+      value,
+    );
     return c;
   };
   const dailySchedule = cron("awsBackup.dailySchedule", b.dailySchedule, "cron(0 5 ? * * *)");
@@ -216,16 +267,40 @@ function resolveAwsBackup(v: Validator, args: AwsVisorDatabaseArgs, region: stri
   const offsiteRetentionDays = v.int("awsBackup.offsiteRetentionDays", b.offsiteRetentionDays, 1, 36_500, 90);
   let offsite: ResolvedAwsBackup["offsite"];
   if (b.offsiteVaultArn !== undefined) {
-    v.require(b.offsiteRegion === undefined, "awsBackup.offsiteRegion", "unset when awsBackup.offsiteVaultArn is set (one offsite destination)", b.offsiteRegion);
-    v.require(b.offsiteKmsKeyArn === undefined, "awsBackup.offsiteKmsKeyArn", "unset when awsBackup.offsiteVaultArn is set (the other vault has its own key)", "[set]");
-    v.require(VAULT_ARN.test(b.offsiteVaultArn), "awsBackup.offsiteVaultArn", "a backup vault ARN (arn:aws:backup:<region>:<account>:backup-vault:<name>)", b.offsiteVaultArn);
+    v.require(
+      b.offsiteRegion === undefined,
+      "awsBackup.offsiteRegion",
+      "unset when awsBackup.offsiteVaultArn is set (one offsite destination)",
+      b.offsiteRegion,
+    );
+    v.require(
+      b.offsiteKmsKeyArn === undefined,
+      "awsBackup.offsiteKmsKeyArn",
+      "unset when awsBackup.offsiteVaultArn is set (the other vault has its own key)",
+      "[set]",
+    );
+    v.require(
+      VAULT_ARN.test(b.offsiteVaultArn),
+      "awsBackup.offsiteVaultArn",
+      "a backup vault ARN (arn:aws:backup:<region>:<account>:backup-vault:<name>)",
+      b.offsiteVaultArn,
+    );
     // RDS snapshots under the AWS managed key cannot leave the account: a cross-account copy needs a CMK.
-    v.require(args.kmsKeyId !== undefined, "kmsKeyId", "a customer-managed KMS key when awsBackup.offsiteVaultArn is set (snapshots under the AWS managed key cannot be copied to another account)", args.kmsKeyId);
+    v.require(
+      args.kmsKeyId !== undefined,
+      "kmsKeyId",
+      "a customer-managed KMS key when awsBackup.offsiteVaultArn is set (snapshots under the AWS managed key cannot be copied to another account)",
+      args.kmsKeyId,
+    );
     offsite = { vaultArn: b.offsiteVaultArn };
   } else {
     const target = b.offsiteRegion ?? (region ? OFFSITE_REGION_PAIRS[region] : undefined);
     if (target === undefined) {
-      v.fail("awsBackup.offsiteRegion", `set (no default offsite region for stack region ${region ?? "unknown: set aws:region"}), or awsBackup.offsiteVaultArn, or awsBackup: false`, b.offsiteRegion);
+      v.fail(
+        "awsBackup.offsiteRegion",
+        `set (no default offsite region for stack region ${region ?? "unknown: set aws:region"}), or awsBackup.offsiteVaultArn, or awsBackup: false`,
+        b.offsiteRegion,
+      );
     }
     v.require(REGION.test(target), "awsBackup.offsiteRegion", 'an AWS region like "us-west-2"', target);
     v.require(target !== region, "awsBackup.offsiteRegion", `a region other than the stack's (${region})`, target);
@@ -258,13 +333,23 @@ function resolvePooler(v: Validator, args: AwsVisorDatabaseArgs, base: ResolvedB
   }
   const image = v.nonEmpty("poolerSettings.image", p.image, DEFAULT_PGBOUNCER_IMAGE);
   // A mutable tag such as :latest would change PgBouncer under a running stack.
-  v.require(!/:latest$/.test(image) && /[:@]/.test(image.split("/").pop()!), "poolerSettings.image", "a pinned image (a version tag or @sha256 digest, not :latest or untagged)", image);
+  v.require(
+    !/:latest$/.test(image) && /[:@]/.test(image.split("/").pop()!),
+    "poolerSettings.image",
+    "a pinned image (a version tag or @sha256 digest, not :latest or untagged)",
+    image,
+  );
   const desiredCount = v.int("poolerSettings.desiredCount", p.desiredCount, 1, 10, 2);
   const cpu = p.cpu ?? 256;
   v.require((FARGATE_CPU as readonly number[]).includes(cpu), "poolerSettings.cpu", `one of ${FARGATE_CPU.join(", ")}`, p.cpu);
   const memory = v.int("poolerSettings.memory", p.memory, 512, 30_720, 512);
   const subnetIds = p.subnetIds ?? args.subnetIds;
-  v.require(Array.isArray(subnetIds) && subnetIds.length >= 2, "poolerSettings.subnetIds", "a list of at least 2 subnets (in different AZs)", subnetIds?.length);
+  v.require(
+    Array.isArray(subnetIds) && subnetIds.length >= 2,
+    "poolerSettings.subnetIds",
+    "a list of at least 2 subnets (in different AZs)",
+    subnetIds?.length,
+  );
   // Each PgBouncer task opens up to default_pool_size server connections: all of them must fit under max_connections.
   const maxConnections = Number(base.tuning.max_connections);
   if (kind === "pgbouncer") {
@@ -277,7 +362,12 @@ function resolvePooler(v: Validator, args: AwsVisorDatabaseArgs, base: ResolvedB
     );
   }
   const logRetentionDays = p.logRetentionDays ?? 30;
-  v.require(LOG_RETENTION_DAYS.includes(logRetentionDays), "poolerSettings.logRetentionDays", `one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch's values)`, p.logRetentionDays);
+  v.require(
+    LOG_RETENTION_DAYS.includes(logRetentionDays),
+    "poolerSettings.logRetentionDays",
+    `one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch's values)`,
+    p.logRetentionDays,
+  );
   return {
     kind,
     image,
@@ -290,12 +380,21 @@ function resolvePooler(v: Validator, args: AwsVisorDatabaseArgs, base: ResolvedB
   };
 }
 
-/** Validates and defaults every argument. Throws VisorValidationError; registers nothing. */
-export function validateAwsArgs(args: AwsVisorDatabaseArgs, region: string | undefined = stackRegion()): ResolvedAws {
+/**
+ * Validates and defaults every argument. Throws VisorValidationError; registers nothing. `env.region` is the
+ * stack's region (default: aws:region, else AWS_REGION / AWS_DEFAULT_REGION).
+ */
+export function validateAwsArgs(args: AwsVisorDatabaseArgs, env: { region?: string } = { region: stackRegion() }): ResolvedAws {
+  const region = env.region;
   const v = new Validator(COMPONENT);
   v.require(args !== null && typeof args === "object", "args", "an AwsVisorDatabaseArgs object", args);
   v.require(args.vpcId !== undefined && args.vpcId !== "", "vpcId", "a VPC id", args.vpcId);
-  v.require(Array.isArray(args.subnetIds) && args.subnetIds.length >= 2, "subnetIds", "a list of at least 2 subnets in different AZs (a DB subnet group needs 2)", args.subnetIds);
+  v.require(
+    Array.isArray(args.subnetIds) && args.subnetIds.length >= 2,
+    "subnetIds",
+    "a list of at least 2 subnets in different AZs (a DB subnet group needs 2)",
+    args.subnetIds,
+  );
   const engine = v.oneOf("engine", args.engine, ["rds", "aurora"], "rds");
 
   const version = args.engineVersion ?? DEFAULT_ENGINE_MAJOR;
@@ -311,63 +410,128 @@ export function validateAwsArgs(args: AwsVisorDatabaseArgs, region: string | und
   // Aurora keeps its own WAL and has no checkpoints: these guide settings do not exist there.
   if (engine === "aurora") {
     for (const k of ["walBuffers", "checkpointCompletionTarget"] as const) {
-      if (args.tuning?.[k] !== undefined) v.fail(`tuning.${k}`, 'unset when engine is "aurora" (Aurora has no such parameter)', args.tuning[k]);
+      if (args.tuning?.[k] !== undefined)
+        v.fail(`tuning.${k}`, 'unset when engine is "aurora" (Aurora has no such parameter)', args.tuning[k]);
     }
   }
   const base = validateBase(v, args, { retentionDays: [1, 35] });
 
-  for (const field of ["allocatedStorage", "maxAllocatedStorage", "multiAz"] as const) onlyFor(v, engine, "rds", field, args[field]);
+  for (const field of ["allocatedStorage", "maxAllocatedStorage", "multiAz"] as const)
+    onlyFor(v, engine, "rds", field, args[field]);
   onlyFor(v, engine, "aurora", "auroraStorageType", args.auroraStorageType);
 
   const instanceClass = args.instanceClass ?? DEFAULT_INSTANCE_CLASS;
-  v.require(typeof instanceClass === "string" && /^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(instanceClass), "instanceClass", 'an RDS instance class like "db.t4g.medium"', args.instanceClass);
+  v.require(
+    typeof instanceClass === "string" && /^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(instanceClass),
+    "instanceClass",
+    'an RDS instance class like "db.t4g.medium"',
+    args.instanceClass,
+  );
   const allocatedStorage = v.int("allocatedStorage", args.allocatedStorage, 20, 65_536, 20);
-  const maxAllocatedStorage = v.int("maxAllocatedStorage", args.maxAllocatedStorage, allocatedStorage + 1, 65_536, Math.max(100, allocatedStorage * 5));
+  const maxAllocatedStorage = v.int(
+    "maxAllocatedStorage",
+    args.maxAllocatedStorage,
+    allocatedStorage + 1,
+    65_536,
+    Math.max(100, allocatedStorage * 5),
+  );
   const auroraStorageType = v.oneOf("auroraStorageType", args.auroraStorageType, ["aurora", "aurora-iopt1"], "aurora");
 
   const masterUsername = v.identifier("masterUsername", args.masterUsername, "visor_admin");
-  v.require(!["rdsadmin", "rdsrepladmin", "rds_superuser"].includes(masterUsername), "masterUsername", "not a name RDS reserves", masterUsername);
-  v.require(masterUsername !== base.appUser, "masterUsername", `different from appUser (${JSON.stringify(base.appUser)}): Visor must not run as the admin`, masterUsername);
+  v.require(
+    !["rdsadmin", "rdsrepladmin", "rds_superuser"].includes(masterUsername),
+    "masterUsername",
+    "not a name RDS reserves",
+    masterUsername,
+  );
+  v.require(
+    masterUsername !== base.appUser,
+    "masterUsername",
+    `different from appUser (${JSON.stringify(base.appUser)}): Visor must not run as the admin`,
+    masterUsername,
+  );
 
   const sgs = args.allowedSecurityGroupIds ?? [];
   const cidrs = args.allowedCidrBlocks ?? [];
   v.require(Array.isArray(sgs), "allowedSecurityGroupIds", "a list of security group ids", sgs);
   v.require(Array.isArray(cidrs), "allowedCidrBlocks", "a list of IPv4 CIDRs", cidrs);
   for (const [i, sg] of sgs.entries()) {
-    if (typeof sg === "string") v.require(/^sg-[0-9a-f]{8,17}$/.test(sg), `allowedSecurityGroupIds[${i}]`, "a security group id (sg-…)", sg);
+    if (typeof sg === "string")
+      v.require(/^sg-[0-9a-f]{8,17}$/.test(sg), `allowedSecurityGroupIds[${i}]`, "a security group id (sg-…)", sg);
   }
   for (const [i, c] of cidrs.entries()) {
     v.require(typeof c === "string" && isCidr(c), `allowedCidrBlocks[${i}]`, 'an IPv4 CIDR like "10.0.0.0/16"', c);
     // The database is never public; an open CIDR would make its port reachable by anything that can route to it.
     v.require(!c.endsWith("/0"), `allowedCidrBlocks[${i}]`, "a bounded CIDR, not /0 (the database is never open to everyone)", c);
   }
-  v.require(sgs.length + cidrs.length > 0, "allowedSecurityGroupIds", "a non-empty list (or allowedCidrBlocks): nothing could reach the database", sgs);
+  v.require(
+    sgs.length + cidrs.length > 0,
+    "allowedSecurityGroupIds",
+    "a non-empty list (or allowedCidrBlocks): nothing could reach the database",
+    sgs,
+  );
 
   const backupWindow = args.backupWindow ?? "03:00-03:30";
-  v.require(typeof backupWindow === "string" && WINDOW.test(backupWindow) && windowMinutes(backupWindow) >= 30, "backupWindow", 'a UTC window "hh:mm-hh:mm" of at least 30 minutes', args.backupWindow);
+  v.require(
+    typeof backupWindow === "string" && WINDOW.test(backupWindow) && windowMinutes(backupWindow) >= 30,
+    "backupWindow",
+    'a UTC window "hh:mm-hh:mm" of at least 30 minutes',
+    args.backupWindow,
+  );
   const maintenanceWindow = args.maintenanceWindow ?? "sun:07:00-sun:08:00";
-  v.require(typeof maintenanceWindow === "string" && WEEK_WINDOW.test(maintenanceWindow), "maintenanceWindow", 'a UTC window "ddd:hh:mm-ddd:hh:mm" like "sun:07:00-sun:08:00"', args.maintenanceWindow);
+  v.require(
+    typeof maintenanceWindow === "string" && WEEK_WINDOW.test(maintenanceWindow),
+    "maintenanceWindow",
+    'a UTC window "ddd:hh:mm-ddd:hh:mm" like "sun:07:00-sun:08:00"',
+    args.maintenanceWindow,
+  );
 
-  const replicas = resolveReplicas(v, args, engine, instanceClass);
+  const replicas = resolveReplicas(v, args, engine, instanceClass, region);
   const awsBackup = resolveAwsBackup(v, args, region);
   const pooler = resolvePooler(v, args, base);
 
   const monitoringInterval = args.monitoringInterval ?? 60;
-  v.require((MONITORING_INTERVALS as readonly number[]).includes(monitoringInterval), "monitoringInterval", `one of ${MONITORING_INTERVALS.join(", ")} seconds`, args.monitoringInterval);
+  v.require(
+    (MONITORING_INTERVALS as readonly number[]).includes(monitoringInterval),
+    "monitoringInterval",
+    `one of ${MONITORING_INTERVALS.join(", ")} seconds`,
+    args.monitoringInterval,
+  );
   const caCertIdentifier = v.oneOf("caCertIdentifier", args.caCertIdentifier, CA_CERTS, DEFAULT_CA_CERT);
   if (args.caBundlePem !== undefined) {
-    v.require(typeof args.caBundlePem === "string" && args.caBundlePem.includes("-----BEGIN CERTIFICATE-----"), "caBundlePem", "a PEM bundle (-----BEGIN CERTIFICATE-----…)", "[not a PEM]");
+    v.require(
+      typeof args.caBundlePem === "string" && args.caBundlePem.includes("-----BEGIN CERTIFICATE-----"),
+      "caBundlePem",
+      "a PEM bundle (-----BEGIN CERTIFICATE-----…)",
+      "[not a PEM]",
+    );
   }
   if (args.caBundleFile !== undefined) {
-    v.require(typeof args.caBundleFile === "string" && args.caBundleFile.startsWith("/"), "caBundleFile", "an absolute path to the RDS CA bundle", args.caBundleFile);
+    v.require(
+      typeof args.caBundleFile === "string" && args.caBundleFile.startsWith("/"),
+      "caBundleFile",
+      "an absolute path to the RDS CA bundle",
+      args.caBundleFile,
+    );
   }
 
   // TLS is not optional for Visor, and pg_stat_statements is how the guide finds slow queries.
   const parameters = args.parameters ?? {};
-  if (parameters["rds.force_ssl"] !== undefined) v.require(parameters["rds.force_ssl"] === "1", "parameters.rds.force_ssl", '"1" (TLS is required)', parameters["rds.force_ssl"]);
+  if (parameters["rds.force_ssl"] !== undefined)
+    v.require(
+      parameters["rds.force_ssl"] === "1",
+      "parameters.rds.force_ssl",
+      '"1" (TLS is required)',
+      parameters["rds.force_ssl"],
+    );
   if (parameters.shared_preload_libraries !== undefined) {
     const libs = parameters.shared_preload_libraries.split(",").map((s) => s.trim());
-    v.require(libs.includes("pg_stat_statements"), "parameters.shared_preload_libraries", "a list that includes pg_stat_statements", parameters.shared_preload_libraries);
+    v.require(
+      libs.includes("pg_stat_statements"),
+      "parameters.shared_preload_libraries",
+      "a list that includes pg_stat_statements",
+      parameters.shared_preload_libraries,
+    );
   }
 
   return {

@@ -136,7 +136,7 @@ export interface AzureVisorDatabaseArgs extends VisorDatabaseArgsBase {
   replicas?: number | AzureReplicaSpec[];
   /**
    * Name of the ReadWrite virtual endpoint created when there are replicas, so the writer address
-   * survives a replica promotion. Default `<serverName or name>-ve`.
+   * survives a replica promotion. Default `<serverName>-ve` when `serverName` is given, else auto-named.
    */
   virtualEndpointName?: string;
   /** Azure's built-in PgBouncer on port 6432 (transaction mode, the guide's pool sizes). Default true. */

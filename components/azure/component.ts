@@ -2,7 +2,7 @@
 // recommends — private networking, zone-redundant HA, PITR + geo-redundant + weekly vaulted backups,
 // tuned parameters with the built-in PgBouncer, read replicas behind a writer virtual endpoint, the app
 // role and database, alerts, and Visor's schema bootstrap + HA smoke test.
-import type * as authorization from "@pulumi/azure-native/authorization";
+import * as authorization from "@pulumi/azure-native/authorization";
 import type * as dataprotection from "@pulumi/azure-native/dataprotection";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import type * as keyvault from "@pulumi/azure-native/keyvault";
@@ -52,6 +52,8 @@ export interface AzureVisorDatabaseResources {
   backupVault?: dataprotection.BackupVault;
   backupPolicy?: dataprotection.BackupPolicy;
   backupRoleAssignments: authorization.RoleAssignment[];
+  /** CanNotDelete lock on the server; absent with `deletionProtection: false`. */
+  deletionLock?: authorization.ManagementLockByScope;
   backupInstance?: dataprotection.BackupInstance;
   alerts: monitor.MetricAlert[];
   appCredentials: AppCredentials;
@@ -83,17 +85,18 @@ export class AzureVisorDatabase extends pulumi.ComponentResource implements Viso
   public readonly appConnection: pulumi.Output<string>;
   /** Key Vault secret id, when `keyVault` is given. */
   public readonly appConnectionSecretId: pulumi.Output<string | undefined>;
-  /** The Azure Backup vault id, unless `longTermRetention: false`. */
-  public readonly backupVaultId: pulumi.Output<string | undefined>;
+  /** The Azure Backup vault's id; empty with `longTermRetention: false`. */
+  public readonly backupVaultIds: pulumi.Output<string[]>;
   /** PEM of the roots Azure's server certificates chain to (for Visor's `ssl.ca`). */
   public readonly caCertificate: pulumi.Output<string>;
   public readonly resources: AzureVisorDatabaseResources;
+  /** The validated arguments with every default filled in. */
+  public readonly settings: ResolvedAzure;
 
   constructor(name: string, args: AzureVisorDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate everything before the component itself is registered: bad input leaves nothing behind.
     const r: ResolvedAzure = validateAzure(args);
     super("visor-db-infra:index:AzureVisorDatabase", name, {}, opts);
-    const parent = this;
     const t = args.transform;
     const rg = args.resourceGroupName;
     const tags = r.base.tags;
@@ -103,7 +106,7 @@ export class AzureVisorDatabase extends pulumi.ComponentResource implements Viso
       "adminPassword",
       // Azure wants three of: upper, lower, digit, symbol. No symbols: nothing to quote anywhere.
       { length: 32, special: false, minUpper: 1, minLower: 1, minNumeric: 1 },
-      { parent },
+      { parent: this },
     );
     const adminPassword = new random.RandomPassword(`${name}-admin-password`, pwa, pwo);
     const adminSecret = pulumi.secret(adminPassword.result);
@@ -133,16 +136,35 @@ export class AzureVisorDatabase extends pulumi.ComponentResource implements Viso
         tags,
       },
       {
-        parent,
+        parent: this,
         // Azure has no deletion-protection flag: Pulumi never deletes the server (destroy or replace
         // leave it in Azure); delete it yourself once you are sure.
         retainOnDelete: r.base.deletionProtection,
         // Geo-redundant backup is create-time only. By default a change is held back (and reported,
         // below); with allowGeoBackupReplace the preview shows the server as a replace.
-        ...(r.allowGeoBackupReplace ? { replaceOnChanges: ["backup.geoRedundantBackup"] } : { ignoreChanges: ["backup.geoRedundantBackup"] }),
+        ...(r.allowGeoBackupReplace
+          ? { replaceOnChanges: ["backup.geoRedundantBackup"] }
+          : { ignoreChanges: ["backup.geoRedundantBackup"] }),
       },
     );
     const server = new dbforpostgresql.Server(`${name}-server`, sa, so);
+    // Azure has no deletion-protection flag on the server: a CanNotDelete lock makes Azure itself refuse
+    // to delete it (portal, CLI or Pulumi), the equivalent of RDS/Cloud SQL deletion protection.
+    let deletionLock: authorization.ManagementLockByScope | undefined;
+    if (r.base.deletionProtection) {
+      const [la, lo] = applyTransform(
+        args.transform,
+        "deletionLock",
+        {
+          scope: server.id,
+          level: "CanNotDelete",
+          lockName: `${name}-visor-no-delete`,
+          notes: "visor-db-infra: Visor's scheduler database. Set deletionProtection: false to remove this lock.",
+        },
+        { parent: this },
+      );
+      deletionLock = new authorization.ManagementLockByScope(`${name}-delete-lock`, la, lo);
+    }
     if (!r.allowGeoBackupReplace) {
       server.backup.apply((b) => {
         const actual = b?.geoRedundantBackup;
@@ -154,22 +176,31 @@ export class AzureVisorDatabase extends pulumi.ComponentResource implements Viso
     let entraAdmin: dbforpostgresql.AdministratorsMicrosoftEntra | undefined;
     if (args.entraAdmin) {
       const e = args.entraAdmin;
-      const principalType = ({ User: "user", Group: "group", ServicePrincipal: "servicePrincipal" } as const)[r.entraPrincipalType ?? "Group"];
+      const principalType = ({ User: "user", Group: "group", ServicePrincipal: "servicePrincipal" } as const)[
+        r.entraPrincipalType ?? "Group"
+      ];
       entraAdmin = chain.add((dependsOn) => {
         const [a, o] = applyTransform(
           t,
           "entraAdmin",
-          { resourceGroupName: rg, serverName: server.name, objectId: e.objectId, principalName: e.principalName, principalType, tenantId: e.tenantId },
-          { parent, dependsOn },
+          {
+            resourceGroupName: rg,
+            serverName: server.name,
+            objectId: e.objectId,
+            principalName: e.principalName,
+            principalType,
+            tenantId: e.tenantId,
+          },
+          { parent: this, dependsOn },
         );
         return new dbforpostgresql.AdministratorsMicrosoftEntra(`${name}-entra-admin`, a, o);
       });
     }
-    const firewallRules = createFirewallRules(name, parent, server, rg, r, chain, t);
-    const configurations = createConfigurations(name, parent, server, rg, serverParameters(r, args.parameters), chain, t);
+    const firewallRules = createFirewallRules(name, this, server, rg, r, chain, t);
+    const configurations = createConfigurations(name, this, server, rg, serverParameters(r, args.parameters), chain, t);
     const { replicas, virtualEndpoint } = createReplicas(
       name,
-      parent,
+      this,
       server,
       rg,
       { ...r, virtualEndpointName: r.virtualEndpointName ?? (args.serverName ? `${args.serverName}-ve` : undefined) },
@@ -185,8 +216,8 @@ export class AzureVisorDatabase extends pulumi.ComponentResource implements Viso
       : pulumi.output(undefined);
 
     // The guide's "Initial Setup": role `visor` (with the SCRAM verifier as its password), database, grants.
-    const credentials = appCredentials(name, parent);
-    const appRole = createAppRole(name, parent, {
+    const credentials = appCredentials(name, this);
+    const appRole = createAppRole(name, this, {
       admin: {
         host: server.fullyQualifiedDomainName,
         port: POSTGRES_PORT,
@@ -206,7 +237,7 @@ export class AzureVisorDatabase extends pulumi.ComponentResource implements Viso
     let backupInstance: dataprotection.BackupInstance | undefined;
     const backupRoleAssignments: authorization.RoleAssignment[] = [];
     if (r.longTermRetention) {
-      const b = createLongTermRetention(name, parent, server, rg, args.location, r.longTermRetention, t, tags);
+      const b = createLongTermRetention(name, this, server, rg, args.location, r.longTermRetention, t, tags);
       backupVault = b.vault;
       backupPolicy = b.policy;
       backupInstance = b.instance;
@@ -217,15 +248,34 @@ export class AzureVisorDatabase extends pulumi.ComponentResource implements Viso
     if (r.alerts) {
       const actionGroupId = typeof args.alerts === "object" ? args.alerts.actionGroupId : undefined;
       for (const spec of serverAlertSpecs(r.alerts, Number(r.base.tuning.max_connections))) {
-        alerts.push(createAlert(`${name}-alert-${spec.key}`, parent, server, rg, spec, actionGroupId, t, tags));
+        alerts.push(createAlert(`${name}-alert-${spec.key}`, this, server, rg, spec, actionGroupId, t, tags));
       }
       replicas.forEach((replica, i) => {
-        alerts.push(createAlert(`${name}-alert-replication-lag-${i}`, parent, replica, rg, replicationLagSpec(r.alerts as Exclude<ResolvedAzure["alerts"], false>), actionGroupId, t, tags));
+        alerts.push(
+          createAlert(
+            `${name}-alert-replication-lag-${i}`,
+            this,
+            replica,
+            rg,
+            replicationLagSpec(r.alerts as Exclude<ResolvedAzure["alerts"], false>),
+            actionGroupId,
+            t,
+            tags,
+          ),
+        );
       });
     }
 
-    const appConnection = appConnectionJson(writerEndpoint, poolerEndpoint, r.base.databaseName, r.base.appUser, credentials.plain);
-    const keyVaultSecret = args.keyVault ? createKeyVaultSecret(name, parent, args.keyVault, rg, appConnection, t, tags) : undefined;
+    const appConnection = appConnectionJson(
+      writerEndpoint,
+      poolerEndpoint,
+      r.base.databaseName,
+      r.base.appUser,
+      credentials.plain,
+    );
+    const keyVaultSecret = args.keyVault
+      ? createKeyVaultSecret(name, this, args.keyVault, rg, appConnection, t, tags)
+      : undefined;
 
     // Bootstrap as the app role, verify-full against Azure's roots, through the writer and the pooler.
     const connection = (port: number): pulumi.Output<VisorConnectionArgs> =>
@@ -239,7 +289,7 @@ export class AzureVisorDatabase extends pulumi.ComponentResource implements Viso
           ssl: { mode: "verify-full" as const, ca: AZURE_POSTGRES_CA_PEM },
         })),
       );
-    const bootstrap = wireBootstrap(name, parent, {
+    const bootstrap = wireBootstrap(name, this, {
       writer: connection(POSTGRES_PORT),
       pooler: r.pgbouncer ? connection(PGBOUNCER_PORT) : undefined,
       // After the role and database, and after the last server operation (PgBouncer on, replicas, endpoint).
@@ -248,7 +298,9 @@ export class AzureVisorDatabase extends pulumi.ComponentResource implements Viso
     });
 
     this.writerEndpoint = writerEndpoint;
-    this.readerEndpoints = pulumi.all(replicas.map((x) => x.fullyQualifiedDomainName)).apply((hosts) => hosts.map((host) => ({ host, port: POSTGRES_PORT })));
+    this.readerEndpoints = pulumi
+      .all(replicas.map((x) => x.fullyQualifiedDomainName))
+      .apply((hosts) => hosts.map((host) => ({ host, port: POSTGRES_PORT })));
     this.poolerEndpoint = poolerEndpoint;
     this.databaseName = pulumi.output(r.base.databaseName);
     this.appUser = pulumi.output(r.base.appUser);
@@ -260,9 +312,12 @@ export class AzureVisorDatabase extends pulumi.ComponentResource implements Viso
     this.serverFqdn = server.fullyQualifiedDomainName;
     this.replicaIds = pulumi.all(replicas.map((x) => x.id));
     this.appConnection = appConnection;
-    this.appConnectionSecretId = keyVaultSecret ? keyVaultSecret.id.apply((id): string | undefined => id) : pulumi.output(undefined);
-    this.backupVaultId = backupVault ? backupVault.id.apply((id): string | undefined => id) : pulumi.output(undefined);
+    this.appConnectionSecretId = keyVaultSecret
+      ? keyVaultSecret.id.apply((id): string | undefined => id)
+      : pulumi.output(undefined);
+    this.backupVaultIds = backupVault ? backupVault.id.apply((id) => [id]) : pulumi.output([]);
     this.caCertificate = pulumi.output(AZURE_POSTGRES_CA_PEM);
+    this.settings = r;
     this.resources = {
       adminPassword,
       server,
@@ -274,6 +329,7 @@ export class AzureVisorDatabase extends pulumi.ComponentResource implements Viso
       backupVault,
       backupPolicy,
       backupRoleAssignments,
+      deletionLock,
       backupInstance,
       alerts,
       appCredentials: credentials,
@@ -296,7 +352,7 @@ export class AzureVisorDatabase extends pulumi.ComponentResource implements Viso
       replicaIds: this.replicaIds,
       appConnection: this.appConnection,
       appConnectionSecretId: this.appConnectionSecretId,
-      backupVaultId: this.backupVaultId,
+      backupVaultIds: this.backupVaultIds,
     });
   }
 }

@@ -13,7 +13,11 @@ export function serverNetwork(
   privateDnsZoneId: pulumi.Input<string> | undefined,
 ): dbforpostgresql.ServerArgs["network"] {
   if (r.publicAccess) return { publicNetworkAccess: "Enabled" };
-  return { delegatedSubnetResourceId: delegatedSubnetId, privateDnsZoneArmResourceId: privateDnsZoneId, publicNetworkAccess: "Disabled" };
+  return {
+    delegatedSubnetResourceId: delegatedSubnetId,
+    privateDnsZoneArmResourceId: privateDnsZoneId,
+    publicNetworkAccess: "Disabled",
+  };
 }
 
 export function createFirewallRules(
@@ -30,7 +34,13 @@ export function createFirewallRules(
       const [a, o] = applyTransform(
         transforms,
         "firewallRule",
-        { resourceGroupName, serverName: server.name, firewallRuleName: range.name, startIpAddress: range.startIpAddress, endIpAddress: range.endIpAddress },
+        {
+          resourceGroupName,
+          serverName: server.name,
+          firewallRuleName: range.name,
+          startIpAddress: range.startIpAddress,
+          endIpAddress: range.endIpAddress,
+        },
         { parent, dependsOn },
       );
       return new dbforpostgresql.FirewallRule(`${name}-fw-${range.name}`, a, o);

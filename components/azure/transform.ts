@@ -4,7 +4,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { transformChild, type ChildTransform } from "../shared/args";
 import type { AzureVisorDatabaseTransforms } from "./args";
 
-type ArgsOf<K extends keyof AzureVisorDatabaseTransforms> = NonNullable<AzureVisorDatabaseTransforms[K]> extends ChildTransform<infer A> ? A : never;
+type ArgsOf<K extends keyof AzureVisorDatabaseTransforms> =
+  NonNullable<AzureVisorDatabaseTransforms[K]> extends ChildTransform<infer A> ? A : never;
 
 export function applyTransform<K extends keyof AzureVisorDatabaseTransforms>(
   transforms: AzureVisorDatabaseTransforms | undefined,

@@ -63,7 +63,7 @@ export interface GcpPgBouncerArgs {
   instances?: number;
   /** Compute Engine machine type. Default "e2-small". */
   machineType?: string;
-  /** Container image with `pgbouncer` ≥ 1.18. Default "docker.io/edoburu/pgbouncer:v1.24.1-p1". */
+  /** Container image with `pgbouncer` ≥ 1.18 on its PATH. Default "edoburu/pgbouncer:1.23.1-p2" (as on AWS). */
   image?: string;
   /** uid:gid PgBouncer runs as inside the image (it refuses root); the config files are owned by it. Default "70:70". */
   runAs?: string;
@@ -126,7 +126,8 @@ export interface GcpVisorDatabaseTransforms {
   poolerHealthCheckFirewall?: ChildTransform<compute.FirewallArgs>;
   /** Applied to every alert policy. */
   alertPolicy?: ChildTransform<monitoring.AlertPolicyArgs>;
-  appPassword?: ChildTransform<random.RandomPasswordArgs>;
+  /** Applied to each instance's random name suffix. */
+  instanceNameSuffix?: ChildTransform<random.RandomIdArgs>;
 }
 
 /** Arguments of {@link GcpVisorDatabase}. Only `region` and `network` are required. */
@@ -194,8 +195,8 @@ export interface GcpVisorDatabaseArgs extends VisorDatabaseArgsBase {
   /**
    * "managed" (Cloud SQL Managed Connection Pooling, ENTERPRISE_PLUS only, port 6432), "pgbouncer" (PgBouncer on a
    * regional managed instance group behind an internal TCP load balancer, port 6432) or "none". Default "managed" on
-   * ENTERPRISE_PLUS and "pgbouncer" on ENTERPRISE: the guide's transaction pooling either way, with no VMs to run
-   * when Cloud SQL can do it.
+   * ENTERPRISE_PLUS (built in, no VMs) and "none" on ENTERPRISE, where a pooler means VMs to run and the guide keeps
+   * PgBouncer for "high-concurrency deployments (many Visor instances)": choose "pgbouncer" for those.
    */
   pooler?: GcpPooler;
   /** PgBouncer VM settings (`pooler: "pgbouncer"`). */

@@ -4,7 +4,10 @@
 import type * as inputs from "@pulumi/gcp/types/input";
 import type { ResolvedGcp } from "./validate";
 
-export type BackupSettings = Pick<inputs.sql.DatabaseInstanceSettings, "backupConfiguration" | "finalBackupConfig" | "retainBackupsOnDelete">;
+export type BackupSettings = Pick<
+  inputs.sql.DatabaseInstanceSettings,
+  "backupConfiguration" | "finalBackupConfig" | "retainBackupsOnDelete"
+>;
 
 export function backupSettings(r: ResolvedGcp): BackupSettings {
   return {

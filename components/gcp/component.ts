@@ -22,8 +22,9 @@ import { alertPolicies } from "./monitoring";
 import { privateServiceAccess } from "./network";
 import { pgbouncerPool } from "./pooler";
 import { readReplicas } from "./replicas";
-import { validateGcp } from "./validate";
+import { validateGcp, type ResolvedGcp } from "./validate";
 
+export const GCP_VISOR_DATABASE_TYPE = "visor-db-infra:index:GcpVisorDatabase";
 export const POSTGRES_PORT = 5432;
 export const POOLER_PORT = 6432;
 
@@ -79,16 +80,19 @@ export class GcpVisorDatabase extends pulumi.ComponentResource implements VisorD
   public readonly replicaConnectionNames: pulumi.Output<string[]>;
   /** PEM bundle of the server CA(s) clients verify against (`sslmode=verify-full`). */
   public readonly serverCaPem: pulumi.Output<string>;
-  /** Secret Manager secret (id) with the app connection JSON. */
-  public readonly connectionSecretId: pulumi.Output<string>;
+  /** Secret Manager secret (`projects/…/secrets/…`) with Visor's connection as JSON (host/port = pooler if any). */
+  public readonly appConnectionSecretId: pulumi.Output<string>;
   /** Which pooler was set up. */
   public readonly pooler: GcpPooler;
   public readonly resources: GcpVisorDatabaseResources;
+  /** The validated arguments with every default applied. */
+  public readonly settings: ResolvedGcp;
 
   constructor(name: string, args: GcpVisorDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything (even this component), so bad input creates nothing.
     const r = validateGcp(args);
-    super("visor-db-infra:index:GcpVisorDatabase", name, {}, opts);
+    super(GCP_VISOR_DATABASE_TYPE, name, {}, opts);
+    this.settings = r;
     const t = args.transform;
 
     const psa = privateServiceAccess(name, this, r, t);
@@ -118,10 +122,19 @@ export class GcpVisorDatabase extends pulumi.ComponentResource implements VisorD
     // PgBouncer here has no client TLS (the shared renderer takes no client certificate); managed pooling is Cloud SQL's TLS.
     const poolerSslMode = r.pooler === "pgbouncer" ? "disable" : "verify-full";
 
-    const secret = connectionSecret(name, this, r, { writer, pooler: poolerEndpoint, password: creds.plain, serverCa, poolerSslMode }, t);
+    const secret = connectionSecret(
+      name,
+      this,
+      r,
+      { writer, pooler: poolerEndpoint, password: creds.plain, serverCa, poolerSslMode },
+      t,
+    );
     const alerts = alertPolicies(name, this, r, { primary: instance, replicas }, t);
 
-    const appConnection = (endpoint: pulumi.Output<Endpoint>, mode: "verify-full" | "disable"): pulumi.Output<VisorConnectionArgs> =>
+    const appConnection = (
+      endpoint: pulumi.Output<Endpoint>,
+      mode: "verify-full" | "disable",
+    ): pulumi.Output<VisorConnectionArgs> =>
       pulumi.secret(
         pulumi.all([endpoint, creds.plain, serverCa]).apply(([e, password, ca]) => ({
           host: e.host,
@@ -136,7 +149,8 @@ export class GcpVisorDatabase extends pulumi.ComponentResource implements VisorD
     const boot = wireBootstrap(name, this, {
       writer: appConnection(writer, "verify-full"),
       pooler: r.pooler === "none" ? undefined : appConnection(poolerEndpoint as pulumi.Output<Endpoint>, poolerSslMode),
-      dependsOn: [...ready, ...replicas, ...poolerResources],
+      // Visor only ever uses the writer (and the pooler in front of it): no need to wait for replicas.
+      dependsOn: [...ready, ...poolerResources],
       settings: r.base,
     });
 
@@ -150,7 +164,7 @@ export class GcpVisorDatabase extends pulumi.ComponentResource implements VisorD
     this.instanceName = instance.name;
     this.replicaConnectionNames = pulumi.all(replicas.map((rep) => rep.connectionName));
     this.serverCaPem = serverCa;
-    this.connectionSecretId = secret.secret.id;
+    this.appConnectionSecretId = secret.secret.id;
     this.pooler = r.pooler;
     this.resources = {
       privateIpRange: psa.range,
@@ -192,7 +206,7 @@ export class GcpVisorDatabase extends pulumi.ComponentResource implements VisorD
       instanceName: this.instanceName,
       replicaConnectionNames: this.replicaConnectionNames,
       serverCaPem: this.serverCaPem,
-      connectionSecretId: this.connectionSecretId,
+      appConnectionSecretId: this.appConnectionSecretId,
     });
   }
 }

@@ -40,7 +40,14 @@ export function cloudSqlCredentials(
     t,
     "user",
     // ABANDON: PostgreSQL refuses to drop a role that owns objects, which Visor's tables are.
-    { project: r.project, instance: primary.name, name: r.base.appUser, type: "BUILT_IN", password: creds.plain, deletionPolicy: "ABANDON" },
+    {
+      project: r.project,
+      instance: primary.name,
+      name: r.base.appUser,
+      type: "BUILT_IN",
+      password: creds.plain,
+      deletionPolicy: "ABANDON",
+    },
     { parent, additionalSecretOutputs: ["password"] },
   );
   const user = new sql.User(`${name}-user`, userArgs, userOpts);
@@ -48,11 +55,21 @@ export function cloudSqlCredentials(
   const iamUsers: sql.User[] = [];
   const iamUserRoles: projects.IAMMember[] = [];
   r.iamUsers.forEach((u, i) => {
-    const [a, o] = tx(t, "iamUser", { project: r.project, instance: primary.name, name: u.sqlName, type: u.type, deletionPolicy: "ABANDON" }, { parent });
+    const [a, o] = tx(
+      t,
+      "iamUser",
+      { project: r.project, instance: primary.name, name: u.sqlName, type: u.type, deletionPolicy: "ABANDON" },
+      { parent },
+    );
     iamUsers.push(new sql.User(`${name}-iam-user-${i + 1}`, a, o));
     if (u.grantRole) {
       const member = `${u.type === "CLOUD_IAM_SERVICE_ACCOUNT" ? "serviceAccount" : "user"}:${u.email}`;
-      const [ma, mo] = tx(t, "iamUserRole", { project: r.project ?? primary.project, role: "roles/cloudsql.instanceUser", member }, { parent });
+      const [ma, mo] = tx(
+        t,
+        "iamUserRole",
+        { project: r.project ?? primary.project, role: "roles/cloudsql.instanceUser", member },
+        { parent },
+      );
       iamUserRoles.push(new projects.IAMMember(`${name}-iam-user-${i + 1}-role`, ma, mo));
     }
   });
@@ -72,23 +89,55 @@ export function connectionSecret(
   name: string,
   parent: pulumi.Resource,
   r: ResolvedGcp,
-  c: { writer: pulumi.Output<Endpoint>; pooler: pulumi.Output<Endpoint | undefined>; password: pulumi.Output<string>; serverCa: pulumi.Output<string>; poolerSslMode: string },
+  c: {
+    writer: pulumi.Output<Endpoint>;
+    pooler: pulumi.Output<Endpoint | undefined>;
+    password: pulumi.Output<string>;
+    serverCa: pulumi.Output<string>;
+    poolerSslMode: string;
+  },
   t?: GcpVisorDatabaseTransforms,
 ): ConnectionSecret {
   const [sArgs, sOpts] = tx(
     t,
     "connectionSecret",
-    { project: r.project, secretId: undefined, replication: { auto: {} }, labels: r.base.tags, deletionProtection: r.base.deletionProtection },
+    {
+      project: r.project,
+      secretId: undefined,
+      replication: { auto: {} },
+      labels: r.base.tags,
+      deletionProtection: r.base.deletionProtection,
+    },
     { parent },
   );
-  const secret = new secretmanager.Secret(`${name}-connection`, { ...sArgs, secretId: sArgs.secretId ?? secretIdFor(name, "connection") }, sOpts);
+  const secret = new secretmanager.Secret(
+    `${name}-connection`,
+    { ...sArgs, secretId: sArgs.secretId ?? secretIdFor(name, "connection") },
+    sOpts,
+  );
   const data = pulumi.all([c.writer, c.pooler, c.password, c.serverCa]).apply(([writer, pooler, password, ca]) => {
     const target = pooler ?? writer;
     const sslmode = pooler ? c.poolerSslMode : "verify-full";
     const url = `postgresql://${r.base.appUser}:${encodeURIComponent(password)}@${target.host}:${target.port}/${r.base.databaseName}?sslmode=${sslmode}`;
-    return JSON.stringify({ host: target.host, port: target.port, database: r.base.databaseName, user: r.base.appUser, password, sslmode, sslrootcert: ca, writer, pooler: pooler ?? null, url });
+    return JSON.stringify({
+      host: target.host,
+      port: target.port,
+      database: r.base.databaseName,
+      user: r.base.appUser,
+      password,
+      sslmode,
+      sslrootcert: ca,
+      writer,
+      pooler: pooler ?? null,
+      url,
+    });
   });
-  const [vArgs, vOpts] = tx(t, "connectionSecretVersion", { secret: secret.id, secretData: pulumi.secret(data) }, { parent, additionalSecretOutputs: ["secretData"] });
+  const [vArgs, vOpts] = tx(
+    t,
+    "connectionSecretVersion",
+    { secret: secret.id, secretData: pulumi.secret(data) },
+    { parent, additionalSecretOutputs: ["secretData"] },
+  );
   const version = new secretmanager.SecretVersion(`${name}-connection`, vArgs, vOpts);
   return { secret, version };
 }

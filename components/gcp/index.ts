@@ -1,5 +1,11 @@
 // visor-db-infra/gcp: Visor's database on Google Cloud SQL. Loads @pulumi/gcp submodules only, no other cloud.
-export { GcpVisorDatabase, POOLER_PORT, POSTGRES_PORT, type GcpVisorDatabaseResources } from "./component";
+export {
+  GcpVisorDatabase,
+  GCP_VISOR_DATABASE_TYPE,
+  POOLER_PORT,
+  POSTGRES_PORT,
+  type GcpVisorDatabaseResources,
+} from "./component";
 export {
   GCP_EDITIONS,
   GCP_POOLERS,
@@ -11,11 +17,23 @@ export {
   type GcpPooler,
   type GcpPrivateServiceAccessArgs,
   type GcpReplicaSpec,
+  type GcpReplicaSpec as ReplicaSpec,
   type GcpSslMode,
   type GcpVisorDatabaseArgs,
   type GcpVisorDatabaseTransforms,
 } from "./args";
-export { CLOUD_SQL_MANAGED_SETTINGS, DEFAULT_PG_MAJOR, DEFAULT_PGBOUNCER_IMAGE, DEFAULT_POOLER, DEFAULT_TIER, PITR_MAX_DAYS } from "./validate";
+export {
+  CLOUD_SQL_MANAGED_SETTINGS,
+  DEFAULT_PG_MAJOR,
+  DEFAULT_PGBOUNCER_IMAGE,
+  DEFAULT_POOLER,
+  DEFAULT_TIER,
+  MAX_REPLICAS,
+  PITR_MAX_DAYS,
+  validateGcp,
+  type ResolvedGcp,
+} from "./validate";
+export { pgbouncerCloudInit, pgbouncerPayload, PGBOUNCER_PORT } from "./pgbouncer-vm";
 export { databaseFlags } from "./parameters";
 export { VisorValidationError } from "../shared/validation";
 export type { Endpoint, VisorDatabaseOutputs } from "../shared/args";

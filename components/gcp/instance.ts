@@ -16,8 +16,15 @@ import type { ResolvedGcp } from "./validate";
  * cannot be reused for about a week, so the suffix is re-drawn whenever the instance would be replaced (its keepers
  * are the inputs that force replacement) and the replacement never collides with its predecessor.
  */
-export function instanceName(name: string, role: string, parent: pulumi.Resource, keepers: Record<string, pulumi.Input<string>>): pulumi.Output<string> {
-  const suffix = new random.RandomId(`${name}-${role}-name-suffix`, { byteLength: 3, keepers }, { parent });
+export function instanceName(
+  name: string,
+  role: string,
+  parent: pulumi.Resource,
+  keepers: Record<string, pulumi.Input<string>>,
+  t?: GcpVisorDatabaseTransforms,
+): pulumi.Output<string> {
+  const [args, opts] = tx(t, "instanceNameSuffix", { byteLength: 3, keepers }, { parent });
+  const suffix = new random.RandomId(`${name}-${role}-name-suffix`, args, opts);
   const stem = name
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, "-")
@@ -35,8 +42,6 @@ export function ipConfiguration(r: ResolvedGcp, psa: PrivateServiceAccess): inpu
     authorizedNetworks: r.authorizedNetworks.map((n) => ({ name: n.name, value: n.cidr })),
     sslMode: r.sslMode,
     serverCaMode: r.serverCaMode,
-    // Google-managed services (e.g. backups export, Query Insights) reach the instance over the private path.
-    enablePrivatePathForGoogleCloudServices: true,
   };
 }
 
@@ -61,12 +66,18 @@ export function commonSettings(r: ResolvedGcp, psa: PrivateServiceAccess): Parti
   };
 }
 
-export function primaryInstance(name: string, parent: pulumi.Resource, r: ResolvedGcp, psa: PrivateServiceAccess, t?: GcpVisorDatabaseTransforms): sql.DatabaseInstance {
+export function primaryInstance(
+  name: string,
+  parent: pulumi.Resource,
+  r: ResolvedGcp,
+  psa: PrivateServiceAccess,
+  t?: GcpVisorDatabaseTransforms,
+): sql.DatabaseInstance {
   const [args, opts] = tx(
     t,
     "instance",
     {
-      name: instanceName(name, "primary", parent, { region: r.region, encryptionKeyName: r.encryptionKeyName ?? "" }),
+      name: instanceName(name, "primary", parent, { region: r.region, encryptionKeyName: r.encryptionKeyName ?? "" }, t),
       project: r.project,
       region: r.region,
       databaseVersion: r.databaseVersion,

@@ -21,8 +21,18 @@ export function alertSpecs(r: ResolvedGcp): AlertSpec[] {
   const m = r.monitoring;
   const maxConnections = Number(r.base.tuning.max_connections);
   const specs: AlertSpec[] = [
-    { key: "cpu", title: "CPU utilisation", metric: "cloudsql.googleapis.com/database/cpu/utilization", threshold: m.cpuThreshold },
-    { key: "disk", title: "disk utilisation", metric: "cloudsql.googleapis.com/database/disk/utilization", threshold: m.diskThreshold },
+    {
+      key: "cpu",
+      title: "CPU utilisation",
+      metric: "cloudsql.googleapis.com/database/cpu/utilization",
+      threshold: m.cpuThreshold,
+    },
+    {
+      key: "disk",
+      title: "disk utilisation",
+      metric: "cloudsql.googleapis.com/database/disk/utilization",
+      threshold: m.diskThreshold,
+    },
     {
       key: "connections",
       title: `connections above ${Math.round(m.connectionsThreshold * 100)}% of max_connections`,
@@ -32,7 +42,12 @@ export function alertSpecs(r: ResolvedGcp): AlertSpec[] {
     },
   ];
   if (r.replicas.length > 0) {
-    specs.push({ key: "replica-lag", title: "replica lag", metric: "cloudsql.googleapis.com/database/replication/replica_lag", threshold: m.replicaLagSeconds });
+    specs.push({
+      key: "replica-lag",
+      title: "replica lag",
+      metric: "cloudsql.googleapis.com/database/replication/replica_lag",
+      threshold: m.replicaLagSeconds,
+    });
   }
   return specs;
 }
@@ -49,7 +64,8 @@ export function alertPolicies(
   // Cloud SQL's monitored resource labels the instance as "<project>:<instance>".
   const ids = pulumi.all(all.map((i) => pulumi.interpolate`${i.project}:${i.name}`));
   return alertSpecs(r).map((spec) => {
-    const watched = spec.key === "replica-lag" ? pulumi.all(instances.replicas.map((i) => pulumi.interpolate`${i.project}:${i.name}`)) : ids;
+    const watched =
+      spec.key === "replica-lag" ? pulumi.all(instances.replicas.map((i) => pulumi.interpolate`${i.project}:${i.name}`)) : ids;
     const filter = watched.apply(
       (list) =>
         `resource.type = "cloudsql_database" AND metric.type = "${spec.metric}" AND ` +
@@ -67,7 +83,7 @@ export function alertPolicies(
         userLabels: r.base.tags,
         conditions: [
           {
-            displayName: `${spec.title} above ${spec.threshold}`,
+            displayName: `${spec.metric.split("/").slice(-2).join("/")} > ${spec.threshold}`,
             conditionThreshold: {
               filter,
               comparison: "COMPARISON_GT",
@@ -75,7 +91,12 @@ export function alertPolicies(
               duration: `${r.monitoring.durationSeconds}s`,
               aggregations: [
                 spec.sum
-                  ? { alignmentPeriod: "60s", perSeriesAligner: "ALIGN_MEAN", crossSeriesReducer: "REDUCE_SUM", groupByFields: ["resource.labels.database_id"] }
+                  ? {
+                      alignmentPeriod: "60s",
+                      perSeriesAligner: "ALIGN_MEAN",
+                      crossSeriesReducer: "REDUCE_SUM",
+                      groupByFields: ["resource.labels.database_id"],
+                    }
                   : { alignmentPeriod: "60s", perSeriesAligner: "ALIGN_MEAN" },
               ],
               trigger: { count: 1 },

@@ -17,7 +17,12 @@ export interface PrivateServiceAccess {
   allocatedIpRange?: pulumi.Input<string>;
 }
 
-export function privateServiceAccess(name: string, parent: pulumi.Resource, r: ResolvedGcp, t?: GcpVisorDatabaseTransforms): PrivateServiceAccess {
+export function privateServiceAccess(
+  name: string,
+  parent: pulumi.Resource,
+  r: ResolvedGcp,
+  t?: GcpVisorDatabaseTransforms,
+): PrivateServiceAccess {
   if (!r.psa.create) return { dependency: r.psa.connection!, allocatedIpRange: r.psa.allocatedIpRange };
   const [rangeArgs, rangeOpts] = tx(
     t,

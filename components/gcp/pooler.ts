@@ -42,6 +42,14 @@ export interface PgBouncerPool {
   files: pulumi.Output<{ ini: string; userlist: string; serverCa: string }>;
 }
 
+/**
+ * A userlist line with the plain password: PgBouncer derives SCRAM for clients from it and logs in to a server
+ * whose verifier has any salt (Cloud SQL's own). Quoted by the renderer's own quoting.
+ */
+export function plainPasswordUserlist(user: string, password: string): string {
+  return `${userlistField(user)} ${userlistField(password)}\n`;
+}
+
 /** pgbouncer.ini from the shared renderer; the userlist holds the plain password (see the file comment). */
 export function pgbouncerFiles(
   r: ResolvedGcp,
@@ -60,7 +68,7 @@ export function pgbouncerFiles(
   return pulumi.secret(
     pulumi.all([rendered, creds.plain, serverCa]).apply(([files, password, ca]) => ({
       ini: files.ini,
-      userlist: `${userlistField(r.base.appUser)} ${userlistField(password)}\n`,
+      userlist: plainPasswordUserlist(r.base.appUser, password),
       serverCa: ca,
     })),
   );
@@ -75,7 +83,10 @@ export function pgbouncerPool(
 ): PgBouncerPool {
   const p = r.pgbouncer;
   const files = pgbouncerFiles(r, c.writer, c.creds, c.serverCa);
-  const tag = `${name}-pgbouncer`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").slice(0, 63);
+  const tag = `${name}-pgbouncer`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .slice(0, 63);
 
   const [secArgs, secOpts] = tx(
     t,
@@ -103,7 +114,12 @@ export function pgbouncerPool(
   const [accArgs, accOpts] = tx(
     t,
     "poolerSecretAccess",
-    { project: configSecret.project, secretId: configSecret.secretId, role: "roles/secretmanager.secretAccessor", member: serviceAccount.member },
+    {
+      project: configSecret.project,
+      secretId: configSecret.secretId,
+      role: "roles/secretmanager.secretAccessor",
+      member: serviceAccount.member,
+    },
     { parent },
   );
   const secretAccess = new secretmanager.SecretIamMember(`${name}-pgbouncer-secret-access`, accArgs, accOpts);
@@ -113,7 +129,6 @@ export function pgbouncerPool(
     "poolerTemplate",
     {
       project: r.project,
-      region: r.region,
       namePrefix: `${tag.slice(0, 30)}-`,
       machineType: p.machineType,
       tags: [tag],
@@ -195,7 +210,13 @@ export function pgbouncerPool(
       targetSize: p.instances,
       autoHealingPolicies: { healthCheck: healthCheck.id, initialDelaySec: 180 },
       // Roll new configs without losing capacity: surge one VM per zone, never take one away first.
-      updatePolicy: { type: "PROACTIVE", minimalAction: "REPLACE", maxSurgeFixed: 3, maxUnavailableFixed: 0, replacementMethod: "SUBSTITUTE" },
+      updatePolicy: {
+        type: "PROACTIVE",
+        minimalAction: "REPLACE",
+        maxSurgeFixed: 3,
+        maxUnavailableFixed: 0,
+        replacementMethod: "SUBSTITUTE",
+      },
       waitForInstances: true,
       waitForInstancesStatus: "STABLE",
     },

@@ -22,7 +22,13 @@ export function readReplicas(
       t,
       "replica",
       {
-        name: instanceName(name, role, parent, { master: primary.name, region: spec.region, encryptionKeyName: spec.encryptionKeyName ?? "" }),
+        name: instanceName(
+          name,
+          role,
+          parent,
+          { master: primary.name, region: spec.region, encryptionKeyName: spec.encryptionKeyName ?? "" },
+          t,
+        ),
         project: r.project,
         region: spec.region,
         databaseVersion: r.databaseVersion,

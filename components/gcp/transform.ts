@@ -3,7 +3,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { transformChild, type ChildTransform } from "../shared/args";
 import type { GcpVisorDatabaseTransforms } from "./args";
 
-type ArgsOf<K extends keyof GcpVisorDatabaseTransforms> = NonNullable<GcpVisorDatabaseTransforms[K]> extends ChildTransform<infer A> ? A : never;
+type ArgsOf<K extends keyof GcpVisorDatabaseTransforms> =
+  NonNullable<GcpVisorDatabaseTransforms[K]> extends ChildTransform<infer A> ? A : never;
 
 /** Applies `transform[child]`, if given, to the child's args and options. */
 export function tx<K extends keyof GcpVisorDatabaseTransforms>(

@@ -4,8 +4,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { registered, resolve, setupMocks, type Registered } from "../support/pulumi-mocks";
 
 export const SUBNET = "/subscriptions/0000/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/postgres";
-export const DNS_ZONE = "/subscriptions/0000/resourceGroups/net/providers/Microsoft.Network/privateDnsZones/visor.postgres.database.azure.com";
-export const MINIMAL = { resourceGroupName: "rg-visor", location: "westeurope", delegatedSubnetId: SUBNET, privateDnsZoneId: DNS_ZONE };
+export const DNS_ZONE =
+  "/subscriptions/0000/resourceGroups/net/providers/Microsoft.Network/privateDnsZones/visor.postgres.database.azure.com";
+export const MINIMAL = {
+  resourceGroupName: "rg-visor",
+  location: "westeurope",
+  delegatedSubnetId: SUBNET,
+  privateDnsZoneId: DNS_ZONE,
+};
 
 /** Per-test overrides of a resource's mocked outputs, by Pulumi name. */
 export const outputOverrides: Record<string, Record<string, unknown>> = {};
@@ -24,7 +30,11 @@ export function setupAzureMocks(): void {
       }
       case "azure-native:dbforpostgresql:VirtualEndpoint": {
         const n = (a.inputs.virtualEndpointName as string | undefined) ?? a.name;
-        return { name: n, virtualEndpoints: [`${n}.reader.postgres.database.azure.com`, `${n}.writer.postgres.database.azure.com`], ...extra };
+        return {
+          name: n,
+          virtualEndpoints: [`${n}.reader.postgres.database.azure.com`, `${n}.writer.postgres.database.azure.com`],
+          ...extra,
+        };
       }
       case "azure-native:dataprotection:BackupVault":
         return { name: a.name, identity: { type: "SystemAssigned", principalId: `principal-${a.name}` }, ...extra };
@@ -84,4 +94,14 @@ export function plan(name: string): { type: string; name: string; inputs: unknow
   return byPrefix(name)
     .map((r) => ({ type: r.type, name: r.name, inputs: sanitise(r.inputs) }))
     .sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type.localeCompare(b.type)));
+}
+
+/** Whether a registered input was sent as a Pulumi secret. */
+export function isSecretInput(v: unknown): boolean {
+  return !!v && typeof v === "object" && SECRET_SIG in v;
+}
+
+/** A registered input's value, unwrapping a secret. */
+export function unwrap<T = unknown>(v: unknown): T {
+  return (isSecretInput(v) ? (v as { value: unknown }).value : v) as T;
 }

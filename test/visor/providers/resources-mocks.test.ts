@@ -10,7 +10,14 @@ import { VisorHaSmokeTest, VisorSchema } from "../../../components";
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const PASSWORD = "mock-Pa55word-never-shown";
-const connection = { host: "db.internal", port: 5432, database: "visor", user: "visor", password: PASSWORD, ssl: { mode: "verify-full" as const, ca: "PEM" } };
+const connection = {
+  host: "db.internal",
+  port: 5432,
+  database: "visor",
+  user: "visor",
+  password: PASSWORD,
+  ssl: { mode: "verify-full" as const, ca: "PEM" },
+};
 
 // The mock monitor does not pass resource options to the mocks: record additionalSecretOutputs from the
 // RegisterResource request itself.
@@ -70,9 +77,15 @@ test("VisorSchema registers as a dynamic resource with a secret connection and i
   assert.equal(typeof provider, "string");
   assert.match(provider, /exports\.handler/);
   assert.ok(!provider.includes(PASSWORD), "the password is in __provider");
-  assert.ok(!JSON.stringify(Object.entries(r.inputs).filter(([k]) => k !== "connection")).includes(PASSWORD), "the password leaks into another input");
+  assert.ok(
+    !JSON.stringify(Object.entries(r.inputs).filter(([k]) => k !== "connection")).includes(PASSWORD),
+    "the password leaks into another input",
+  );
 
-  assert.ok(secretOutputs.get("visor-schema")?.includes("connection"), `additionalSecretOutputs: ${secretOutputs.get("visor-schema")}`);
+  assert.ok(
+    secretOutputs.get("visor-schema")?.includes("connection"),
+    `additionalSecretOutputs: ${secretOutputs.get("visor-schema")}`,
+  );
   const conn = await resolve((schema as unknown as { connection: pulumi.Output<typeof connection> }).connection);
   assert.equal(conn.secret, true, "the connection output is a secret");
   assert.equal(conn.value.password, PASSWORD);
@@ -85,7 +98,11 @@ test("VisorSchema registers as a dynamic resource with a secret connection and i
 });
 
 test("VisorSchema keeps an explicit retainOnDelete false and a secret connection given as an Output", async () => {
-  const schema = new VisorSchema("visor-schema-drop", { connection: pulumi.output(connection), driver: "postgresql", retainOnDelete: false });
+  const schema = new VisorSchema("visor-schema-drop", {
+    connection: pulumi.output(connection),
+    driver: "postgresql",
+    retainOnDelete: false,
+  });
   await resolve(schema.urn);
   const r = find("visor-schema-drop");
   assert.equal(r.inputs.retainOnDelete, false);

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:net";
 import { Client } from "pg";
 import { SCHEMA_VERSION, schemaProviderLogic, type SchemaProviderInputs, type SchemaProviderOutputs } from "../../../components";
-import { scratchDatabase, servers } from "../../support/servers";
+import { need, scratchDatabase, servers } from "../../support/servers";
 import type { Endpoint } from "../../../scripts/local-env/environment";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -20,7 +20,14 @@ const EXPECTED_INDEXES = [
 ];
 
 function connectionOf(ep: Endpoint) {
-  return { host: ep.host, port: ep.port, database: ep.database, user: ep.user, password: ep.password, ssl: { mode: "disable" as const } };
+  return {
+    host: ep.host,
+    port: ep.port,
+    database: ep.database,
+    user: ep.user,
+    password: ep.password,
+    ssl: { mode: "disable" as const },
+  };
 }
 
 async function sql<T = Record<string, unknown>>(ep: Endpoint, text: string): Promise<T[]> {
@@ -34,7 +41,10 @@ async function sql<T = Record<string, unknown>>(ep: Endpoint, text: string): Pro
 }
 
 async function tablesIn(ep: Endpoint): Promise<string[]> {
-  const rows = await sql<{ t: string }>(ep, "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1");
+  const rows = await sql<{ t: string }>(
+    ep,
+    "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+  );
   return rows.map((r) => r.t);
 }
 
@@ -61,8 +71,12 @@ async function checksum(ep: Endpoint, withoutScheduleColumn?: string): Promise<R
   const out: Record<string, { n: number; sum: string }> = {};
   for (const table of VISOR_TABLES) {
     const key = table === "scheduler_locks" ? "lock_id" : "id";
-    const row = table === "schedules" && withoutScheduleColumn ? `(to_jsonb(t) - '${withoutScheduleColumn}')::text` : "to_jsonb(t)::text";
-    const [r] = await sql<{ n: number; sum: string }>(ep, `SELECT count(*)::int AS n, md5(coalesce(string_agg(${row}, '|' ORDER BY ${key}), '')) AS sum FROM ${table} t`);
+    const row =
+      table === "schedules" && withoutScheduleColumn ? `(to_jsonb(t) - '${withoutScheduleColumn}')::text` : "to_jsonb(t)::text";
+    const [r] = await sql<{ n: number; sum: string }>(
+      ep,
+      `SELECT count(*)::int AS n, md5(coalesce(string_agg(${row}, '|' ORDER BY ${key}), '')) AS sum FROM ${table} t`,
+    );
     out[table] = r!;
   }
   return out;
@@ -92,7 +106,12 @@ test("check: a bad port, ssl mode, driver or retainOnDelete is a failure naming 
   const cases: [string, Partial<SchemaProviderInputs>, RegExp, RegExp][] = [
     ["port 0", { connection: { ...base, port: 0 } }, /^connection/, /port must be an integer from 1 to 65535/],
     ["port 70000", { connection: { ...base, port: 70000 } }, /^connection/, /port/],
-    ["ssl mode", { connection: { ...base, ssl: { mode: "verify-everything" as never } } }, /^connection/, /ssl\.mode must be one of disable, require, verify-ca, verify-full/],
+    [
+      "ssl mode",
+      { connection: { ...base, ssl: { mode: "verify-everything" as never } } },
+      /^connection/,
+      /ssl\.mode must be one of disable, require, verify-ca, verify-full/,
+    ],
     ["driver", { connection: base, driver: "oracle" as never }, /^driver$/, /driver must be one of postgresql, mysql, mssql/],
     ["connection driver", { connection: { ...base, driver: "sqlite" as never } }, /^connection/, /driver must be one of/],
     ["retainOnDelete", { connection: base, retainOnDelete: "no" as never }, /^retainOnDelete$/, /true or false/],
@@ -106,7 +125,9 @@ test("check: a bad port, ssl mode, driver or retainOnDelete is a failure naming 
     assert.match(r.failures[0]!.reason, reason, what);
     assert.doesNotMatch(r.failures[0]!.reason, /s3cret-pw/, `${what}: no password in the failure`);
   }
-  const ok = await schemaProviderLogic.check({} as SchemaProviderInputs, { connection: { ...base, port: 5432, ssl: { mode: "verify-full" } } });
+  const ok = await schemaProviderLogic.check({} as SchemaProviderInputs, {
+    connection: { ...base, port: 5432, ssl: { mode: "verify-full" } },
+  });
   assert.deepEqual(ok.failures, []);
 });
 
@@ -129,7 +150,9 @@ test("check and diff tolerate the engine's unknown sentinel and never connect to
       assert.deepEqual(r.inputs, news, "check passes the inputs through");
     }
     // A known bad value next to an unknown one is still reported.
-    const bad = await schemaProviderLogic.check({} as SchemaProviderInputs, { connection: { host: UNKNOWN, ssl: { mode: "bogus" as never } } });
+    const bad = await schemaProviderLogic.check({} as SchemaProviderInputs, {
+      connection: { host: UNKNOWN, ssl: { mode: "bogus" as never } },
+    });
     assert.deepEqual(
       bad.failures.map((f) => f.property),
       ["connection.ssl.mode"],
@@ -158,7 +181,10 @@ test("create on an empty database makes Visor's tables and indexes; create again
   assert.deepEqual(outs.drift, []);
   assert.equal(outs.retainOnDelete, true, "inputs are kept in the outputs");
   assert.deepEqual(await tablesIn(ep), [...VISOR_TABLES].sort());
-  const pgIndexes = await sql<{ i: string }>(ep, "SELECT indexname AS i FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE 'idx_%' ORDER BY 1");
+  const pgIndexes = await sql<{ i: string }>(
+    ep,
+    "SELECT indexname AS i FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE 'idx_%' ORDER BY 1",
+  );
   assert.deepEqual(
     pgIndexes.map((r) => r.i),
     EXPECTED_INDEXES.map((i) => i.split(".")[1]!.split("(")[0]!).sort(),
@@ -191,7 +217,11 @@ test("diff: a connection change is an update (never a replace); an older schemaV
     assert.deepEqual(d.replaces, [], "VisorSchema is never replaced: a replace would delete on the old endpoint");
   }
 
-  const old = await schemaProviderLogic.diff("id", { ...olds, schemaVersion: "0.9.0" }, { connection: conn, retainOnDelete: true });
+  const old = await schemaProviderLogic.diff(
+    "id",
+    { ...olds, schemaVersion: "0.9.0" },
+    { connection: conn, retainOnDelete: true },
+  );
   assert.equal(old.changes, true, "a schema created by an older package version must be upgraded");
   assert.deepEqual(old.replaces, []);
 });
@@ -214,7 +244,10 @@ test("update after a version bump adds what the old schema lacked and keeps ever
   assert.deepEqual(updated.outs.drift, []);
   assert.deepEqual([...updated.outs.tables].sort(), [...VISOR_TABLES].sort());
   assert.deepEqual(await checksum(ep, "lock_token"), before, "update changed or lost rows");
-  const [col] = await sql<{ n: number; nulls: number }>(ep, "SELECT count(*)::int AS n, count(*) FILTER (WHERE lock_token IS NULL)::int AS nulls FROM schedules");
+  const [col] = await sql<{ n: number; nulls: number }>(
+    ep,
+    "SELECT count(*)::int AS n, count(*) FILTER (WHERE lock_token IS NULL)::int AS nulls FROM schedules",
+  );
   assert.deepEqual(col, { n: 60, nulls: 60 }, "the added column exists and is empty on old rows");
 
   // An update with nothing to do also keeps every row and every output.
@@ -241,7 +274,10 @@ test("delete keeps every table and row by default (and when retainOnDelete is le
 
 test("delete with retainOnDelete false drops only Visor's three tables", async () => {
   const ep = await scratchDatabase((await servers()).postgres, "schema");
-  await sql(ep, "CREATE TABLE customer_data (id int PRIMARY KEY, name text); INSERT INTO customer_data VALUES (1, 'keep me'), (2, 'me too')");
+  await sql(
+    ep,
+    "CREATE TABLE customer_data (id int PRIMARY KEY, name text); INSERT INTO customer_data VALUES (1, 'keep me'), (2, 'me too')",
+  );
   await sql(ep, "CREATE TABLE schedules_archive (id text); INSERT INTO schedules_archive VALUES ('old')");
   const { id, outs } = await createOn(ep, { retainOnDelete: false });
   await fillRows(ep);
@@ -297,3 +333,89 @@ test("a wrong password fails create at once, names authentication and never show
   assert.ok(Date.now() - started < 20_000, "an authentication error must not be retried for the whole budget");
   assert.deepEqual(await tablesIn(ep), []);
 });
+
+/** The same scratch database as seen through the streaming replica, once replication has caught up. */
+async function onReplica(ep: Endpoint, reader: Endpoint, expectedTables: string[]): Promise<Endpoint> {
+  const replica = {
+    ...ep,
+    host: reader.host,
+    port: reader.port,
+    url: ep.url.replace(`@${ep.host}:${ep.port}/`, `@${reader.host}:${reader.port}/`),
+  };
+  let last = "";
+  for (let i = 0; i < 100; i++) {
+    try {
+      const tables = await tablesIn(replica);
+      if (JSON.stringify(tables) === JSON.stringify(expectedTables)) return replica;
+      last = JSON.stringify(tables);
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the replica did not catch up with ${ep.database}: ${last}`);
+}
+
+test("create against the read replica (empty database) fails at once and says the endpoint is read-only", async (t) => {
+  const { postgres } = await servers();
+  const reader = need(t, postgres.reader, "streaming replica");
+  if (!reader) return;
+  const replica = await onReplica(await scratchDatabase(postgres, "schema"), reader, []);
+  const started = Date.now();
+  await assert.rejects(
+    schemaProviderLogic.create({ connection: connectionOf(replica), connectRetry: { timeoutMs: 60_000 } }),
+    (err: Error) => {
+      assert.match(err.message, /^VisorSchema: /);
+      assert.match(err.message, /read-only/);
+      assert.ok(!err.message.includes(reader.password));
+      return true;
+    },
+  );
+  assert.ok(Date.now() - started < 20_000, "a read-only endpoint must not be retried");
+});
+
+test(
+  "create against the read replica names the writer endpoint as the remedy (not the CREATE TABLE text)",
+  { todo: "schema-logic.ts surfaces knex's full CREATE TABLE statement and no remedy; see the report" },
+  async (t) => {
+    const { postgres } = await servers();
+    const reader = need(t, postgres.reader, "streaming replica");
+    if (!reader) return;
+    const replica = await onReplica(await scratchDatabase(postgres, "schema"), reader, []);
+    await assert.rejects(schemaProviderLogic.create({ connection: connectionOf(replica) }), (err: Error) => {
+      assert.match(err.message, /writer/);
+      assert.doesNotMatch(err.message, /create table "schedules"/i);
+      return true;
+    });
+  },
+);
+
+test(
+  "create against the read replica fails even when the schema is already there (replicated)",
+  { todo: "schema-logic.ts never checks the endpoint is the writer: a complete schema on a standby passes; see the report" },
+  async (t) => {
+    const { postgres } = await servers();
+    const reader = need(t, postgres.reader, "streaming replica");
+    if (!reader) return;
+    const ep = await scratchDatabase(postgres, "schema");
+    await createOn(ep);
+    const replica = await onReplica(ep, reader, [...VISOR_TABLES].sort());
+    await assert.rejects(schemaProviderLogic.create({ connection: connectionOf(replica) }), /writer|read-only|replica/);
+  },
+);
+
+test(
+  "check never shows any part of a password embedded in an invalid connection URL",
+  { todo: "connection.ts echoes the URL; redact.ts's pattern stops at the first '@' or a space; see the report" },
+  async () => {
+    for (const [url, secretParts] of [
+      ["postgresql://visor:p@ss-w0rd@db.example.com:99999/visor", ["p@ss-w0rd", "ss-w0rd"]],
+      ["postgresql://visor:two words@db.example.com:99999/visor", ["two words", "words"]],
+    ] as const) {
+      const r = await schemaProviderLogic.check({} as SchemaProviderInputs, { connection: { url } });
+      assert.equal(r.failures.length, 1, url);
+      for (const part of secretParts)
+        assert.ok(!r.failures[0]!.reason.includes(part), `"${part}" shown in: ${r.failures[0]!.reason}`);
+    }
+  },
+);

@@ -14,7 +14,12 @@ import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Client } from "pg";
-import { SCHEMA_VERSION, bootstrapSchema } from "../../../components";
+import {
+  SCHEMA_VERSION,
+  bootstrapSchema,
+  schemaProvider as srcSchemaProvider,
+  smokeTestProvider as srcSmokeTestProvider,
+} from "../../../components";
 import { scratchDatabase, servers } from "../../support/servers";
 import type { Endpoint } from "../../../scripts/local-env/environment";
 
@@ -77,7 +82,11 @@ async function runInFreshProcess(which: "schema" | "smoke", method: string, args
   writeFileSync(argsFile, JSON.stringify(args), { mode: 0o600 });
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
-  const child = spawn(process.execPath, ["runner.cjs", rfsPath, `${which}-provider.js`, method, argsFile], { cwd: programDir, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["runner.cjs", rfsPath, `${which}-provider.js`, method, argsFile], {
+    cwd: programDir,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
@@ -86,8 +95,14 @@ async function runInFreshProcess(which: "schema" | "smoke", method: string, args
   rmSync(argsFile);
   const line = stdout.split("\n").find((l) => l.startsWith("@@RESULT@@"));
   assert.ok(line, `no result from ${which}.${method} (exit ${code}):\n${stdout}\n${stderr}`);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const out = JSON.parse(line.slice("@@RESULT@@".length)) as { ok: boolean; result?: any; message?: string; methods: string[]; loaded: string[] };
+  const out = JSON.parse(line.slice("@@RESULT@@".length)) as {
+    ok: boolean;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    result?: any;
+    message?: string;
+    methods: string[];
+    loaded: string[];
+  };
   assert.deepEqual(out.methods, ["check", "create", "delete", "diff", "read", "update"]);
   assert.ok(
     out.loaded.some((f) => f.endsWith(join("dist", "components", "index.js"))),
@@ -111,11 +126,16 @@ async function sql<T = Record<string, unknown>>(ep: Endpoint, text: string): Pro
 }
 
 async function tablesIn(ep: Endpoint): Promise<string[]> {
-  return (await sql<{ t: string }>(ep, "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")).map((r) => r.t);
+  return (
+    await sql<{ t: string }>(ep, "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")
+  ).map((r) => r.t);
 }
 
 async function schedulesChecksum(ep: Endpoint): Promise<{ n: number; sum: string }> {
-  const [r] = await sql<{ n: number; sum: string }>(ep, "SELECT count(*)::int AS n, md5(coalesce(string_agg(to_jsonb(s)::text, '|' ORDER BY id), '')) AS sum FROM schedules s");
+  const [r] = await sql<{ n: number; sum: string }>(
+    ep,
+    "SELECT count(*)::int AS n, md5(coalesce(string_agg(to_jsonb(s)::text, '|' ORDER BY id), '')) AS sum FROM schedules s",
+  );
   return r!;
 }
 
@@ -123,9 +143,10 @@ test("the serialized providers hold no password, no path of this machine and no 
   const { postgres } = await servers();
   const forbidden = [postgres.writer.password, "/work/", "/tmp/", "/root/", process.cwd(), REPO, homedir(), tmpdir()];
   // The source build (what this repository's own programs would serialize) must be just as clean.
-  const src = await import("../../../components/visor/providers/providers");
   const srcTexts = await Promise.all(
-    [src.schemaProvider, src.smokeTestProvider].map(async (p) => (await pulumi.runtime.serializeFunction(() => p, { allowSecrets: true })).text),
+    [srcSchemaProvider, srcSmokeTestProvider].map(
+      async (p) => (await pulumi.runtime.serializeFunction(() => p, { allowSecrets: true })).text,
+    ),
   );
   for (const [label, text] of [
     ["schema (dist)", texts.schema],

@@ -1,0 +1,180 @@
+// Shared by the AWS tests: Pulumi mocks that answer like AWS (endpoints, ARNs, the RDS-managed master
+// secret), the minimal valid args, and a sanitised plan for golden snapshots. Import this first.
+import * as pulumi from "@pulumi/pulumi";
+import { registered, resolve, setupMocks, type Registered } from "../support/pulumi-mocks";
+
+export const REGION = "us-east-1";
+export const ACCOUNT = "123456789012";
+export const VPC = "vpc-0a1b2c3d4e5f60718";
+export const SUBNETS = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"];
+export const APP_SG = "sg-0123456789abcdef0";
+export const MINIMAL = { vpcId: VPC, subnetIds: SUBNETS, allowedSecurityGroupIds: [APP_SG] };
+export const PEM = "-----BEGIN CERTIFICATE-----\nMIIBmock\n-----END CERTIFICATE-----\n";
+
+/** Options each mock resource was registered with (the mock monitor passes only the provider to the mocks). */
+export const registeredOptions = new Map<
+  string,
+  { parent: string; dependsOn: string[]; additionalSecretOutputs: string[]; deleteBeforeReplace: boolean; protect: boolean }
+>();
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: { prototype: any } };
+const original = MockMonitor.prototype.registerResource;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+MockMonitor.prototype.registerResource = function (req: any, callback: unknown) {
+  registeredOptions.set(`${req.getType()}::${req.getName()}`, {
+    parent: req.getParent(),
+    dependsOn: req.getDependenciesList(),
+    additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+    deleteBeforeReplace: req.getDeletebeforereplace(),
+    protect: req.getProtect(),
+  });
+  return original.call(this, req, callback);
+};
+
+const arn = (service: string, what: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${what}`;
+
+export function setupAwsMocks(): void {
+  pulumi.runtime.setConfig("aws:region", REGION);
+  setupMocks((a) => {
+    const n = a.name;
+    switch (a.type) {
+      case "random:index/randomPassword:RandomPassword":
+        return { result: `mock-password-${n}` };
+      case "random:index/randomBytes:RandomBytes":
+        return { base64: Buffer.alloc(16, 7).toString("base64") };
+      case "random:index/randomId:RandomId":
+        return { hex: "0a1b2c3d" };
+      case "aws:rds/instance:Instance":
+        return {
+          identifier: n,
+          address: `${n}.cmock.${REGION}.rds.amazonaws.com`,
+          port: 5432,
+          arn: arn("rds", `db:${n}`),
+          masterUserSecrets: a.inputs.manageMasterUserPassword
+            ? [{ secretArn: arn("secretsmanager", `secret:rds!db-${n}`), kmsKeyId: "k", secretStatus: "active" }]
+            : [],
+        };
+      case "aws:rds/cluster:Cluster":
+        return {
+          clusterIdentifier: n,
+          endpoint: `${n}.cluster-cmock.${REGION}.rds.amazonaws.com`,
+          readerEndpoint: `${n}.cluster-ro-cmock.${REGION}.rds.amazonaws.com`,
+          port: 5432,
+          arn: arn("rds", `cluster:${n}`),
+          masterUserSecrets: [
+            { secretArn: arn("secretsmanager", `secret:rds!cluster-${n}`), kmsKeyId: "k", secretStatus: "active" },
+          ],
+        };
+      case "aws:rds/clusterInstance:ClusterInstance":
+        return { identifier: n };
+      case "aws:rds/parameterGroup:ParameterGroup":
+      case "aws:rds/clusterParameterGroup:ClusterParameterGroup":
+        return { name: `${a.inputs.namePrefix}mock` };
+      case "aws:rds/proxy:Proxy":
+        return { name: n, endpoint: `${n}.proxy-cmock.${REGION}.rds.amazonaws.com`, arn: arn("rds", `db-proxy:${n}`) };
+      case "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup":
+        return { name: "default" };
+      case "aws:lb/loadBalancer:LoadBalancer":
+        return { dnsName: `${n}-mock.elb.${REGION}.amazonaws.com`, arn: arn("elasticloadbalancing", `loadbalancer/net/${n}`) };
+      case "aws:secretsmanager/secret:Secret":
+        return { arn: arn("secretsmanager", `secret:${n}`) };
+      case "aws:secretsmanager/secretVersion:SecretVersion":
+        return { versionId: `version-${n}` };
+      case "aws:backup/vault:Vault":
+        return {
+          name: n,
+          arn: `arn:aws:backup:${(a.inputs.region as string | undefined) ?? REGION}:${ACCOUNT}:backup-vault:${n}`,
+        };
+      case "aws:iam/role:Role":
+        return { name: n, arn: `arn:aws:iam::${ACCOUNT}:role/${n}` };
+      case "aws:rds/subnetGroup:SubnetGroup":
+        return { name: n };
+      case "aws:cloudwatch/logGroup:LogGroup":
+        return { name: n, region: REGION };
+      default:
+        return a.type.startsWith("aws:") ? { arn: arn("mock", n) } : {};
+    }
+  });
+}
+
+/** Resources registered by the component named `name` (its children are all named `<name>-…`). */
+export function byPrefix(name: string): Registered[] {
+  return registered.filter((r) => r.name === name || r.name.startsWith(`${name}-`));
+}
+
+export function ofType(name: string, type: string): Registered[] {
+  return byPrefix(name).filter((r) => r.type === type);
+}
+
+export function one(name: string, type: string, childName: string): Registered {
+  const found = byPrefix(name).filter((r) => r.type === type && r.name === childName);
+  if (found.length !== 1) throw new Error(`expected one ${type} named ${childName}, found ${found.length}`);
+  return found[0]!;
+}
+
+function collect(v: unknown, out: pulumi.Resource[], seen = new Set<unknown>()): void {
+  if (!v || typeof v !== "object" || seen.has(v) || pulumi.Output.isInstance(v)) return;
+  seen.add(v);
+  if (pulumi.Resource.isInstance(v)) {
+    out.push(v);
+    return;
+  }
+  for (const x of Object.values(v as object)) collect(x, out, seen);
+}
+
+/** Every child resource the component exposes in `resources`. */
+export function exposed(component: { resources: object }): pulumi.Resource[] {
+  const all: pulumi.Resource[] = [];
+  collect(component.resources, all);
+  return all;
+}
+
+/** Waits until every child of the component has been registered with the mocks. */
+export async function settle(component: pulumi.ComponentResource & { resources: object }): Promise<void> {
+  await Promise.all([component, ...exposed(component)].map((r) => resolve(r.urn)));
+  let before = -1;
+  while (before !== registered.length) {
+    before = registered.length;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** Whether a registered input was sent as a Pulumi secret. */
+export function isSecretInput(v: unknown): boolean {
+  return !!v && typeof v === "object" && SECRET_SIG in v;
+}
+
+/** A registered input's value, unwrapping a secret. */
+export function unwrap<T = unknown>(v: unknown): T {
+  return (isSecretInput(v) ? (v as { value: unknown }).value : v) as T;
+}
+
+/** Inputs with secrets as "[secret]", the dynamic provider's code and the smoke test's trigger dropped. */
+export function sanitise(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sanitise);
+  if (v && typeof v === "object") {
+    if (SECRET_SIG in v) return "[secret]";
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => k !== "__provider")
+        .map(([k, x]) => [k, k === "trigger" ? "[timestamp]" : sanitise(x)]),
+    );
+  }
+  return v;
+}
+
+/** The plan: sorted { type, name, inputs }, for matchSnapshot. */
+export function plan(name: string): { type: string; name: string; inputs: unknown }[] {
+  return byPrefix(name)
+    .map((r) => ({ type: r.type, name: r.name, inputs: sanitise(r.inputs) }))
+    .sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type.localeCompare(b.type)));
+}
+
+/** The URN a child's parent gave it: `…::<parent type>$<child type>::<name>`. */
+export async function parentTypeOf(r: pulumi.Resource): Promise<string> {
+  const urn = (await resolve(r.urn)).value;
+  const qualified = urn.split("::")[2]!.split("$");
+  return qualified[qualified.length - 2] ?? "";
+}

@@ -1,0 +1,600 @@
+// Every default and option of AzureVisorDatabase, asserted on what the mocks record.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type * as pulumi from "@pulumi/pulumi";
+import { resolve } from "../support/pulumi-mocks";
+import {
+  DNS_ZONE,
+  MINIMAL,
+  SUBNET,
+  byPrefix,
+  isSecretInput,
+  one,
+  outputOverrides,
+  settle,
+  setupAzureMocks,
+  unwrap,
+} from "./helpers";
+setupAzureMocks();
+import { AZURE_POSTGRES_CA_PEM, AzureVisorDatabase, type AzureVisorDatabaseArgs } from "../../components/azure";
+
+const T = {
+  server: "azure-native:dbforpostgresql:Server",
+  config: "azure-native:dbforpostgresql:Configuration",
+  firewall: "azure-native:dbforpostgresql:FirewallRule",
+  ve: "azure-native:dbforpostgresql:VirtualEndpoint",
+  entra: "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra",
+  vault: "azure-native:dataprotection:BackupVault",
+  policy: "azure-native:dataprotection:BackupPolicy",
+  instance: "azure-native:dataprotection:BackupInstance",
+  role: "azure-native:authorization:RoleAssignment",
+  alert: "azure-native:monitor:MetricAlert",
+  kv: "azure-native:keyvault:Secret",
+  schema: "pulumi-nodejs:dynamic/visor-db-infra:VisorSchema",
+  smoke: "pulumi-nodejs:dynamic/visor-db-infra:VisorHaSmokeTest",
+  pgRole: "postgresql:index/role:Role",
+  pgProvider: "pulumi:providers:postgresql",
+};
+
+async function make(name: string, extra: Partial<AzureVisorDatabaseArgs> = {}): Promise<AzureVisorDatabase> {
+  const db = new AzureVisorDatabase(name, { ...MINIMAL, ...extra });
+  await settle(db);
+  return db;
+}
+
+const ofType = (name: string, type: string) => byPrefix(name).filter((r) => r.type === type);
+
+const GUIDE_PARAMETERS: [string, string][] = [
+  // The guide's tuning in Azure's units: 8 kB pages for shared_buffers, effective_cache_size, wal_buffers; kB for *_mem.
+  ["shared_buffers", "32768"],
+  ["effective_cache_size", "65536"],
+  ["work_mem", "4096"],
+  ["maintenance_work_mem", "65536"],
+  ["max_connections", "50"],
+  ["checkpoint_completion_target", "0.9"],
+  ["wal_buffers", "2048"],
+  ["shared_preload_libraries", "pg_stat_statements"],
+  ["require_secure_transport", "on"],
+  ["pgbouncer.enabled", "true"],
+  ["pgbouncer.pool_mode", "TRANSACTION"],
+  ["pgbouncer.default_pool_size", "20"],
+  ["pgbouncer.min_pool_size", "0"],
+  ["pgbouncer.max_client_conn", "200"],
+];
+
+test("defaults: a private, zone-redundant General Purpose PostgreSQL 18 server with the guide's backups", async () => {
+  const db = await make("dflt");
+  const s = one("dflt", T.server, "dflt-server").inputs;
+  assert.equal(s.version, "18");
+  assert.deepEqual(s.sku, { name: "Standard_D2ds_v5", tier: "GeneralPurpose" });
+  assert.deepEqual(s.storage, { storageSizeGB: 128, autoGrow: "Enabled" });
+  assert.equal((s.highAvailability as { mode: string }).mode, "ZoneRedundant");
+  assert.deepEqual(s.backup, { backupRetentionDays: 7, geoRedundantBackup: "Enabled" });
+  assert.deepEqual(s.network, {
+    delegatedSubnetResourceId: SUBNET,
+    privateDnsZoneArmResourceId: DNS_ZONE,
+    publicNetworkAccess: "Disabled",
+  });
+  assert.equal(s.administratorLogin, "visoradmin");
+  assert.ok(isSecretInput(s.administratorLoginPassword), "admin password must be sent as a secret");
+  assert.equal((s.authConfig as Record<string, string>).passwordAuth, "Enabled");
+  assert.equal((s.authConfig as Record<string, string>).activeDirectoryAuth, "Disabled");
+  assert.equal(s.createMode, undefined);
+  assert.deepEqual(s.tags, { "managed-by": "visor-db-infra" });
+  assert.equal(s.location, "westeurope");
+  assert.equal(s.resourceGroupName, "rg-visor");
+
+  assert.deepEqual(ofType("dflt", T.firewall), [], "no firewall rules without public access");
+  assert.deepEqual(ofType("dflt", T.ve), [], "no virtual endpoint without replicas");
+  assert.equal(ofType("dflt", T.server).length, 1, "no replicas by default");
+  assert.deepEqual(ofType("dflt", T.entra), []);
+  assert.deepEqual(ofType("dflt", T.kv), []);
+  assert.equal(ofType("dflt", T.vault).length, 1, "long-term retention is on by default");
+  assert.equal(ofType("dflt", T.alert).length, 3);
+  assert.equal(ofType("dflt", T.schema).length, 1);
+  assert.equal(ofType("dflt", T.smoke).length, 1);
+
+  assert.deepEqual(
+    db.resources.configurations.length,
+    GUIDE_PARAMETERS.length,
+    "one Configuration per guide parameter, pg_stat_statements, TLS and PgBouncer",
+  );
+  for (const [param, value] of GUIDE_PARAMETERS) {
+    const c = ofType("dflt", T.config).find((r) => r.inputs.configurationName === param);
+    assert.ok(c, `missing ${param}`);
+    assert.equal(c.inputs.value, value, param);
+    assert.equal(c.inputs.source, "user-override");
+    assert.equal(c.inputs.serverName, "dflt-server");
+  }
+
+  assert.deepEqual((await resolve(db.writerEndpoint)).value, { host: "dflt-server.postgres.database.azure.com", port: 5432 });
+  assert.deepEqual((await resolve(db.poolerEndpoint)).value, { host: "dflt-server.postgres.database.azure.com", port: 6432 });
+  assert.deepEqual((await resolve(db.readerEndpoints)).value, []);
+  assert.equal((await resolve(db.databaseName)).value, "visor");
+  assert.equal((await resolve(db.appUser)).value, "visor");
+  const pw = await resolve(db.appPassword);
+  assert.equal(pw.secret, true);
+  assert.equal(pw.value, "mock-password-dflt-app-password");
+  assert.equal((await resolve(db.administratorPassword)).secret, true);
+  assert.equal((await resolve(db.appConnection)).secret, true);
+  assert.equal((await resolve(db.appConnectionSecretId)).value, undefined);
+  assert.deepEqual((await resolve(db.backupVaultIds)).value, ["dflt-backup-vault-id"]);
+  assert.equal(db.settings.version, "18");
+  assert.equal(db.settings.base.retentionDays, 7);
+  assert.equal((await resolve(db.caCertificate)).value, AZURE_POSTGRES_CA_PEM);
+});
+
+test("every child is parented to the component (URN parent chain)", async () => {
+  const db = await make("parents", {
+    replicas: 1,
+    keyVault: { vaultName: "kv" },
+    entraAdmin: { objectId: "o", principalName: "p", tenantId: "t" },
+  });
+  const children: pulumi.Resource[] = [
+    db.resources.server,
+    db.resources.adminPassword,
+    db.resources.entraAdmin!,
+    ...db.resources.configurations,
+    ...db.resources.replicas,
+    db.resources.virtualEndpoint!,
+    db.resources.backupVault!,
+    db.resources.backupPolicy!,
+    db.resources.backupInstance!,
+    ...db.resources.backupRoleAssignments,
+    ...db.resources.alerts,
+    db.resources.keyVaultSecret!,
+    db.resources.appRole.role,
+    db.resources.appRole.database,
+    db.resources.bootstrap.schema!,
+    db.resources.bootstrap.smokeTest!,
+  ];
+  const componentUrn = (await resolve(db.urn)).value;
+  assert.match(componentUrn, /::visor-db-infra:index:AzureVisorDatabase::parents$/);
+  for (const c of children) {
+    const urn = (await resolve(c.urn)).value;
+    assert.ok(urn.includes("::visor-db-infra:index:AzureVisorDatabase$"), `${urn} is not a child of the component`);
+  }
+});
+
+test("server parameters are Configuration resources chained one after another, in order", async () => {
+  const seen: { name: string; dependsOn: unknown }[] = [];
+  const db = await make("chain", {
+    transform: {
+      configuration: (args, opts) => {
+        seen.push({ name: String(args.configurationName), dependsOn: opts.dependsOn });
+      },
+    },
+  });
+  assert.deepEqual(
+    seen.map((s) => s.name),
+    GUIDE_PARAMETERS.map(([n]) => n),
+    "applied in this order: tuning, pg_stat_statements, TLS, then PgBouncer with enabled first",
+  );
+  const configs = db.resources.configurations;
+  assert.equal(configs.length, seen.length);
+  seen.forEach((s, i) => {
+    assert.ok(Array.isArray(s.dependsOn) && s.dependsOn.length === 1, `${s.name} waits for exactly one resource`);
+    const expected = i === 0 ? db.resources.server : configs[i - 1];
+    assert.equal(
+      (s.dependsOn as unknown[])[0],
+      expected,
+      `${s.name} must wait for ${i === 0 ? "the server" : seen[i - 1]!.name}`,
+    );
+  });
+});
+
+test("the chain continues through the Entra admin, firewall rules, replicas and the virtual endpoint", async () => {
+  const deps = new Map<string, unknown>();
+  const record = (key: string) => (_args: unknown, opts: pulumi.CustomResourceOptions) => {
+    deps.set(key, (opts.dependsOn as unknown[])[0]);
+  };
+  let replicaIndex = 0;
+  const db = new AzureVisorDatabase("chain2", {
+    resourceGroupName: "rg",
+    location: "westeurope",
+    publicAccess: { allowedIpRanges: [{ name: "office", startIpAddress: "203.0.113.10", endIpAddress: "203.0.113.20" }] },
+    entraAdmin: { objectId: "oid", principalName: "dba-group", tenantId: "tid" },
+    replicas: 2,
+    transform: {
+      entraAdmin: record("entra"),
+      firewallRule: record("firewall"),
+      replica: (a, o) => record(`replica${replicaIndex++}`)(a, o),
+      virtualEndpoint: record("ve"),
+    },
+  });
+  await settle(db);
+  const r = db.resources;
+  assert.equal(deps.get("entra"), r.server);
+  assert.equal(deps.get("firewall"), r.entraAdmin);
+  assert.equal(r.configurations.length, GUIDE_PARAMETERS.length);
+  assert.equal(deps.get("replica0"), r.configurations.at(-1), "replicas wait for the last parameter");
+  assert.equal(deps.get("replica1"), r.replicas[0], "replicas are created one at a time");
+  assert.equal(deps.get("ve"), r.replicas[1], "the virtual endpoint comes last");
+});
+
+test("geoRedundantBackup is create-time only: a change is held back by default and reported loudly", async (t) => {
+  let serverOpts: pulumi.CustomResourceOptions | undefined;
+  const warnings: string[] = [];
+  t.mock.method(console, "warn", (msg: string) => warnings.push(String(msg)));
+  // The server in Azure has geo-redundant backup off; the program asks for the default (on).
+  outputOverrides["geo-server"] = { backup: { backupRetentionDays: 7, geoRedundantBackup: "Disabled" } };
+  const db = await make("geo", { transform: { server: (_a, o) => void (serverOpts = o) } });
+  await resolve(db.resources.server.backup);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(serverOpts?.ignoreChanges, ["backup.geoRedundantBackup"]);
+  assert.equal(serverOpts?.replaceOnChanges, undefined);
+  const w = warnings.find((m) => m.includes("geoRedundantBackup"));
+  assert.ok(w, `expected a warning, got ${JSON.stringify(warnings)}`);
+  assert.match(w, /"Enabled" in the program but the server has "Disabled"/);
+  assert.match(w, /NOT applied/);
+  assert.match(w, /REPLACED \(a new, empty server\)/);
+  assert.match(w, /allowGeoBackupReplace: true/);
+});
+
+test("no geo-backup warning when the server matches", async (t) => {
+  const warnings: string[] = [];
+  t.mock.method(console, "warn", (msg: string) => warnings.push(String(msg)));
+  const db = await make("geo-ok", { geoRedundantBackup: false });
+  assert.deepEqual(one("geo-ok", T.server, "geo-ok-server").inputs.backup, {
+    backupRetentionDays: 7,
+    geoRedundantBackup: "Disabled",
+  });
+  await resolve(db.resources.server.backup);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(
+    warnings.filter((m) => m.includes("geoRedundantBackup")),
+    [],
+  );
+});
+
+test("allowGeoBackupReplace reports a geo-backup change as a replace of the server", async () => {
+  let serverOpts: pulumi.CustomResourceOptions | undefined;
+  await make("geo-replace", {
+    allowGeoBackupReplace: true,
+    deletionProtection: false,
+    transform: { server: (_a, o) => void (serverOpts = o) },
+  });
+  assert.deepEqual(serverOpts?.replaceOnChanges, ["backup.geoRedundantBackup"]);
+  assert.equal(serverOpts?.ignoreChanges, undefined);
+  assert.equal(serverOpts?.retainOnDelete, false);
+});
+
+test("deletion protection: Pulumi never deletes the server (retainOnDelete) unless turned off", async () => {
+  let on: pulumi.CustomResourceOptions | undefined;
+  let off: pulumi.CustomResourceOptions | undefined;
+  await make("keep", { transform: { server: (_a, o) => void (on = o) } });
+  await make("nokeep", { deletionProtection: false, transform: { server: (_a, o) => void (off = o) } });
+  assert.equal(on?.retainOnDelete, true);
+  assert.equal(off?.retainOnDelete, false);
+  // And Azure itself refuses to delete it: a CanNotDelete lock scoped to the server.
+  const lock = one("keep", "azure-native:authorization:ManagementLockByScope", "keep-delete-lock");
+  assert.equal(lock.inputs.level, "CanNotDelete");
+  assert.equal(lock.inputs.scope, byPrefix("keep").find((r) => r.type === T.server)!.id);
+  assert.equal(byPrefix("nokeep").filter((r) => r.type === "azure-native:authorization:ManagementLockByScope").length, 0);
+});
+
+test("Burstable without HA and PgBouncer: no pooler parameters, no pooler endpoint, smoke test on the writer only", async () => {
+  const db = await make("burst", { skuTier: "Burstable", highAvailability: "Disabled", pgbouncer: false });
+  const s = one("burst", T.server, "burst-server").inputs;
+  assert.deepEqual(s.sku, { name: "Standard_B2s", tier: "Burstable" });
+  assert.equal((s.highAvailability as { mode: string }).mode, "Disabled");
+  assert.deepEqual(
+    ofType("burst", T.config).filter((c) => String(c.inputs.configurationName).startsWith("pgbouncer.")),
+    [],
+  );
+  assert.equal((await resolve(db.poolerEndpoint)).value, undefined);
+  const smoke = one("burst", T.smoke, "burst-smoke-test").inputs;
+  assert.equal(smoke.poolerConnection, undefined);
+});
+
+test("public access is opt-in: firewall rules, no subnet, public network access Enabled", async () => {
+  await make("pub", {
+    delegatedSubnetId: undefined,
+    privateDnsZoneId: undefined,
+    publicAccess: {
+      allowedIpRanges: [
+        { name: "office", startIpAddress: "203.0.113.10", endIpAddress: "203.0.113.20" },
+        { startIpAddress: "198.51.100.7", endIpAddress: "198.51.100.7" },
+      ],
+    },
+  });
+  assert.deepEqual(one("pub", T.server, "pub-server").inputs.network, { publicNetworkAccess: "Enabled" });
+  const rules = ofType("pub", T.firewall).sort((a, b) => a.name.localeCompare(b.name));
+  assert.deepEqual(
+    rules.map((r) => [r.name, r.inputs.firewallRuleName, r.inputs.startIpAddress, r.inputs.endIpAddress, r.inputs.serverName]),
+    [
+      ["pub-fw-office", "office", "203.0.113.10", "203.0.113.20", "pub-server"],
+      ["pub-fw-visor-1", "visor-1", "198.51.100.7", "198.51.100.7", "pub-server"],
+    ],
+  );
+});
+
+test("replicas: createMode Replica from the primary, matching storage, a writer virtual endpoint and lag alerts", async () => {
+  const db = await make("rep", {
+    serverName: "visor-prod",
+    replicas: [
+      {},
+      {
+        location: "northeurope",
+        skuName: "Standard_D4ds_v5",
+        delegatedSubnetId: "/subscriptions/0/resourceGroups/n/providers/Microsoft.Network/virtualNetworks/ne/subnets/pg",
+      },
+    ],
+  });
+  const [r0, r1] = [one("rep", T.server, "rep-replica-0").inputs, one("rep", T.server, "rep-replica-1").inputs];
+  for (const r of [r0, r1]) {
+    assert.equal(r.createMode, "Replica");
+    assert.equal(r.sourceServerResourceId, "rep-server-id");
+    assert.equal(r.version, "18");
+    assert.deepEqual(r.storage, { storageSizeGB: 128, autoGrow: "Enabled" });
+    assert.equal(r.highAvailability, undefined, "Azure replicas have no HA of their own");
+    assert.equal(r.administratorLoginPassword, undefined);
+  }
+  assert.equal(r0.location, "westeurope");
+  assert.deepEqual(r0.sku, { name: "Standard_D2ds_v5", tier: "GeneralPurpose" });
+  assert.deepEqual(r0.network, {
+    delegatedSubnetResourceId: SUBNET,
+    privateDnsZoneArmResourceId: DNS_ZONE,
+    publicNetworkAccess: "Disabled",
+  });
+  assert.equal(r1.location, "northeurope");
+  assert.deepEqual(r1.sku, { name: "Standard_D4ds_v5", tier: "GeneralPurpose" });
+  assert.match(String((r1.network as Record<string, string>).delegatedSubnetResourceId), /virtualNetworks\/ne\//);
+
+  const ve = one("rep", T.ve, "rep-ve").inputs;
+  assert.equal(ve.endpointType, "ReadWrite");
+  assert.equal(ve.serverName, "visor-prod");
+  assert.equal(ve.virtualEndpointName, "visor-prod-ve");
+  assert.deepEqual(ve.members, ["rep-replica-0"]);
+
+  assert.deepEqual((await resolve(db.writerEndpoint)).value, {
+    host: "visor-prod-ve.writer.postgres.database.azure.com",
+    port: 5432,
+  });
+  assert.deepEqual((await resolve(db.poolerEndpoint)).value, {
+    host: "visor-prod-ve.writer.postgres.database.azure.com",
+    port: 6432,
+  });
+  assert.deepEqual((await resolve(db.readerEndpoints)).value, [
+    { host: "rep-replica-0.postgres.database.azure.com", port: 5432 },
+    { host: "rep-replica-1.postgres.database.azure.com", port: 5432 },
+  ]);
+  assert.deepEqual((await resolve(db.replicaIds)).value, ["rep-replica-0-id", "rep-replica-1-id"]);
+
+  const lag = ofType("rep", T.alert).filter((a) => a.name.startsWith("rep-alert-replication-lag-"));
+  assert.deepEqual(lag.map((a) => (a.inputs.scopes as string[])[0]).sort(), ["rep-replica-0-id", "rep-replica-1-id"]);
+  const crit = (lag[0]!.inputs.criteria as { allOf: Record<string, unknown>[] }).allOf[0]!;
+  assert.equal(crit.metricName, "physical_replication_delay_in_seconds");
+  assert.equal(crit.threshold, 60);
+  // The bootstrap runs against the writer virtual endpoint, after it exists.
+  const smoke = one("rep", T.smoke, "rep-smoke-test").inputs;
+  assert.equal(unwrap<{ host: string }>(smoke.connection).host, "visor-prod-ve.writer.postgres.database.azure.com");
+});
+
+test("replicas as a count use the primary's size and region", async () => {
+  await make("rep3", { replicas: 3 });
+  const replicas = ofType("rep3", T.server).filter((r) => r.inputs.createMode === "Replica");
+  assert.equal(replicas.length, 3);
+  for (const r of replicas) assert.equal(r.inputs.location, "westeurope");
+});
+
+test("Entra ID authentication alongside passwords", async () => {
+  await make("entra", {
+    entraAdmin: { objectId: "00000000-0000-0000-0000-00000000000a", principalName: "visor-dbas", tenantId: "tenant-1" },
+  });
+  const auth = one("entra", T.server, "entra-server").inputs.authConfig as Record<string, string>;
+  assert.deepEqual(auth, { passwordAuth: "Enabled", activeDirectoryAuth: "Enabled", tenantId: "tenant-1" });
+  const admin = one("entra", T.entra, "entra-entra-admin").inputs;
+  assert.equal(admin.objectId, "00000000-0000-0000-0000-00000000000a");
+  assert.equal(admin.principalName, "visor-dbas");
+  assert.equal(admin.principalType, "group");
+  assert.equal(admin.tenantId, "tenant-1");
+  assert.equal(admin.serverName, "entra-server");
+});
+
+test("long-term retention: weekly backups kept 90 days in a geo-redundant Backup vault, with the roles it needs", async () => {
+  let instanceOpts: pulumi.CustomResourceOptions | undefined;
+  const db = await make("ltr", { transform: { backupInstance: (_a, o) => void (instanceOpts = o) } });
+  const vault = one("ltr", T.vault, "ltr-backup-vault").inputs;
+  assert.deepEqual(vault.identity, { type: "SystemAssigned" });
+  assert.deepEqual((vault.properties as Record<string, unknown>).storageSettings, [
+    { datastoreType: "VaultStore", type: "GeoRedundant" },
+  ]);
+  assert.deepEqual((vault.properties as Record<string, unknown>).securitySettings, {
+    softDeleteSettings: { state: "On", retentionDurationInDays: 14 },
+  });
+  const policy = one("ltr", T.policy, "ltr-backup-policy").inputs.properties as {
+    datasourceTypes: string[];
+    policyRules: Record<string, unknown>[];
+  };
+  assert.deepEqual(policy.datasourceTypes, ["Microsoft.DBforPostgreSQL/flexibleServers"]);
+  const backupRule = policy.policyRules.find((r) => r.objectType === "AzureBackupRule") as {
+    trigger: { schedule: { repeatingTimeIntervals: string[] } };
+  };
+  assert.deepEqual(backupRule.trigger.schedule.repeatingTimeIntervals, ["R/2024-01-07T02:00:00+00:00/P1W"]);
+  const retention = policy.policyRules.find((r) => r.objectType === "AzureRetentionRule") as {
+    isDefault: boolean;
+    lifecycles: { deleteAfter: { duration: string } }[];
+  };
+  assert.equal(retention.isDefault, true);
+  assert.equal(retention.lifecycles[0]!.deleteAfter.duration, "P90D");
+
+  const roles = ofType("ltr", T.role).sort((a, b) => a.name.localeCompare(b.name));
+  assert.deepEqual(
+    roles.map((r) => [r.name, String(r.inputs.roleDefinitionId).split("/").pop(), r.inputs.principalId, r.inputs.principalType]),
+    [
+      ["ltr-backup-role-rg", "acdd72a7-3385-48ef-bd42-f606fba81ae7", "principal-ltr-backup-vault", "ServicePrincipal"],
+      ["ltr-backup-role-server", "c088a766-074b-43ba-90d4-1fb21feae531", "principal-ltr-backup-vault", "ServicePrincipal"],
+    ],
+  );
+  assert.equal(roles[1]!.inputs.scope, "ltr-server-id");
+  const instance = one("ltr", T.instance, "ltr-backup-instance").inputs.properties as {
+    dataSourceInfo: Record<string, string>;
+    policyInfo: { policyId: string };
+  };
+  assert.equal(instance.dataSourceInfo.resourceID, "ltr-server-id");
+  assert.equal(instance.dataSourceInfo.datasourceType, "Microsoft.DBforPostgreSQL/flexibleServers");
+  assert.equal(instance.policyInfo.policyId, "ltr-backup-policy-id");
+  assert.deepEqual(instanceOpts?.dependsOn, db.resources.backupRoleAssignments);
+});
+
+test("long-term retention options and opt-out", async () => {
+  await make("ltr2", {
+    longTermRetention: {
+      retentionDays: 365,
+      vaultRedundancy: "ZoneRedundant",
+      scheduleStartUtc: "2025-03-02T23:30:00+00:00",
+      softDeleteDays: 30,
+    },
+  });
+  const policy = one("ltr2", T.policy, "ltr2-backup-policy").inputs.properties as { policyRules: Record<string, unknown>[] };
+  assert.match(JSON.stringify(policy), /R\/2025-03-02T23:30:00\+00:00\/P1W/);
+  assert.match(JSON.stringify(policy), /"P365D"/);
+  assert.match(
+    JSON.stringify(one("ltr2", T.vault, "ltr2-backup-vault").inputs),
+    /"ZoneRedundant".*"retentionDurationInDays":30|"retentionDurationInDays":30.*"ZoneRedundant"/,
+  );
+
+  const off = await make("ltr-off", { longTermRetention: false });
+  for (const type of [T.vault, T.policy, T.instance, T.role]) assert.deepEqual(ofType("ltr-off", type), [], type);
+  assert.deepEqual((await resolve(off.backupVaultIds)).value, []);
+});
+
+test("alerts: CPU, storage and connections against max_connections, to an action group", async () => {
+  await make("alerts", { alerts: { actionGroupId: "/ag/ops", cpuPercent: 90 }, tuning: { maxConnections: 100 } });
+  const alerts = ofType("alerts", T.alert);
+  const byKey = Object.fromEntries(alerts.map((a) => [a.name.replace("alerts-alert-", ""), a.inputs]));
+  assert.deepEqual(Object.keys(byKey).sort(), ["connections", "cpu", "storage"]);
+  const crit = (k: string) => (byKey[k]!.criteria as { allOf: Record<string, unknown>[] }).allOf[0]!;
+  assert.deepEqual([crit("cpu").metricName, crit("cpu").threshold, crit("cpu").timeAggregation], ["cpu_percent", 90, "Average"]);
+  assert.deepEqual([crit("storage").metricName, crit("storage").threshold], ["storage_percent", 80]);
+  assert.deepEqual([crit("connections").metricName, crit("connections").threshold], ["active_connections", 80]);
+  for (const a of alerts) {
+    assert.deepEqual(a.inputs.actions, [{ actionGroupId: "/ag/ops" }]);
+    assert.deepEqual(a.inputs.scopes, ["alerts-server-id"]);
+    assert.equal(a.inputs.location, "global");
+    assert.equal(a.inputs.enabled, true);
+  }
+  await make("noalerts", { alerts: false, replicas: 1 });
+  assert.deepEqual(ofType("noalerts", T.alert), []);
+});
+
+test("the app role is created with the SCRAM verifier over a verify-full admin connection", async () => {
+  await make("role", { adminSslRootCert: "/etc/ssl/azure.pem" });
+  const provider = one("role", T.pgProvider, "role-pg-admin").inputs;
+  assert.equal(provider.host, "role-server.postgres.database.azure.com");
+  assert.equal(provider.username, "visoradmin");
+  assert.equal(provider.sslmode, "verify-full");
+  assert.equal(provider.sslrootcert, "/etc/ssl/azure.pem");
+  assert.ok(isSecretInput(provider.password));
+  const role = one("role", T.pgRole, "role-app-role").inputs;
+  assert.equal(role.name, "visor");
+  assert.ok(isSecretInput(role.password));
+  assert.match(unwrap<string>(role.password), /^SCRAM-SHA-256\$4096:/);
+});
+
+test("Key Vault secret holds the app connection (secret), pointing Visor at the pooler", async () => {
+  const db = await make("kv", { keyVault: { vaultName: "visor-kv", resourceGroupName: "rg-secrets" } });
+  const s = one("kv", T.kv, "kv-app-connection").inputs;
+  assert.equal(s.vaultName, "visor-kv");
+  assert.equal(s.resourceGroupName, "rg-secrets");
+  assert.equal(s.secretName, "visor-db-connection");
+  const props = s.properties as Record<string, unknown>;
+  assert.ok(isSecretInput(props) || isSecretInput(props.value), "the secret value must be a Pulumi secret");
+  const conn = await resolve(db.appConnection);
+  assert.equal(conn.secret, true);
+  const doc = JSON.parse(conn.value) as Record<string, unknown>;
+  assert.equal(doc.host, "kv-server.postgres.database.azure.com");
+  assert.equal(doc.port, 5432);
+  assert.deepEqual(doc.pooler, { host: "kv-server.postgres.database.azure.com", port: 6432 });
+  assert.equal(doc.password, "mock-password-kv-app-password");
+  assert.equal(
+    doc.url,
+    "postgresql://visor:mock-password-kv-app-password@kv-server.postgres.database.azure.com:6432/visor?sslmode=verify-full",
+  );
+  assert.equal((await resolve(db.appConnectionSecretId)).value, "kv-app-connection-id");
+});
+
+test("bootstrap: schema and smoke test as the app role, verify-full with Azure's CA, writer 5432 and pooler 6432", async () => {
+  await make("boot", {
+    bootstrap: { nodes: 4, rerunOnEveryUp: false },
+    ha: { lockTtlSeconds: 90, heartbeatIntervalSeconds: 20 },
+  });
+  const schema = one("boot", T.schema, "boot-schema").inputs;
+  assert.ok(isSecretInput(schema.connection), "the schema connection carries a password: secret");
+  const smoke = one("boot", T.smoke, "boot-smoke-test").inputs;
+  const writer = unwrap<Record<string, unknown>>(smoke.connection);
+  const pooler = unwrap<Record<string, unknown>>(smoke.poolerConnection);
+  assert.ok(isSecretInput(smoke.connection) && isSecretInput(smoke.poolerConnection));
+  assert.deepEqual(
+    { ...writer, password: undefined },
+    {
+      host: "boot-server.postgres.database.azure.com",
+      port: 5432,
+      database: "visor",
+      user: "visor",
+      password: undefined,
+      ssl: { mode: "verify-full", ca: AZURE_POSTGRES_CA_PEM },
+    },
+  );
+  assert.equal(writer.password, "mock-password-boot-app-password");
+  assert.equal(pooler.port, 6432);
+  assert.equal(smoke.nodes, 4);
+  assert.equal(smoke.lockTtlMs, 90_000);
+  assert.equal(smoke.heartbeatMs, 20_000);
+  assert.equal(smoke.rerunOnEveryUp, false);
+
+  await make("noboot", { bootstrap: false });
+  assert.deepEqual([...ofType("noboot", T.schema), ...ofType("noboot", T.smoke)], []);
+});
+
+test("user parameters replace the guide's value in place and append new ones last", async () => {
+  const db = await make("params", { parameters: { work_mem: "8192", log_min_duration_statement: "1000" } });
+  const names = (await Promise.all(db.resources.configurations.map((c) => resolve(c.name)))).map((x) => x.value);
+  assert.equal(names.length, GUIDE_PARAMETERS.length + 1);
+  const workMem = ofType("params", T.config).find((c) => c.inputs.configurationName === "work_mem")!;
+  assert.equal(workMem.inputs.value, "8192");
+  const last = ofType("params", T.config).find((c) => c.name === "params-param-log-min-duration-statement")!;
+  assert.equal(last.inputs.value, "1000");
+});
+
+test("options: version, SKU, storage, zones, retention, tags and admin login", async () => {
+  await make("opts", {
+    engineVersion: "16",
+    skuTier: "MemoryOptimized",
+    skuName: "Standard_E4ds_v5",
+    storageSizeGb: 512,
+    storageAutoGrow: false,
+    highAvailability: "ZoneRedundant",
+    availabilityZone: "1",
+    standbyAvailabilityZone: "2",
+    retentionDays: 35,
+    administratorLogin: "pgadmin",
+    serverName: "visor-opts",
+    tags: { team: "platform" },
+  });
+  const s = one("opts", T.server, "opts-server").inputs;
+  assert.equal(s.version, "16");
+  assert.equal(s.serverName, "visor-opts");
+  assert.deepEqual(s.sku, { name: "Standard_E4ds_v5", tier: "MemoryOptimized" });
+  assert.deepEqual(s.storage, { storageSizeGB: 512, autoGrow: "Disabled" });
+  assert.deepEqual(s.highAvailability, { mode: "ZoneRedundant", standbyAvailabilityZone: "2" });
+  assert.equal(s.availabilityZone, "1");
+  assert.equal((s.backup as Record<string, unknown>).backupRetentionDays, 35);
+  assert.equal(s.administratorLogin, "pgadmin");
+  assert.deepEqual(s.tags, { "managed-by": "visor-db-infra", team: "platform" });
+  assert.deepEqual(one("opts", T.vault, "opts-backup-vault").inputs.tags, { "managed-by": "visor-db-infra", team: "platform" });
+});
+
+test("the transform hook changes a child's args and options", async () => {
+  await make("tx", {
+    transform: {
+      server: (args) => ({ args: { ...args, sku: { name: "Standard_D8ds_v5", tier: "GeneralPurpose" } } }),
+      alert: (args) => ({ args: { ...args, severity: 0 } }),
+      adminPassword: (args) => ({ args: { ...args, length: 40 } }),
+    },
+  });
+  assert.deepEqual(one("tx", T.server, "tx-server").inputs.sku, { name: "Standard_D8ds_v5", tier: "GeneralPurpose" });
+  for (const a of ofType("tx", T.alert)) assert.equal(a.inputs.severity, 0);
+  assert.equal(one("tx", "random:index/randomPassword:RandomPassword", "tx-admin-password").inputs.length, 40);
+});

@@ -1,0 +1,74 @@
+// Golden plans: what `pulumi up` would create for the default and an all-options configuration.
+// Secrets appear as "[secret]"; a test below makes sure no password ever reaches a snapshot.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { test } from "node:test";
+import { matchSnapshot } from "../support/snapshot";
+import { MINIMAL, plan, settle, setupAzureMocks } from "./helpers";
+setupAzureMocks();
+import { AzureVisorDatabase } from "../../components/azure";
+
+const dir = join(__dirname, "__snapshots__");
+
+function assertNoSecrets(json: string): void {
+  assert.doesNotMatch(json, /mock-password/, "a password leaked into the plan");
+  assert.doesNotMatch(json, /SCRAM-SHA-256/, "a SCRAM verifier leaked into the plan");
+}
+
+test("default plan", async () => {
+  const db = new AzureVisorDatabase("visor", MINIMAL);
+  await settle(db);
+  const p = plan("visor");
+  assertNoSecrets(JSON.stringify(p));
+  matchSnapshot(join(dir, "default.json"), p);
+});
+
+test("all-options plan", async () => {
+  const db = new AzureVisorDatabase("full", {
+    ...MINIMAL,
+    serverName: "visor-prod",
+    engineVersion: "17",
+    skuTier: "MemoryOptimized",
+    skuName: "Standard_E4ds_v5",
+    storageSizeGb: 256,
+    storageAutoGrow: true,
+    highAvailability: "ZoneRedundant",
+    availabilityZone: "1",
+    standbyAvailabilityZone: "2",
+    administratorLogin: "pgadmin",
+    entraAdmin: {
+      objectId: "00000000-0000-0000-0000-0000000000aa",
+      principalName: "visor-dbas",
+      principalType: "Group",
+      tenantId: "tenant-1",
+    },
+    retentionDays: 14,
+    geoRedundantBackup: true,
+    longTermRetention: { retentionDays: 90, vaultRedundancy: "GeoRedundant", softDeleteDays: 30 },
+    replicas: [
+      {},
+      {
+        location: "northeurope",
+        delegatedSubnetId:
+          "/subscriptions/0000/resourceGroups/net-ne/providers/Microsoft.Network/virtualNetworks/vnet-ne/subnets/postgres",
+      },
+    ],
+    virtualEndpointName: "visor-prod-writer",
+    pgbouncer: true,
+    pool: { defaultPoolSize: 25, minPoolSize: 2, maxClientConn: 400 },
+    tuning: { sharedBuffers: "512MB", maxConnections: 100 },
+    parameters: { log_min_duration_statement: "1000" },
+    alerts: {
+      actionGroupId: "/subscriptions/0000/resourceGroups/ops/providers/microsoft.insights/actionGroups/oncall",
+      replicationLagSeconds: 30,
+    },
+    keyVault: { vaultName: "visor-kv", secretName: "visor-db" },
+    bootstrap: { nodes: 3, rerunOnEveryUp: true },
+    ha: { lockTtlSeconds: 60, heartbeatIntervalSeconds: 15 },
+    tags: { env: "prod" },
+  });
+  await settle(db);
+  const p = plan("full");
+  assertNoSecrets(JSON.stringify(p));
+  matchSnapshot(join(dir, "all-options.json"), p);
+});

@@ -1,0 +1,129 @@
+// Shared fixtures for the GcpVisorDatabase tests: provider-like mock outputs, the minimal args, and a plan view
+// (type, name, inputs) with secrets redacted for golden snapshots.
+import assert from "node:assert/strict";
+import type * as pulumi from "@pulumi/pulumi";
+import { registered, type Registered } from "../support/pulumi-mocks";
+
+export const REGION = "europe-west1";
+export const NETWORK = "projects/acme/global/networks/visor-vpc";
+export const SUBNET = "projects/acme/regions/europe-west1/subnetworks/visor-subnet";
+export const CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIB-test-ca\n-----END CERTIFICATE-----";
+
+/** What each mocked password resolves to: never allowed to appear in a snapshot. */
+export const passwordFor = (name: string) => `pw${name.replace(/[^a-zA-Z0-9]/g, "")}0123456789abcdef`;
+
+/** Deterministic private IPs: the primary .2, replica n .(10+n). */
+function privateIp(name: string): string {
+  const m = /-replica-(\d+)$/.exec(name);
+  return `10.10.0.${m ? 10 + Number(m[1]) : 2}`;
+}
+
+/** Outputs a real provider would compute, keyed by resource type. */
+export function mockOutputs(a: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
+  const i = a.inputs as Record<string, unknown>;
+  switch (a.type) {
+    case "random:index/randomPassword:RandomPassword":
+      return { result: passwordFor(a.name) };
+    case "random:index/randomBytes:RandomBytes":
+      return { base64: Buffer.alloc(16, 7).toString("base64"), hex: "07".repeat(16) };
+    case "random:index/randomId:RandomId":
+      return { hex: "a1b2c3", b64Url: "obLD" };
+    case "gcp:sql/databaseInstance:DatabaseInstance":
+      return {
+        project: i.project ?? "acme",
+        privateIpAddress: privateIp(a.name),
+        connectionName: `${i.project ?? "acme"}:${i.region}:${i.name}`,
+        serverCaCerts: [{ cert: CA_PEM }],
+      };
+    case "gcp:compute/globalAddress:GlobalAddress":
+      return { name: i.name ?? `${a.name}-9f8e7d6` };
+    case "gcp:compute/forwardingRule:ForwardingRule":
+      return { ipAddress: "10.20.0.100" };
+    case "gcp:secretmanager/secret:Secret":
+      return { project: i.project ?? "acme", name: `projects/acme/secrets/${i.secretId}` };
+    case "gcp:secretmanager/secretVersion:SecretVersion":
+      return { name: `projects/acme/secrets/${a.name}/versions/1` };
+    case "gcp:serviceaccount/account:Account":
+      return {
+        email: `${i.accountId}@acme.iam.gserviceaccount.com`,
+        member: `serviceAccount:${i.accountId}@acme.iam.gserviceaccount.com`,
+      };
+    case "gcp:compute/instanceTemplate:InstanceTemplate":
+      return {
+        selfLinkUnique: `https://www.googleapis.com/compute/v1/projects/acme/global/instanceTemplates/${a.name}?uniqueId=1`,
+      };
+    case "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager":
+      return { instanceGroup: `https://www.googleapis.com/compute/v1/projects/acme/regions/${REGION}/instanceGroups/${a.name}` };
+    default:
+      return {};
+  }
+}
+
+/** The resources one component registered (each test uses its own component name). */
+export function ofComponent(name: string): Registered[] {
+  return registered.filter((r) => r.name === name || r.name.startsWith(`${name}-`));
+}
+
+export function only(name: string, type: string, resourceName?: string): Registered {
+  const found = ofComponent(name).filter((r) => r.type === type && (resourceName === undefined || r.name === resourceName));
+  assert.equal(
+    found.length,
+    1,
+    `expected one ${type}${resourceName ? ` named ${resourceName}` : ""} for ${name}, found ${found.length}`,
+  );
+  return found[0]!;
+}
+
+export function all(name: string, type: string): Registered[] {
+  return ofComponent(name).filter((r) => r.type === type);
+}
+
+/** Waits until Pulumi's mocks have registered everything queued so far. */
+export async function settle(ms = 300): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+/** Pulumi's wire marker for a secret value, as the mocks record secret inputs. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+export function isSecretInput(v: unknown): boolean {
+  return !!v && typeof v === "object" && (v as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE;
+}
+
+/** A registered input's value, secret or not. */
+export function reveal<T = unknown>(v: unknown): T {
+  return (isSecretInput(v) ? (v as { value: unknown }).value : v) as T;
+}
+
+// Also redacted by name, in case a secret ever arrives unmarked.
+const SECRET_KEYS = new Set(["password", "secretData", "connection", "poolerConnection", "result"]);
+
+// VisorHaSmokeTest's `trigger` is the time of each `pulumi up` (rerunOnEveryUp).
+const volatile = (k: string, v: unknown) => k === "trigger" && typeof v === "string" && /^\d{4}-\d\d-\d\dT/.test(v);
+
+function redact(v: unknown): unknown {
+  if (isSecretInput(v)) return "[secret]";
+  if (Array.isArray(v)) return v.map(redact);
+  if (v && typeof v === "object") {
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>)
+        .filter(([k]) => k !== "__provider")
+        .map(([k, x]) => [k, SECRET_KEYS.has(k) && x !== undefined ? "[secret]" : volatile(k, x) ? "[timestamp]" : redact(x)]),
+    );
+  }
+  return v;
+}
+
+/** The plan a snapshot records: sorted { type, name, inputs } with secret values replaced by "[secret]". */
+export function plan(name: string): { type: string; name: string; inputs: unknown }[] {
+  const rows = ofComponent(name)
+    .map((r) => ({ type: r.type, name: r.name, inputs: redact(r.inputs) }))
+    .sort((a, b) => (a.type + a.name).localeCompare(b.type + b.name));
+  const text = JSON.stringify(rows);
+  for (const r of ofComponent(name)) {
+    if (r.type === "random:index/randomPassword:RandomPassword")
+      assert.ok(!text.includes(passwordFor(r.name)), "a password leaked into the plan");
+  }
+  return rows;
+}

@@ -1,0 +1,97 @@
+// The PgBouncer VM's boot path, run for real where it can be: the cloud-init parses as YAML, and its fetch
+// script, with `curl` stubbed to answer as the metadata server and Secret Manager do, unpacks exactly the
+// files the component put in the secret.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { parse } from "yaml";
+import { PGBOUNCER_HOST_DIR, pgbouncerCloudInit, pgbouncerPayload } from "../../components/gcp/pgbouncer-vm";
+import { validateGcp } from "../../components/gcp/validate";
+
+interface CloudConfig {
+  write_files: { path: string; permissions: string; content: string }[];
+  runcmd: string[];
+}
+
+const cloudInit = (): CloudConfig =>
+  parse(pgbouncerCloudInit({ image: "edoburu/pgbouncer:1.23.1-p2", runAs: "70:70" })) as CloudConfig;
+
+test("the cloud-init is valid YAML with the fetch script, the systemd unit and the start command", () => {
+  const c = cloudInit();
+  assert.deepEqual(
+    c.write_files.map((f) => [f.path, f.permissions]),
+    [
+      ["/etc/visor-pgbouncer/fetch-config.sh", "0700"],
+      ["/etc/systemd/system/visor-pgbouncer.service", "0644"],
+    ],
+  );
+  assert.match(c.write_files[0]!.content, /^#!\/bin\/bash\n/);
+  const unit = c.write_files[1]!.content;
+  assert.match(
+    unit,
+    /^ExecStart=\/usr\/bin\/docker run --rm --name pgbouncer --network host --user 70:70 -v \/var\/lib\/visor-pgbouncer:\/etc\/pgbouncer:ro --entrypoint pgbouncer edoburu\/pgbouncer:1\.23\.1-p2 \/etc\/pgbouncer\/pgbouncer\.ini$/m,
+  );
+  assert.match(unit, /^Restart=always$/m);
+  assert.deepEqual(c.runcmd, ["systemctl daemon-reload", "systemctl start visor-pgbouncer.service"]);
+});
+
+test("the fetch script unpacks the Secret Manager payload into 0600 files", (t) => {
+  try {
+    execFileSync("bash", ["-c", "command -v sed base64 tr"], { stdio: "ignore" });
+  } catch {
+    t.skip("bash/sed/base64 not available");
+    return;
+  }
+  const work = mkdtempSync(join(tmpdir(), "visor-gcp-fetch-"));
+  const out = join(work, "pgbouncer");
+  const files = {
+    ini: "[databases]\nvisor = host=10.0.0.2 port=5432\n",
+    userlist: '"visor" "s3cret""quoted"\n',
+    serverCa: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+  };
+  const version = "projects/123/secrets/visor-pgbouncer-config/versions/4";
+  // Secret Manager's JSON, spaced the way the API prints it.
+  const access = `{\n  "name": "${version}",\n  "payload": {\n    "data": "${Buffer.from(pgbouncerPayload(files)).toString("base64")}",\n    "dataCrc32c": "123"\n  }\n}\n`;
+  writeFileSync(join(work, "access.json"), access);
+  const curl = join(work, "curl");
+  writeFileSync(
+    curl,
+    `#!/bin/bash
+url="\${@: -1}"
+case "$url" in
+  */service-accounts/default/token) echo '{"access_token":"ya29.token","expires_in":3599,"token_type":"Bearer"}' ;;
+  */attributes/visor-pgbouncer-secret) printf '%s' '${version}' ;;
+  "https://secretmanager.googleapis.com/v1/${version}:access") [[ "$*" == *"Bearer ya29.token"* ]] && cat '${join(work, "access.json")}' || exit 22 ;;
+  *) echo "unexpected $url" >&2; exit 22 ;;
+esac
+`,
+  );
+  chmodSync(curl, 0o755);
+  const script = cloudInit().write_files[0]!.content.replaceAll(PGBOUNCER_HOST_DIR, out);
+  writeFileSync(join(work, "fetch.sh"), script);
+  const owner = `${process.getuid!()}:${process.getgid!()}`;
+  execFileSync("bash", [join(work, "fetch.sh"), owner], {
+    env: { ...process.env, PATH: `${work}:${process.env.PATH}` },
+    stdio: "pipe",
+  });
+  assert.equal(readFileSync(join(out, "pgbouncer.ini"), "utf8"), files.ini);
+  assert.equal(readFileSync(join(out, "userlist.txt"), "utf8"), files.userlist);
+  assert.equal(readFileSync(join(out, "server-ca.pem"), "utf8"), files.serverCa);
+  assert.equal(statSync(join(out, "userlist.txt")).mode & 0o777, 0o600);
+  assert.equal(statSync(out).mode & 0o777, 0o700);
+});
+
+test("stacks/Pulumi.gcp-prod.yaml holds valid GcpVisorDatabaseArgs", () => {
+  const stack = parse(readFileSync(join(__dirname, "..", "..", "stacks", "Pulumi.gcp-prod.yaml"), "utf8")) as {
+    config: Record<string, unknown>;
+  };
+  assert.equal(stack.config["visor-db-infra:cloud"], "gcp");
+  assert.equal(stack.config["gcp:region"], "europe-west1");
+  const r = validateGcp(stack.config["visor-db-infra:database"] as never);
+  assert.equal(r.pooler, "pgbouncer");
+  assert.equal(r.replicas.length, 2);
+  assert.equal(r.region, stack.config["gcp:region"]);
+});
