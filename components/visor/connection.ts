@@ -1,7 +1,7 @@
 // How every part of the package reaches a database: one typed connection, turned into a knex instance.
 // Drivers are imported lazily so that a Pulumi dynamic provider serializes without native modules.
+import { isIP } from "node:net";
 import type { Knex } from "knex";
-import { redactSecrets } from "./redact";
 
 export type VisorDriver = "postgresql" | "mysql" | "mssql";
 export type SslMode = "disable" | "require" | "verify-ca" | "verify-full";
@@ -77,7 +77,10 @@ export function resolveConnection(conn: VisorConnection): ResolvedConnection {
     try {
       u = new URL(conn.url);
     } catch {
-      throw new ConnectionError(`connection.url is not a valid URL (${redactSecrets(conn.url, [conn.password])})`);
+      // Never repeat the URL: an unencoded password can defeat any pattern-based redaction.
+      throw new ConnectionError(
+        "connection.url is not a valid URL (expected scheme://user:password@host:port/database; percent-encode special characters)",
+      );
     }
     const driver = SCHEMES[u.protocol];
     if (!driver) {
@@ -142,7 +145,8 @@ function tlsOptions(r: ResolvedConnection): object | undefined {
       // Chain is verified; the host name is not (libpq's verify-ca).
       return { ...base, rejectUnauthorized: true, checkServerIdentity: () => undefined };
     default:
-      return { ...base, rejectUnauthorized: true, servername: r.host };
+      // SNI takes host names only; an IP is still checked against the certificate's IP SANs.
+      return { ...base, rejectUnauthorized: true, ...(isIP(r.host) ? {} : { servername: r.host }) };
   }
 }
 

@@ -3,7 +3,8 @@
 
 /** `postgresql://visor:secret@host/db` → `postgresql://visor:***@host/db`. */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@]*@/i, "$1:***@");
+  // Up to the last "@": an unencoded "@" in a password must not leave its tail visible.
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):.*@/i, "$1:***@");
 }
 
 /** Replaces every occurrence of each secret (and its URL-encoded form) in `text` with `***`. */
@@ -13,5 +14,5 @@ export function redactSecrets(text: string, secrets: (string | undefined)[]): st
     if (!secret || secret.length < 3) continue;
     for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join("***");
   }
-  return out.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/gi, "$1:***@");
+  return out.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):\S*@/gi, "$1:***@");
 }

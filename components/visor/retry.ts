@@ -23,8 +23,12 @@ const TRANSIENT_CODES = new Set([
   "EHOSTUNREACH",
   "ENETUNREACH",
   "EPIPE",
+  "57P01",
+  "57P02",
   "57P03",
   "53300",
+  "08001",
+  "08006",
   "ESOCKET",
 ]);
 
@@ -46,7 +50,9 @@ export function classifyConnectError(err: unknown): ConnectFailure {
   if (code === "3D000" || e.errno === 1049) return "database";
   if (
     TRANSIENT_CODES.has(code) ||
-    /starting up|Timeout acquiring a connection|Connection terminated|timeout expired|connect ETIMEDOUT/i.test(message)
+    /starting up|Timeout acquiring a connection|Connection terminated|timeout expired|connect ETIMEDOUT|did not answer within|server login has been failing|query_wait_timeout|pgbouncer cannot connect to server/i.test(
+      message,
+    )
   )
     return "transient";
   return "other";
@@ -76,10 +82,19 @@ export async function waitForConnection(conn: VisorConnection, options: RetryOpt
   const endpoint = describeEndpoint(conn);
   const started = Date.now();
   const clean = (m: string) => redactSecrets(m, [conn.password]);
+  const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+    });
+    return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
+  };
   for (let attempt = 1; ; attempt++) {
-    const db = await openKnex(conn, { pool: { min: 0, max: 1 }, connectTimeoutMs: Math.min(10_000, timeoutMs) });
+    // Every attempt ends inside the budget: a pooler can queue SELECT 1 while its server is unreachable.
+    const remaining = Math.max(1000, timeoutMs - (Date.now() - started));
+    const db = await openKnex(conn, { pool: { min: 0, max: 1 }, connectTimeoutMs: Math.min(10_000, remaining) });
     try {
-      await db.raw("SELECT 1");
+      await within(db.raw("SELECT 1"), Math.min(15_000, remaining), endpoint);
       return;
     } catch (err) {
       const failure = classifyConnectError(err);
@@ -95,7 +110,8 @@ export async function waitForConnection(conn: VisorConnection, options: RetryOpt
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, maxDelay);
     } finally {
-      await db.destroy();
+      // A half-open connection must not hold the caller past the budget either.
+      await within(db.destroy(), 1000, "closing the probe connection").catch(() => undefined);
     }
   }
 }

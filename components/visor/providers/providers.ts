@@ -6,20 +6,27 @@ import type * as pulumi from "@pulumi/pulumi";
 /** The package name, resolved from the Pulumi program's node_modules when the engine runs the provider. */
 const PACKAGE = "visor-db-infra";
 
+/**
+ * Resolves the package from the engine's working directory (the Pulumi project): the serialized module
+ * has no file name of its own to resolve from, and this keeps any path out of the serialized text.
+ */
+const load = () =>
+  require("node:module").createRequire(require("node:path").join(process.cwd(), "[visor-dynamic-provider]"))(PACKAGE);
+
 export const schemaProvider: pulumi.dynamic.ResourceProvider = {
-  check: (olds, news) => require(PACKAGE).schemaProviderLogic.check(olds, news),
-  diff: (id, olds, news) => require(PACKAGE).schemaProviderLogic.diff(id, olds, news),
-  create: (inputs) => require(PACKAGE).schemaProviderLogic.create(inputs),
-  read: (id, props) => require(PACKAGE).schemaProviderLogic.read(id, props),
-  update: (id, olds, news) => require(PACKAGE).schemaProviderLogic.update(id, olds, news),
-  delete: (id, props) => require(PACKAGE).schemaProviderLogic.delete(id, props),
+  check: (olds, news) => load().schemaProviderLogic.check(olds, news),
+  diff: (id, olds, news) => load().schemaProviderLogic.diff(id, olds, news),
+  create: (inputs) => load().schemaProviderLogic.create(inputs),
+  read: (id, props) => load().schemaProviderLogic.read(id, props),
+  update: (id, olds, news) => load().schemaProviderLogic.update(id, olds, news),
+  delete: (id, props) => load().schemaProviderLogic.delete(id, props),
 };
 
 export const smokeTestProvider: pulumi.dynamic.ResourceProvider = {
-  check: (olds, news) => require(PACKAGE).smokeTestProviderLogic.check(olds, news),
-  diff: (id, olds, news) => require(PACKAGE).smokeTestProviderLogic.diff(id, olds, news),
-  create: (inputs) => require(PACKAGE).smokeTestProviderLogic.create(inputs),
-  read: (id, props) => require(PACKAGE).smokeTestProviderLogic.read(id, props),
-  update: (id, olds, news) => require(PACKAGE).smokeTestProviderLogic.update(id, olds, news),
-  delete: (id, props) => require(PACKAGE).smokeTestProviderLogic.delete(id, props),
+  check: (olds, news) => load().smokeTestProviderLogic.check(olds, news),
+  diff: (id, olds, news) => load().smokeTestProviderLogic.diff(id, olds, news),
+  create: (inputs) => load().smokeTestProviderLogic.create(inputs),
+  read: (id, props) => load().smokeTestProviderLogic.read(id, props),
+  update: (id, olds, news) => load().smokeTestProviderLogic.update(id, olds, news),
+  delete: (id, props) => load().smokeTestProviderLogic.delete(id, props),
 };

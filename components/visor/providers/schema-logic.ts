@@ -2,11 +2,13 @@
 // schema version, read = the schema actually present (so `pulumi refresh` shows drift), delete = keep
 // everything unless retainOnDelete is explicitly false.
 import { bootstrapSchema, dropVisorTables } from "../bootstrap";
-import { resolveConnection, type VisorConnection, type VisorDriver } from "../connection";
+import { describeEndpoint, openKnex, resolveConnection, type VisorConnection, type VisorDriver } from "../connection";
+import { writerStatus } from "../dialects";
 import { inspectSchema, type SchemaReport } from "../inspect";
 import { redactSecrets } from "../redact";
 import { waitForConnection } from "../retry";
 import { SCHEMA_VERSION } from "../schema-definition";
+import { REMEDIES } from "../smoke-test";
 import type { ConnectRetryArgs } from "./connection-args";
 import { UNKNOWN, checkBool, checkConnection, checkRetry, endpointKey, stableJson, type CheckFailure } from "./inputs";
 
@@ -46,14 +48,33 @@ function describeReport(report: SchemaReport) {
   };
 }
 
+/** A replica can hold a replicated schema and still never take Visor's writes: refuse it by name. */
+async function requireWriter(conn: VisorConnection): Promise<void> {
+  const { driver } = resolveConnection(conn);
+  const db = await openKnex(conn, { pool: { min: 0, max: 1 } });
+  try {
+    const status = await writerStatus(db, driver);
+    if (!status.isWriter)
+      throw new Error(`${describeEndpoint(conn)} is not the writer: ${status.detail}; remedy: ${REMEDIES.writer}`);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Driver errors can quote a whole statement; keep deployment errors readable. */
+function shorten(message: string): string {
+  return message.length > 600 ? `${message.slice(0, 300)} … ${message.slice(-200)}` : message;
+}
+
 async function apply(inputs: SchemaProviderInputs): Promise<SchemaProviderOutputs> {
   const conn = withDriver(inputs);
   try {
     await waitForConnection(conn, inputs.connectRetry);
+    await requireWriter(conn);
     const result = await bootstrapSchema(conn, { grantTo: inputs.grantTo });
     return { ...inputs, ...describeReport(result.report), schemaVersion: result.version };
   } catch (err) {
-    throw new Error(`VisorSchema: ${redactSecrets((err as Error).message, [conn.password])}`);
+    throw new Error(`VisorSchema: ${shorten(redactSecrets((err as Error).message, [conn.password]))}`);
   }
 }
 

@@ -366,7 +366,7 @@ test("create against the read replica (empty database) fails at once and says th
     schemaProviderLogic.create({ connection: connectionOf(replica), connectRetry: { timeoutMs: 60_000 } }),
     (err: Error) => {
       assert.match(err.message, /^VisorSchema: /);
-      assert.match(err.message, /read-only/);
+      assert.match(err.message, /is not the writer: pg_is_in_recovery\(\) is true: this endpoint is a read replica/);
       assert.ok(!err.message.includes(reader.password));
       return true;
     },
@@ -374,48 +374,36 @@ test("create against the read replica (empty database) fails at once and says th
   assert.ok(Date.now() - started < 20_000, "a read-only endpoint must not be retried");
 });
 
-test(
-  "create against the read replica names the writer endpoint as the remedy (not the CREATE TABLE text)",
-  { todo: "schema-logic.ts surfaces knex's full CREATE TABLE statement and no remedy; see the report" },
-  async (t) => {
-    const { postgres } = await servers();
-    const reader = need(t, postgres.reader, "streaming replica");
-    if (!reader) return;
-    const replica = await onReplica(await scratchDatabase(postgres, "schema"), reader, []);
-    await assert.rejects(schemaProviderLogic.create({ connection: connectionOf(replica) }), (err: Error) => {
-      assert.match(err.message, /writer/);
-      assert.doesNotMatch(err.message, /create table "schedules"/i);
-      return true;
-    });
-  },
-);
+test("create against the read replica names the writer endpoint as the remedy (not the CREATE TABLE text)", async (t) => {
+  const { postgres } = await servers();
+  const reader = need(t, postgres.reader, "streaming replica");
+  if (!reader) return;
+  const replica = await onReplica(await scratchDatabase(postgres, "schema"), reader, []);
+  await assert.rejects(schemaProviderLogic.create({ connection: connectionOf(replica) }), (err: Error) => {
+    assert.match(err.message, /writer/);
+    assert.doesNotMatch(err.message, /create table "schedules"/i);
+    return true;
+  });
+});
 
-test(
-  "create against the read replica fails even when the schema is already there (replicated)",
-  { todo: "schema-logic.ts never checks the endpoint is the writer: a complete schema on a standby passes; see the report" },
-  async (t) => {
-    const { postgres } = await servers();
-    const reader = need(t, postgres.reader, "streaming replica");
-    if (!reader) return;
-    const ep = await scratchDatabase(postgres, "schema");
-    await createOn(ep);
-    const replica = await onReplica(ep, reader, [...VISOR_TABLES].sort());
-    await assert.rejects(schemaProviderLogic.create({ connection: connectionOf(replica) }), /writer|read-only|replica/);
-  },
-);
+test("create against the read replica fails even when the schema is already there (replicated)", async (t) => {
+  const { postgres } = await servers();
+  const reader = need(t, postgres.reader, "streaming replica");
+  if (!reader) return;
+  const ep = await scratchDatabase(postgres, "schema");
+  await createOn(ep);
+  const replica = await onReplica(ep, reader, [...VISOR_TABLES].sort());
+  await assert.rejects(schemaProviderLogic.create({ connection: connectionOf(replica) }), /writer|read-only|replica/);
+});
 
-test(
-  "check never shows any part of a password embedded in an invalid connection URL",
-  { todo: "connection.ts echoes the URL; redact.ts's pattern stops at the first '@' or a space; see the report" },
-  async () => {
-    for (const [url, secretParts] of [
-      ["postgresql://visor:p@ss-w0rd@db.example.com:99999/visor", ["p@ss-w0rd", "ss-w0rd"]],
-      ["postgresql://visor:two words@db.example.com:99999/visor", ["two words", "words"]],
-    ] as const) {
-      const r = await schemaProviderLogic.check({} as SchemaProviderInputs, { connection: { url } });
-      assert.equal(r.failures.length, 1, url);
-      for (const part of secretParts)
-        assert.ok(!r.failures[0]!.reason.includes(part), `"${part}" shown in: ${r.failures[0]!.reason}`);
-    }
-  },
-);
+test("check never shows any part of a password embedded in an invalid connection URL", async () => {
+  for (const [url, secretParts] of [
+    ["postgresql://visor:p@ss-w0rd@db.example.com:99999/visor", ["p@ss-w0rd", "ss-w0rd"]],
+    ["postgresql://visor:two words@db.example.com:99999/visor", ["two words", "words"]],
+  ] as const) {
+    const r = await schemaProviderLogic.check({} as SchemaProviderInputs, { connection: { url } });
+    assert.equal(r.failures.length, 1, url);
+    for (const part of secretParts)
+      assert.ok(!r.failures[0]!.reason.includes(part), `"${part}" shown in: ${r.failures[0]!.reason}`);
+  }
+});

@@ -156,7 +156,7 @@ test("the serialized providers hold no password, no path of this machine and no 
   ] as const) {
     for (const f of forbidden) assert.ok(!text.includes(f), `${label}: the serialized provider contains ${JSON.stringify(f)}`);
     assert.match(text, /exports\.handler = /, label);
-    assert.match(text, /require\(PACKAGE\)/, label);
+    assert.match(text, /createRequire\(.*\)\(PACKAGE\)/, label);
     assert.match(text, /PACKAGE: "visor-db-infra"/, label);
     // A few thin functions: no driver, no knex, no pulumi runtime pulled into the closure.
     assert.ok(text.length < 5000, `${label}: ${text.length} characters serialized`);

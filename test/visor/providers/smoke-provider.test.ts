@@ -321,45 +321,37 @@ async function poolerWithUpstreamDown() {
   return { bouncer, conn: { host: bouncer.host, port: bouncer.port, database: "visor", user: "visor", password } };
 }
 
-test(
-  "a pooler whose database does not accept connections yet is waited for, not failed at once",
-  { todo: "retry.ts classifies PgBouncer's 08P01 'server login has been failing' as other: no retry; see the report" },
-  async (t) => {
-    if (!need(t, findPgBouncer(), "pgbouncer")) return;
-    const { bouncer, conn } = await poolerWithUpstreamDown();
-    try {
-      // Let PgBouncer try (and fail) a server login once, as it has during a real deployment.
-      const probe = new Client({ ...conn, query_timeout: 2000 });
-      await probe
-        .connect()
-        .then(() => probe.query("SELECT 1"))
-        .catch(() => undefined);
-      await probe.end().catch(() => undefined);
-      await assert.rejects(waitForConnection(conn, { timeoutMs: 3000, initialDelayMs: 100 }), (err: unknown) => {
-        assert.ok(err instanceof ConnectError, String(err));
-        assert.equal(err.failure, "transient");
-        assert.match(err.message, /did not accept connections after \d+ attempts/);
-        return true;
-      });
-    } finally {
-      await bouncer.stop();
-    }
-  },
-);
+test("a pooler whose database does not accept connections yet is waited for, not failed at once", async (t) => {
+  if (!need(t, findPgBouncer(), "pgbouncer")) return;
+  const { bouncer, conn } = await poolerWithUpstreamDown();
+  try {
+    // Let PgBouncer try (and fail) a server login once, as it has during a real deployment.
+    const probe = new Client({ ...conn, query_timeout: 2000 });
+    await probe
+      .connect()
+      .then(() => probe.query("SELECT 1"))
+      .catch(() => undefined);
+    await probe.end().catch(() => undefined);
+    await assert.rejects(waitForConnection(conn, { timeoutMs: 3000, initialDelayMs: 100 }), (err: unknown) => {
+      assert.ok(err instanceof ConnectError, String(err));
+      assert.equal(err.failure, "transient");
+      assert.match(err.message, /did not accept connections after \d+ attempts/);
+      return true;
+    });
+  } finally {
+    await bouncer.stop();
+  }
+});
 
-test(
-  "connectRetry.timeoutMs bounds the whole wait even when an attempt hangs in a pooler",
-  { todo: "retry.ts has no per-attempt deadline: SELECT 1 queued in PgBouncer outlives the budget; see the report" },
-  async (t) => {
-    if (!need(t, findPgBouncer(), "pgbouncer")) return;
-    const { bouncer, conn } = await poolerWithUpstreamDown();
-    try {
-      const started = Date.now();
-      await assert.rejects(waitForConnection(conn, { timeoutMs: 3000, initialDelayMs: 100 }));
-      const elapsed = Date.now() - started;
-      assert.ok(elapsed < 15_000, `a 3 s budget took ${elapsed} ms`);
-    } finally {
-      await bouncer.stop();
-    }
-  },
-);
+test("connectRetry.timeoutMs bounds the whole wait even when an attempt hangs in a pooler", async (t) => {
+  if (!need(t, findPgBouncer(), "pgbouncer")) return;
+  const { bouncer, conn } = await poolerWithUpstreamDown();
+  try {
+    const started = Date.now();
+    await assert.rejects(waitForConnection(conn, { timeoutMs: 3000, initialDelayMs: 100 }));
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed < 15_000, `a 3 s budget took ${elapsed} ms`);
+  } finally {
+    await bouncer.stop();
+  }
+});
