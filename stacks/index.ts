@@ -19,8 +19,10 @@ const config = new pulumi.Config("visor-db-infra");
 const v = new Validator("stack config visor-db-infra");
 const cloud = v.oneOf<Cloud>("cloud", config.get("cloud") as Cloud | undefined, CLOUDS, "existing");
 
-/** Visor's HA settings as the guide gives them; validated (heartbeat < lock_ttl / 3). */
-const ha = config.getObject<{ lockTtlSeconds?: number; heartbeatIntervalSeconds?: number }>("ha") ?? {};
+type HaConfig = { lockTtlSeconds?: number; heartbeatIntervalSeconds?: number };
+const database = cloud === "existing" ? undefined : config.requireObject<Record<string, unknown> & { ha?: HaConfig }>("database");
+/** Visor's HA settings (visor-db-infra:ha, or database.ha), validated as the guide requires: heartbeat < lock_ttl / 3. */
+const ha = config.getObject<HaConfig>("ha") ?? database?.ha ?? {};
 const lockTtlSeconds = v.int("ha.lockTtlSeconds", ha.lockTtlSeconds, 1, 86_400, 60);
 const heartbeat = v.number("ha.heartbeatIntervalSeconds", ha.heartbeatIntervalSeconds, 0.1, 86_400, 15);
 v.require(
