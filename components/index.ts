@@ -12,7 +12,12 @@ export { VisorSchema, type VisorSchemaArgs } from "./visor/providers/visor-schem
 export { VisorHaSmokeTest, type VisorHaSmokeTestArgs } from "./visor/providers/visor-ha-smoke-test";
 export { schemaProvider, smokeTestProvider } from "./visor/providers/providers";
 export { schemaProviderLogic, type SchemaProviderInputs, type SchemaProviderOutputs } from "./visor/providers/schema-logic";
-export { smokeTestProviderLogic, smokeFailureMessage, type SmokeProviderInputs, type SmokeProviderOutputs } from "./visor/providers/smoke-logic";
+export {
+  smokeTestProviderLogic,
+  smokeFailureMessage,
+  type SmokeProviderInputs,
+  type SmokeProviderOutputs,
+} from "./visor/providers/smoke-logic";
 export * from "./shared/validation";
 export * from "./shared/tuning";
 export * from "./shared/args";

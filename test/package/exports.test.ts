@@ -50,7 +50,11 @@ test("each entry loads only its own cloud's SDK", () => {
       root,
       `require(${JSON.stringify(entry)}); console.log(JSON.stringify(${JSON.stringify(CLOUD_SDKS)}.filter((s) => Object.keys(require.cache).some((p) => p.includes("/node_modules/" + s + "/")))))`,
     );
-    const own = { "visor-db-infra/aws": "@pulumi/aws", "visor-db-infra/gcp": "@pulumi/gcp", "visor-db-infra/azure": "@pulumi/azure-native" }[entry];
+    const own = {
+      "visor-db-infra/aws": "@pulumi/aws",
+      "visor-db-infra/gcp": "@pulumi/gcp",
+      "visor-db-infra/azure": "@pulumi/azure-native",
+    }[entry];
     assert.deepEqual(loaded, own ? [own] : [], entry);
   }
 });
