@@ -1,6 +1,16 @@
 // Real PostgreSQL servers for tests, benchmarks and `visor-db local`: a primary, a streaming replica
 // made with pg_basebackup -R, optionally TLS with a caller-provided certificate.
-import { existsSync, readFileSync, readdirSync, writeFileSync, appendFileSync, copyFileSync, chmodSync, cpSync, statSync } from "node:fs";
+import {
+  existsSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+  appendFileSync,
+  copyFileSync,
+  chmodSync,
+  cpSync,
+  statSync,
+} from "node:fs";
 import { join, dirname } from "node:path";
 import { tmpdir } from "node:os";
 import { randomBytes } from "node:crypto";

