@@ -11,7 +11,7 @@ import type * as rds from "@pulumi/aws/rds";
 import type * as secretsmanager from "@pulumi/aws/secretsmanager";
 import type * as random from "@pulumi/random";
 import type * as vpc from "@pulumi/aws/vpc";
-import type { ChildTransform, VisorDatabaseArgsBase } from "../shared/args";
+import type { ChildTransform, VisorDatabaseArgsBase, SharedChildTransforms } from "../shared/args";
 
 /** `rds`: RDS for PostgreSQL. `aurora`: an aurora-postgresql cluster with a writer and reader instances. */
 export type AwsEngine = "rds" | "aurora";
@@ -100,7 +100,7 @@ export interface AwsAlarmSettings {
 }
 
 /** Per-child hooks: each receives the child's args and options before it is registered. */
-export interface AwsVisorDatabaseTransforms {
+export interface AwsVisorDatabaseTransforms extends SharedChildTransforms {
   subnetGroup?: ChildTransform<rds.SubnetGroupArgs>;
   securityGroup?: ChildTransform<ec2.SecurityGroupArgs>;
   /** Every ingress rule (database, pooler, NLB). */

@@ -117,6 +117,7 @@ export class AwsVisorDatabase extends pulumi.ComponentResource implements VisorD
     const writerSsl = { mode: "verify-full" as const, ca: r.caBundlePem };
     const poolerSsl = pooler.clientSsl.mode === "verify-full" ? { mode: "verify-full" as const } : { mode: "disable" as const };
     const bootstrap = wireBootstrap(name, this, {
+      transforms: args.transform,
       writer: connection(writer.endpoint, writerSsl),
       pooler: pooler.resources ? connection(pooler.endpoint as pulumi.Output<Endpoint>, poolerSsl) : undefined,
       dependsOn: [...writer.ready, creds.role.database, creds.role.grant, ...pooler.ready],

@@ -32,8 +32,9 @@ export function masterPassword(ctx: ChildContext, secretArn: pulumi.Output<strin
 
 export function createCredentials(ctx: ChildContext, writer: Writer, dependsOn: pulumi.Resource[]): Credentials {
   const { r, name } = ctx;
-  const app = appCredentials(name, ctx.parent);
+  const app = appCredentials(name, ctx.parent, ctx.transforms);
   const role = createAppRole(name, ctx.parent, {
+    transforms: ctx.transforms,
     admin: {
       host: writer.endpoint.host,
       port: writer.endpoint.port,

@@ -7,7 +7,7 @@ import type * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import type * as keyvault from "@pulumi/azure-native/keyvault";
 import type * as monitor from "@pulumi/azure-native/monitor";
 import type * as random from "@pulumi/random";
-import type { ChildTransform, VisorDatabaseArgsBase } from "../shared/args";
+import type { ChildTransform, VisorDatabaseArgsBase, SharedChildTransforms } from "../shared/args";
 
 export type AzureSkuTier = "Burstable" | "GeneralPurpose" | "MemoryOptimized";
 export type AzureHighAvailability = "ZoneRedundant" | "SameZone" | "Disabled";
@@ -155,7 +155,7 @@ export interface AzureVisorDatabaseArgs extends VisorDatabaseArgsBase {
 }
 
 /** The children a `transform` hook can change, by name. */
-export interface AzureVisorDatabaseTransforms {
+export interface AzureVisorDatabaseTransforms extends SharedChildTransforms {
   adminPassword?: ChildTransform<random.RandomPasswordArgs>;
   server?: ChildTransform<dbforpostgresql.ServerArgs>;
   deletionLock?: ChildTransform<authorization.ManagementLockByScopeArgs>;

@@ -216,8 +216,9 @@ export class AzureVisorDatabase extends pulumi.ComponentResource implements Viso
       : pulumi.output(undefined);
 
     // The guide's "Initial Setup": role `visor` (with the SCRAM verifier as its password), database, grants.
-    const credentials = appCredentials(name, this);
+    const credentials = appCredentials(name, this, args.transform);
     const appRole = createAppRole(name, this, {
+      transforms: args.transform,
       admin: {
         host: server.fullyQualifiedDomainName,
         port: POSTGRES_PORT,
@@ -290,6 +291,7 @@ export class AzureVisorDatabase extends pulumi.ComponentResource implements Viso
         })),
       );
     const bootstrap = wireBootstrap(name, this, {
+      transforms: args.transform,
       writer: connection(POSTGRES_PORT),
       pooler: r.pgbouncer ? connection(PGBOUNCER_PORT) : undefined,
       // After the role and database, and after the last server operation (PgBouncer on, replicas, endpoint).

@@ -9,7 +9,7 @@ import type * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import type * as servicenetworking from "@pulumi/gcp/servicenetworking";
 import type * as sql from "@pulumi/gcp/sql";
 import type * as random from "@pulumi/random";
-import type { ChildTransform, VisorDatabaseArgsBase } from "../shared/args";
+import type { ChildTransform, VisorDatabaseArgsBase, SharedChildTransforms } from "../shared/args";
 
 export const GCP_EDITIONS = ["ENTERPRISE", "ENTERPRISE_PLUS"] as const;
 export type GcpEdition = (typeof GCP_EDITIONS)[number];
@@ -99,7 +99,7 @@ export interface GcpIamDatabaseUser {
 }
 
 /** Per-child hooks: change any child's args or options before it is registered. */
-export interface GcpVisorDatabaseTransforms {
+export interface GcpVisorDatabaseTransforms extends SharedChildTransforms {
   privateIpRange?: ChildTransform<compute.GlobalAddressArgs>;
   privateServiceAccess?: ChildTransform<servicenetworking.ConnectionArgs>;
   instance?: ChildTransform<sql.DatabaseInstanceArgs>;

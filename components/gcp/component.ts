@@ -96,7 +96,7 @@ export class GcpVisorDatabase extends pulumi.ComponentResource implements VisorD
     const t = args.transform;
 
     const psa = privateServiceAccess(name, this, r, t);
-    const creds = appCredentials(name, this);
+    const creds = appCredentials(name, this, args.transform);
     const instance = primaryInstance(name, this, r, psa, t);
     const replicas = readReplicas(name, this, r, instance, psa, t);
     const sqlCreds = cloudSqlCredentials(name, this, r, instance, creds, t);
@@ -147,6 +147,7 @@ export class GcpVisorDatabase extends pulumi.ComponentResource implements VisorD
       );
     const poolerResources = pool ? [pool.group, pool.forwardingRule, pool.backend] : [];
     const boot = wireBootstrap(name, this, {
+      transforms: args.transform,
       writer: appConnection(writer, "verify-full"),
       pooler: r.pooler === "none" ? undefined : appConnection(poolerEndpoint as pulumi.Output<Endpoint>, poolerSslMode),
       // Visor only ever uses the writer (and the pooler in front of it): no need to wait for replicas.

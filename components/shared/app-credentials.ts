@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { scramSha256Verifier } from "../pgbouncer/scram";
+import { transformShared, type SharedChildTransforms } from "./args";
 
 export interface AppCredentials {
   password: random.RandomPassword;
@@ -14,10 +15,16 @@ export interface AppCredentials {
   verifier: pulumi.Output<string>;
 }
 
-export function appCredentials(name: string, parent: pulumi.Resource): AppCredentials {
+export function appCredentials(name: string, parent: pulumi.Resource, transforms?: SharedChildTransforms): AppCredentials {
   // No characters that need quoting in URLs, YAML or PgBouncer files.
-  const password = new random.RandomPassword(`${name}-app-password`, { length: 32, special: false }, { parent });
-  const salt = new random.RandomBytes(`${name}-app-scram-salt`, { length: 16 }, { parent });
+  const password = new random.RandomPassword(
+    `${name}-app-password`,
+    ...transformShared(transforms, "appPassword", { length: 32, special: false }, { parent }),
+  );
+  const salt = new random.RandomBytes(
+    `${name}-app-scram-salt`,
+    ...transformShared(transforms, "appScramSalt", { length: 16 }, { parent }),
+  );
   const verifier = pulumi
     .all([password.result, salt.base64])
     .apply(([p, s]) => scramSha256Verifier(p, { salt: Buffer.from(s, "base64") }));

@@ -3,6 +3,7 @@
 // its own Database/User resources).
 import * as pulumi from "@pulumi/pulumi";
 import * as postgresql from "@pulumi/postgresql";
+import { transformShared, type SharedChildTransforms } from "./args";
 
 export interface AppRoleArgs {
   /** The writer, as the admin/master user. */
@@ -24,6 +25,8 @@ export interface AppRoleArgs {
   passwordVerifier: pulumi.Input<string>;
   /** Everything that must exist before connecting (the instance, the firewall rule…). */
   dependsOn?: pulumi.Input<pulumi.Resource>[];
+  /** The component's per-child hooks (pgAdminProvider, appRole, appDatabase, appGrant). */
+  transforms?: SharedChildTransforms;
 }
 
 export interface AppRole {
@@ -34,33 +37,44 @@ export interface AppRole {
 }
 
 export function createAppRole(name: string, parent: pulumi.Resource, args: AppRoleArgs): AppRole {
+  const t = args.transforms;
   const provider = new postgresql.Provider(
     `${name}-pg-admin`,
-    {
-      host: args.admin.host,
-      port: args.admin.port,
-      username: args.admin.username,
-      password: args.admin.password,
-      database: args.admin.database ?? "postgres",
-      sslmode: args.admin.sslmode ?? "verify-full",
-      sslrootcert: args.admin.sslrootcert,
-      // Managed PostgreSQL (RDS, Azure) gives no real superuser.
-      superuser: false,
-      connectTimeout: 30,
-    },
-    { parent, dependsOn: args.dependsOn },
+    ...transformShared(
+      t,
+      "pgAdminProvider",
+      {
+        host: args.admin.host,
+        port: args.admin.port,
+        username: args.admin.username,
+        password: args.admin.password,
+        database: args.admin.database ?? "postgres",
+        sslmode: args.admin.sslmode ?? "verify-full",
+        sslrootcert: args.admin.sslrootcert,
+        // Managed PostgreSQL (RDS, Azure) gives no real superuser.
+        superuser: false,
+        connectTimeout: 30,
+      },
+      { parent, dependsOn: args.dependsOn },
+    ),
   );
   const opts = { parent, provider };
   const role = new postgresql.Role(
     `${name}-app-role`,
-    { name: args.appUser, login: true, password: args.passwordVerifier },
-    opts,
+    ...transformShared(t, "appRole", { name: args.appUser, login: true, password: args.passwordVerifier }, opts),
   );
-  const database = new postgresql.Database(`${name}-app-database`, { name: args.databaseName, owner: role.name }, opts);
+  const database = new postgresql.Database(
+    `${name}-app-database`,
+    ...transformShared(t, "appDatabase", { name: args.databaseName, owner: role.name }, opts),
+  );
   const grant = new postgresql.Grant(
     `${name}-app-grant`,
-    { database: database.name, role: role.name, objectType: "database", privileges: ["CONNECT", "CREATE", "TEMPORARY"] },
-    opts,
+    ...transformShared(
+      t,
+      "appGrant",
+      { database: database.name, role: role.name, objectType: "database", privileges: ["CONNECT", "CREATE", "TEMPORARY"] },
+      opts,
+    ),
   );
   return { provider, role, database, grant };
 }

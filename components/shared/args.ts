@@ -1,6 +1,10 @@
 // The vocabulary every cloud component shares: the same argument names, defaults and output shape on
 // AWS, Google Cloud and Azure, so a user switching clouds recognises everything.
 import type * as pulumi from "@pulumi/pulumi";
+import type * as random from "@pulumi/random";
+import type * as postgresql from "@pulumi/postgresql";
+import type { VisorSchemaArgs } from "../visor/providers/visor-schema";
+import type { VisorHaSmokeTestArgs } from "../visor/providers/visor-ha-smoke-test";
 import type { VisorTuning } from "./tuning";
 
 /** A host and port, as the outputs give them. */
@@ -101,4 +105,42 @@ export function transformChild<A>(
   if (!fn) return [args, opts];
   const result = fn(args, opts) ?? {};
   return [result.args ?? args, result.opts ?? opts];
+}
+
+/** Hooks for the children every cloud creates through the shared helpers (names are the same on all clouds). */
+export interface SharedChildTransforms {
+  /** The app role's random password. */
+  appPassword?: ChildTransform<random.RandomPasswordArgs>;
+  /** The random salt of the app role's SCRAM verifier. */
+  appScramSalt?: ChildTransform<random.RandomBytesArgs>;
+  /** The @pulumi/postgresql provider that connects as the admin (AWS, Azure). */
+  pgAdminProvider?: ChildTransform<postgresql.ProviderArgs>;
+  /** The app role (AWS, Azure). */
+  appRole?: ChildTransform<postgresql.RoleArgs>;
+  /** The app database (AWS, Azure). */
+  appDatabase?: ChildTransform<postgresql.DatabaseArgs>;
+  /** The app role's database privileges (AWS, Azure). */
+  appGrant?: ChildTransform<postgresql.GrantArgs>;
+  /** The VisorSchema bootstrap resource. */
+  schema?: ChildTransform<VisorSchemaArgs>;
+  /** The VisorHaSmokeTest resource. */
+  smokeTest?: ChildTransform<VisorHaSmokeTestArgs>;
+}
+
+type SharedArgs<K extends keyof SharedChildTransforms> =
+  NonNullable<SharedChildTransforms[K]> extends ChildTransform<infer A> ? A : never;
+
+/** `transformChild` for the shared children, typed by child name. */
+export function transformShared<K extends keyof SharedChildTransforms>(
+  transforms: SharedChildTransforms | undefined,
+  child: K,
+  args: SharedArgs<K>,
+  opts: pulumi.CustomResourceOptions,
+): [SharedArgs<K>, pulumi.CustomResourceOptions] {
+  return transformChild(
+    { [child]: transforms?.[child] } as Partial<Record<string, ChildTransform<SharedArgs<K>>>>,
+    child,
+    args,
+    opts,
+  );
 }

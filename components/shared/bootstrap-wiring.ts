@@ -5,6 +5,7 @@ import type { VisorConnectionArgs } from "../visor/providers/connection-args";
 import { VisorSchema } from "../visor/providers/visor-schema";
 import { VisorHaSmokeTest } from "../visor/providers/visor-ha-smoke-test";
 import type { ResolvedBase } from "./base-validation";
+import { transformShared, type SharedChildTransforms } from "./args";
 
 export interface BootstrapWiringArgs {
   /** Writer connection as the app role (secret). */
@@ -14,6 +15,8 @@ export interface BootstrapWiringArgs {
   /** Everything that must exist first (database, role, grants, pooler service). */
   dependsOn: pulumi.Input<pulumi.Resource>[];
   settings: ResolvedBase;
+  /** The component's per-child hooks (schema, smokeTest). */
+  transforms?: SharedChildTransforms;
 }
 
 export interface BootstrapResources {
@@ -27,22 +30,30 @@ export function wireBootstrap(name: string, parent: pulumi.Resource, args: Boots
   const connectRetry = { timeoutMs: b.connectTimeoutMs };
   const schema = new VisorSchema(
     `${name}-schema`,
-    { connection: args.writer, retainOnDelete: b.retainOnDelete, connectRetry },
-    { parent, dependsOn: args.dependsOn },
+    ...transformShared(
+      args.transforms,
+      "schema",
+      { connection: args.writer, retainOnDelete: b.retainOnDelete, connectRetry },
+      { parent, dependsOn: args.dependsOn },
+    ),
   );
   if (!b.smokeTest) return { schema };
   const smokeTest = new VisorHaSmokeTest(
     `${name}-smoke-test`,
-    {
-      connection: args.writer,
-      poolerConnection: args.pooler,
-      nodes: b.nodes,
-      lockTtlMs: args.settings.ha.lockTtlMs,
-      heartbeatMs: args.settings.ha.heartbeatMs,
-      rerunOnEveryUp: b.rerunOnEveryUp,
-      connectRetry,
-    },
-    { parent, dependsOn: [schema, ...args.dependsOn] },
+    ...transformShared(
+      args.transforms,
+      "smokeTest",
+      {
+        connection: args.writer,
+        poolerConnection: args.pooler,
+        nodes: b.nodes,
+        lockTtlMs: args.settings.ha.lockTtlMs,
+        heartbeatMs: args.settings.ha.heartbeatMs,
+        rerunOnEveryUp: b.rerunOnEveryUp,
+        connectRetry,
+      },
+      { parent, dependsOn: [schema, ...args.dependsOn] },
+    ),
   );
   return { schema, smokeTest };
 }
