@@ -215,7 +215,8 @@ export function quoteIdentifier(driver: VisorDriver, name: string, field: string
 
 /**
  * Our hardened lock variant: one atomic statement per acquire, timed by the database clock. Returns the
- * SQL and bindings; `acquiredWhen` tells how to read the outcome.
+ * SQL and bindings. PostgreSQL and SQL Server return the new row when acquired; MySQL returns nothing (the
+ * caller reads the row back and compares tokens).
  */
 export function atomicAcquireSql(
   driver: VisorDriver,
