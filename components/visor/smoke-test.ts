@@ -231,12 +231,15 @@ async function detectPoolMode(pooler: VisorConnection): Promise<string> {
   try {
     const pid = async (db: Knex) =>
       Number(((await db.raw("SELECT pg_backend_pid() AS pid")) as { rows: { pid: number }[] }).rows[0]!.pid);
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 20; i++) {
       const pa = await pid(a);
+      // PgBouncer releases a server connection only after its reset query (server_reset_query_always):
+      // give it a moment after the first tries, or B is handed another idle connection.
+      if (i >= 2) await sleep(Math.min(5 * i, 50));
       const pb = await pid(b);
       if (pa === pb) return `two clients were served by the same server connection (pid ${pa}): transaction pooling`;
     }
-    throw new Error("each client kept its own server connection over 10 transactions: the pooler runs in session mode");
+    throw new Error("each client kept its own server connection over 20 transactions: the pooler runs in session mode");
   } finally {
     await Promise.all([a.destroy(), b.destroy()]);
   }
