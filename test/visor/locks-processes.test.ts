@@ -52,7 +52,15 @@ interface Violation {
 /** Runs worker processes and checks every grant against the current holder of the lock. */
 async function raceWorkers(
   url: string,
-  opts: { workers: number; ops: number; clock: "node" | "database"; lockIds: string[]; ttlMs: number; broken?: boolean },
+  opts: {
+    workers: number;
+    ops: number;
+    clock: "node" | "database";
+    lockIds: string[];
+    ttlMs: number;
+    broken?: boolean;
+    holdMs?: number;
+  },
 ) {
   const holders = new Map<string, string>();
   const violations: Violation[] = [];
@@ -73,6 +81,7 @@ async function raceWorkers(
           ops: opts.ops,
           ttlMs: opts.ttlMs,
           broken: opts.broken,
+          holdMs: opts.holdMs,
         }),
       },
     });
@@ -145,6 +154,8 @@ test("negative control: the checker catches a protocol that ignores expiry", asy
       lockIds: [`broken:${randomUUID()}`],
       ttlMs: 30_000,
       broken: true,
+      // Holders keep the lock a while, so a steal lands while someone holds it.
+      holdMs: 40,
     });
     assert.ok(r.violations.length > 0, "a lock without the expiry condition is double-granted and the checker sees it");
   } finally {
