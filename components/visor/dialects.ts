@@ -44,7 +44,8 @@ export async function query<T>(
 /** Epoch milliseconds from the database server's clock, as one SQL expression. */
 export const DB_NOW_MS: Record<VisorDriver, string> = {
   postgresql: "(extract(epoch from statement_timestamp()) * 1000)::bigint",
-  mysql: "CAST(ROUND(UNIX_TIMESTAMP(SYSDATE(3)) * 1000) AS SIGNED)",
+  // NOW(3) is fixed for the whole statement (SYSDATE is not), so acquired_at and expires_at agree.
+  mysql: "CAST(ROUND(UNIX_TIMESTAMP(NOW(3)) * 1000) AS SIGNED)",
   mssql: "DATEDIFF_BIG(millisecond, '19700101', SYSUTCDATETIME())",
 };
 
