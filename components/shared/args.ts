@@ -3,6 +3,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as random from "@pulumi/random";
 import type * as postgresql from "@pulumi/postgresql";
+import type * as tls from "@pulumi/tls";
 import type { VisorSchemaArgs } from "../visor/providers/visor-schema";
 import type { VisorHaSmokeTestArgs } from "../visor/providers/visor-ha-smoke-test";
 import type { VisorTuning } from "./tuning";
@@ -125,6 +126,10 @@ export interface SharedChildTransforms {
   schema?: ChildTransform<VisorSchemaArgs>;
   /** The VisorHaSmokeTest resource. */
   smokeTest?: ChildTransform<VisorHaSmokeTestArgs>;
+  /** The private key of the PgBouncer we run (AWS, GCP `pooler: "pgbouncer"`). */
+  poolerTlsKey?: ChildTransform<tls.PrivateKeyArgs>;
+  /** The self-signed certificate of the PgBouncer we run (AWS, GCP `pooler: "pgbouncer"`). */
+  poolerTlsCertificate?: ChildTransform<tls.SelfSignedCertArgs>;
 }
 
 type SharedArgs<K extends keyof SharedChildTransforms> =

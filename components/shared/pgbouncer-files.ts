@@ -14,6 +14,11 @@ export interface PooledConfigArgs {
   /** Default `verify-full`. */
   serverSslMode?: "require" | "verify-ca" | "verify-full";
   authFile?: string;
+  /**
+   * TLS between Visor and PgBouncer (files inside the container, from poolerTlsCertificate()). When given,
+   * PgBouncer refuses clients without TLS (`client_tls_sslmode = require`).
+   */
+  clientTls?: { keyFile: string; certFile: string };
 }
 
 export function renderPooledConfig(args: PooledConfigArgs): pulumi.Output<PgBouncerConfigFiles> {
@@ -32,6 +37,7 @@ export function renderPooledConfig(args: PooledConfigArgs): pulumi.Output<PgBoun
         authType: "scram-sha-256",
         authFile: args.authFile ?? "/etc/pgbouncer/userlist.txt",
         serverTls: { sslmode: args.serverSslMode ?? "verify-full", caFile: args.serverCaFile },
+        ...(args.clientTls ? { clientTls: { sslmode: "require" as const, ...args.clientTls } } : {}),
       }),
     ),
   );
