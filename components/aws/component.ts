@@ -65,11 +65,16 @@ export class AwsVisorDatabase extends pulumi.ComponentResource implements VisorD
   declare public readonly readerEndpoints: pulumi.Output<Endpoint[]>;
   /** PgBouncer's NLB on 6432 or RDS Proxy on 5432; undefined with `pooler: "none"`. */
   declare public readonly poolerEndpoint: pulumi.Output<Endpoint | undefined>;
+  /**
+   * PgBouncer's self-signed certificate (PEM), naming the NLB's DNS name: the `ssl.ca` / `sslrootcert` for
+   * verify-full to `poolerEndpoint`. Undefined with `pooler: "rds-proxy"` (public roots) or `"none"`.
+   */
+  declare public readonly poolerCaPem: pulumi.Output<string | undefined>;
   declare public readonly databaseName: pulumi.Output<string>;
   declare public readonly appUser: pulumi.Output<string>;
   /** Secret. */
   declare public readonly appPassword: pulumi.Output<string>;
-  /** Secrets Manager secret with Visor's connection (host/port = pooler if any, username, password, dbname, sslmode). */
+  /** Secrets Manager secret with Visor's connection (host/port = pooler if any, username, password, dbname, sslmode, PgBouncer's CA). */
   declare public readonly appConnectionSecretArn: pulumi.Output<string>;
   /** Secrets Manager secret RDS keeps the master credentials in (rotated by RDS). */
   declare public readonly masterUserSecretArn: pulumi.Output<string>;
@@ -104,18 +109,28 @@ export class AwsVisorDatabase extends pulumi.ComponentResource implements VisorD
     const backups = createBackups(ctx, writer);
     const creds = createCredentials(ctx, writer, network.ingressRules);
     const pooler = createPooler(ctx, network, writer, creds);
-    const secretVersion = appSecretVersion(ctx, creds, writer.endpoint, pooler.endpoint, pooler.clientSsl.mode);
+    const poolerCaPem = pooler.clientSsl.ca ?? pulumi.output(undefined);
+    const secretVersion = appSecretVersion(ctx, creds, writer.endpoint, pooler.endpoint, poolerCaPem);
 
-    // VisorSchema and the smoke test connect as the app role, verify-full against the RDS CA bundle.
+    // VisorSchema and the smoke test connect as the app role, verify-full: against the RDS CA bundle on the
+    // writer, against PgBouncer's own certificate (or RDS Proxy's public chain) on the pooler.
     const s = r.base;
-    const connection = (endpoint: pulumi.Output<Endpoint>, ssl: VisorConnectionArgs["ssl"]): pulumi.Output<VisorConnectionArgs> =>
+    type Ssl = { mode: "verify-full"; ca?: string };
+    const connection = (endpoint: pulumi.Output<Endpoint>, ssl: pulumi.Input<Ssl>): pulumi.Output<VisorConnectionArgs> =>
       pulumi.secret(
-        pulumi
-          .all([endpoint, creds.app.plain])
-          .apply(([e, password]) => ({ host: e.host, port: e.port, database: s.databaseName, user: s.appUser, password, ssl })),
+        pulumi.all([endpoint, creds.app.plain, ssl]).apply(([e, password, tls]) => ({
+          host: e.host,
+          port: e.port,
+          database: s.databaseName,
+          user: s.appUser,
+          password,
+          ssl: tls,
+        })),
       );
-    const writerSsl = { mode: "verify-full" as const, ca: r.caBundlePem };
-    const poolerSsl = pooler.clientSsl.mode === "verify-full" ? { mode: "verify-full" as const } : { mode: "disable" as const };
+    const writerSsl: Ssl = { mode: "verify-full", ca: r.caBundlePem };
+    const poolerSsl: pulumi.Input<Ssl> = pooler.clientSsl.ca
+      ? pooler.clientSsl.ca.apply((ca) => ({ mode: "verify-full" as const, ca }))
+      : { mode: "verify-full" };
     const bootstrap = wireBootstrap(name, this, {
       transforms: args.transform,
       writer: connection(writer.endpoint, writerSsl),
@@ -127,6 +142,7 @@ export class AwsVisorDatabase extends pulumi.ComponentResource implements VisorD
     this.writerEndpoint = writer.endpoint;
     this.readerEndpoints = replicas.endpoints;
     this.poolerEndpoint = pooler.endpoint;
+    this.poolerCaPem = poolerCaPem;
     this.databaseName = pulumi.output(s.databaseName);
     this.appUser = pulumi.output(s.appUser);
     this.appPassword = creds.app.plain;
@@ -161,6 +177,7 @@ export class AwsVisorDatabase extends pulumi.ComponentResource implements VisorD
       writerEndpoint: this.writerEndpoint,
       readerEndpoints: this.readerEndpoints,
       poolerEndpoint: this.poolerEndpoint,
+      poolerCaPem: this.poolerCaPem,
       databaseName: this.databaseName,
       appUser: this.appUser,
       appPassword: this.appPassword,

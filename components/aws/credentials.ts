@@ -63,16 +63,18 @@ export function createCredentials(ctx: ChildContext, writer: Writer, dependsOn: 
 /**
  * The app connection secret's value. `username`/`password` are the keys RDS Proxy reads; `host`/`port`
  * are what Visor should use (the pooler when there is one), `writerHost`/`writerPort` the direct writer.
+ * Every target is verify-full. With PgBouncer, `sslrootcert` (and `poolerCaPem`) is the PEM of its
+ * self-signed certificate: the CA to verify `host` with.
  */
 export function appSecretVersion(
   ctx: ChildContext,
   creds: Credentials,
   writer: pulumi.Output<Endpoint>,
   pooler: pulumi.Output<Endpoint | undefined>,
-  poolerSslMode: string,
+  poolerCaPem: pulumi.Output<string | undefined>,
 ): secretsmanager.SecretVersion {
   const { r } = ctx;
-  const value = pulumi.all([writer, pooler, creds.app.plain]).apply(([w, p, password]) =>
+  const value = pulumi.all([writer, pooler, creds.app.plain, poolerCaPem]).apply(([w, p, password, ca]) =>
     JSON.stringify({
       engine: "postgres",
       host: p?.host ?? w.host,
@@ -80,7 +82,10 @@ export function appSecretVersion(
       dbname: r.base.databaseName,
       username: r.base.appUser,
       password,
-      sslmode: p ? poolerSslMode : "verify-full",
+      sslmode: "verify-full",
+      // JSON drops these when undefined (RDS Proxy and the writer chain to CAs the user already trusts).
+      sslrootcert: p ? ca : undefined,
+      poolerCaPem: p ? ca : undefined,
       writerHost: w.host,
       writerPort: w.port,
       writerSslmode: "verify-full",

@@ -1,6 +1,7 @@
 // The pooler in front of the writer. `pgbouncer`: the guide's PgBouncer (transaction mode, its pool sizes,
 // SCRAM pass-through, verify-full to RDS) on ECS Fargate behind an internal NLB on 6432, its files
-// rendered by our renderer and delivered through Secrets Manager. `rds-proxy`: an RDS Proxy requiring TLS.
+// rendered by our renderer and delivered through Secrets Manager; clients must use TLS, verifying its
+// self-signed certificate (which names the NLB) with verify-full. `rds-proxy`: an RDS Proxy requiring TLS.
 import * as pulumi from "@pulumi/pulumi";
 import type * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
@@ -10,8 +11,10 @@ import * as lb from "@pulumi/aws/lb";
 import * as rds from "@pulumi/aws/rds";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import type * as vpc from "@pulumi/aws/vpc";
+import type * as tls from "@pulumi/tls";
 import type { Endpoint } from "../shared/args";
 import { renderPooledConfig } from "../shared/pgbouncer-files";
+import { poolerTlsCertificate } from "../shared/pooler-tls";
 import { assumeRolePolicy, child, partitionOf, safeName, type ChildContext } from "./context";
 import type { Credentials } from "./credentials";
 import type { Writer } from "./database";
@@ -20,17 +23,25 @@ import { allowClients, egress, ingress, POSTGRES_PORT, securityGroup, type Netwo
 export const PGBOUNCER_PORT = 6432;
 /** Where the container writes its files: a path any non-root image user can write. */
 export const PGBOUNCER_DIR = "/tmp/pgbouncer";
+/** PgBouncer's TLS key and certificate for its clients (`client_tls_key_file` / `client_tls_cert_file`). */
+export const PGBOUNCER_TLS_KEY_FILE = `${PGBOUNCER_DIR}/client-tls.key`;
+export const PGBOUNCER_TLS_CERT_FILE = `${PGBOUNCER_DIR}/client-tls.crt`;
 const CONTAINER = "pgbouncer";
 
-/** Writes the files from the container's environment (config via ECS secrets), then runs PgBouncer. */
+/**
+ * Writes the files from the container's environment (config, TLS key and certificate via ECS secrets;
+ * owner-only, umask 077), then runs PgBouncer.
+ */
 export const PGBOUNCER_START_SCRIPT = [
   "set -eu",
   "umask 077",
   `mkdir -p ${PGBOUNCER_DIR}`,
   `printf '%s\\n' "$PGBOUNCER_INI" > ${PGBOUNCER_DIR}/pgbouncer.ini`,
   `printf '%s\\n' "$PGBOUNCER_USERLIST" > ${PGBOUNCER_DIR}/userlist.txt`,
+  `printf '%s\\n' "$PGBOUNCER_TLS_KEY" > ${PGBOUNCER_TLS_KEY_FILE}`,
+  `printf '%s\\n' "$PGBOUNCER_TLS_CERT" > ${PGBOUNCER_TLS_CERT_FILE}`,
   `if [ -n "\${RDS_CA_BUNDLE:-}" ]; then printf '%s\\n' "$RDS_CA_BUNDLE" > ${PGBOUNCER_DIR}/rds-ca.pem; fi`,
-  "unset PGBOUNCER_INI PGBOUNCER_USERLIST",
+  "unset PGBOUNCER_INI PGBOUNCER_USERLIST PGBOUNCER_TLS_KEY PGBOUNCER_TLS_CERT",
   `exec pgbouncer ${PGBOUNCER_DIR}/pgbouncer.ini`,
 ].join("\n");
 
@@ -38,6 +49,11 @@ export interface PgBouncerResources {
   kind: "pgbouncer";
   securityGroups: { loadBalancer: ec2.SecurityGroup; tasks: ec2.SecurityGroup };
   rules: (vpc.SecurityGroupIngressRule | vpc.SecurityGroupEgressRule)[];
+  /** PgBouncer's private key for client TLS (its PEM is a secret). */
+  tlsKey: tls.PrivateKey;
+  /** PgBouncer's self-signed certificate, naming the NLB's DNS name; clients trust it directly. */
+  tlsCertificate: tls.SelfSignedCert;
+  /** Holds `ini`, `userlist`, `tlsKey` and `tlsCert`. */
   configSecret: secretsmanager.Secret;
   configSecretVersion: secretsmanager.SecretVersion;
   executionRole: iam.Role;
@@ -64,11 +80,11 @@ export interface Pooler {
   resources?: PgBouncerResources | RdsProxyResources;
   endpoint: pulumi.Output<Endpoint | undefined>;
   /**
-   * How clients reach the pooler. PgBouncer has no client-side TLS here (the shared renderer offers none
-   * yet): traffic to it stays inside the VPC on an internal NLB. RDS Proxy presents an Amazon Trust
-   * Services certificate, which the default trust stores verify.
+   * How clients reach the pooler: always verify-full. PgBouncer presents its self-signed certificate, which
+   * clients trust directly (`ca`, its PEM). RDS Proxy presents an Amazon Trust Services certificate, which
+   * the default trust stores verify (no `ca`).
    */
-  clientSsl: { mode: "disable" | "verify-full" };
+  clientSsl: { mode: "verify-full"; ca?: pulumi.Output<string> };
   /** Everything that must be ready before Visor can connect through it. */
   ready: pulumi.Resource[];
 }
@@ -130,6 +146,20 @@ function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, cr
     ),
   ];
 
+  const loadBalancer = new lb.LoadBalancer(
+    base,
+    ...child(ctx, "loadBalancer", {
+      loadBalancerType: "network",
+      internal: true,
+      subnets: p.subnetIds,
+      securityGroups: [lbSg.id],
+      enableCrossZoneLoadBalancing: true,
+      tags,
+    }),
+  );
+  // Clients connect to the NLB's DNS name and verify-full against this certificate, which names it.
+  const clientTls = poolerTlsCertificate(name, ctx.parent, { dnsNames: [loadBalancer.dnsName], transforms: ctx.transforms });
+
   const files = renderPooledConfig({
     writerHost: writer.endpoint.host,
     writerPort: writer.endpoint.port,
@@ -138,11 +168,12 @@ function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, cr
     serverSslMode: "verify-full",
     serverCaFile: r.caBundlePem ? `${PGBOUNCER_DIR}/rds-ca.pem` : undefined,
     authFile: `${PGBOUNCER_DIR}/userlist.txt`,
+    clientTls: { keyFile: PGBOUNCER_TLS_KEY_FILE, certFile: PGBOUNCER_TLS_CERT_FILE },
   });
   const configSecret = new secretsmanager.Secret(
     `${base}-config`,
     ...child(ctx, "secret", {
-      description: `PgBouncer files for Visor database ${name} (userlist holds the app role's SCRAM verifier)`,
+      description: `PgBouncer files for Visor database ${name} (userlist holds the app role's SCRAM verifier, tlsKey its TLS key)`,
       kmsKeyId: r.kmsKeyId,
       tags,
     }),
@@ -151,7 +182,11 @@ function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, cr
     `${base}-config`,
     ...child(ctx, "secretVersion", {
       secretId: configSecret.id,
-      secretString: pulumi.secret(files.apply((f) => JSON.stringify({ ini: f.ini, userlist: f.userlist }))),
+      secretString: pulumi.secret(
+        pulumi
+          .all([files, clientTls.keyPem, clientTls.certPem])
+          .apply(([f, tlsKey, tlsCert]) => JSON.stringify({ ini: f.ini, userlist: f.userlist, tlsKey, tlsCert })),
+      ),
     }),
   );
 
@@ -190,10 +225,13 @@ function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, cr
           secrets: [
             { name: "PGBOUNCER_INI", valueFrom: `${secretArn}:ini::` },
             { name: "PGBOUNCER_USERLIST", valueFrom: `${secretArn}:userlist::` },
+            { name: "PGBOUNCER_TLS_KEY", valueFrom: `${secretArn}:tlsKey::` },
+            { name: "PGBOUNCER_TLS_CERT", valueFrom: `${secretArn}:tlsCert::` },
           ],
           environment: [
             ...(r.caBundlePem ? [{ name: "RDS_CA_BUNDLE", value: r.caBundlePem }] : []),
-            // A new secret version changes the task definition, so ECS rolls the tasks onto the new files.
+            // A new secret version (new files, or a renewed certificate) changes the task definition, so ECS
+            // rolls the tasks onto the new files.
             { name: "PGBOUNCER_CONFIG_VERSION", value: versionId },
           ],
           logConfiguration: {
@@ -222,17 +260,6 @@ function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, cr
     ),
   );
 
-  const loadBalancer = new lb.LoadBalancer(
-    base,
-    ...child(ctx, "loadBalancer", {
-      loadBalancerType: "network",
-      internal: true,
-      subnets: p.subnetIds,
-      securityGroups: [lbSg.id],
-      enableCrossZoneLoadBalancing: true,
-      tags,
-    }),
-  );
   const targetGroup = new lb.TargetGroup(
     base,
     ...child(ctx, "targetGroup", {
@@ -294,6 +321,8 @@ function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, cr
       kind: "pgbouncer",
       securityGroups: { loadBalancer: lbSg, tasks: taskSg },
       rules,
+      tlsKey: clientTls.key,
+      tlsCertificate: clientTls.certificate,
       configSecret,
       configSecretVersion,
       executionRole,
@@ -306,7 +335,7 @@ function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, cr
       service,
     },
     endpoint: loadBalancer.dnsName.apply((host) => ({ host, port: PGBOUNCER_PORT })),
-    clientSsl: { mode: "disable" },
+    clientSsl: { mode: "verify-full", ca: clientTls.certPem },
     ready: [service, listener],
   };
 }

@@ -148,23 +148,6 @@ export class AzureVisorDatabase extends pulumi.ComponentResource implements Viso
       },
     );
     const server = new dbforpostgresql.Server(`${name}-server`, sa, so);
-    // Azure has no deletion-protection flag on the server: a CanNotDelete lock makes Azure itself refuse
-    // to delete it (portal, CLI or Pulumi), the equivalent of RDS/Cloud SQL deletion protection.
-    let deletionLock: authorization.ManagementLockByScope | undefined;
-    if (r.base.deletionProtection) {
-      const [la, lo] = applyTransform(
-        args.transform,
-        "deletionLock",
-        {
-          scope: server.id,
-          level: "CanNotDelete",
-          lockName: `${name}-visor-no-delete`,
-          notes: "visor-db-infra: Visor's scheduler database. Set deletionProtection: false to remove this lock.",
-        },
-        { parent: this },
-      );
-      deletionLock = new authorization.ManagementLockByScope(`${name}-delete-lock`, la, lo);
-    }
     if (!r.allowGeoBackupReplace) {
       server.backup.apply((b) => {
         const actual = b?.geoRedundantBackup;
@@ -208,6 +191,34 @@ export class AzureVisorDatabase extends pulumi.ComponentResource implements Viso
       t,
       tags,
     );
+
+    // Azure has no deletion-protection flag on the server: a CanNotDelete lock makes Azure itself refuse
+    // to delete it (portal, CLI or Pulumi), the equivalent of RDS/Cloud SQL deletion protection. It also
+    // blocks deleting the server's child resources (firewall rules, virtual endpoint) while it exists.
+    let deletionLock: authorization.ManagementLockByScope | undefined;
+    if (r.base.deletionProtection) {
+      const [la, lo] = applyTransform(
+        args.transform,
+        "deletionLock",
+        {
+          scope: server.id,
+          level: "CanNotDelete",
+          lockName: `${name}-visor-no-delete`,
+          notes: "visor-db-infra: Visor's scheduler database. Set deletionProtection: false to remove this lock.",
+        },
+        // Made after the server's child resources, so `pulumi destroy` removes the lock before them.
+        {
+          parent: this,
+          dependsOn: [
+            ...configurations,
+            ...firewallRules,
+            ...(virtualEndpoint ? [virtualEndpoint] : []),
+            ...(entraAdmin ? [entraAdmin] : []),
+          ],
+        },
+      );
+      deletionLock = new authorization.ManagementLockByScope(`${name}-delete-lock`, la, lo);
+    }
 
     const writerHost = virtualEndpoint ? writerHostOf(virtualEndpoint) : server.fullyQualifiedDomainName;
     const writerEndpoint = writerHost.apply((host) => ({ host, port: POSTGRES_PORT }));

@@ -121,6 +121,8 @@ export interface GcpVisorDatabaseTransforms extends SharedChildTransforms {
   poolerHealthCheck?: ChildTransform<compute.RegionHealthCheckArgs>;
   poolerGroup?: ChildTransform<compute.RegionInstanceGroupManagerArgs>;
   poolerBackend?: ChildTransform<compute.RegionBackendServiceArgs>;
+  /** The load balancer's static internal IP, which the pooler's TLS certificate names. */
+  poolerAddress?: ChildTransform<compute.AddressArgs>;
   poolerForwardingRule?: ChildTransform<compute.ForwardingRuleArgs>;
   poolerFirewall?: ChildTransform<compute.FirewallArgs>;
   poolerHealthCheckFirewall?: ChildTransform<compute.FirewallArgs>;

@@ -9,6 +9,7 @@ import type * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import type * as servicenetworking from "@pulumi/gcp/servicenetworking";
 import type * as sql from "@pulumi/gcp/sql";
 import type * as random from "@pulumi/random";
+import type * as tls from "@pulumi/tls";
 import { appCredentials } from "../shared/app-credentials";
 import type { Endpoint, VisorDatabaseOutputs } from "../shared/args";
 import { wireBootstrap } from "../shared/bootstrap-wiring";
@@ -42,6 +43,9 @@ export interface GcpVisorDatabaseResources {
   iamUserRoles: projects.IAMMember[];
   connectionSecret: secretmanager.Secret;
   connectionSecretVersion: secretmanager.SecretVersion;
+  poolerAddress?: compute.Address;
+  poolerTlsKey?: tls.PrivateKey;
+  poolerTlsCertificate?: tls.SelfSignedCert;
   poolerConfigSecret?: secretmanager.Secret;
   poolerConfigSecretVersion?: secretmanager.SecretVersion;
   poolerServiceAccount?: serviceaccount.Account;
@@ -80,6 +84,11 @@ export class GcpVisorDatabase extends pulumi.ComponentResource implements VisorD
   public readonly replicaConnectionNames: pulumi.Output<string[]>;
   /** PEM bundle of the server CA(s) clients verify against (`sslmode=verify-full`). */
   public readonly serverCaPem: pulumi.Output<string>;
+  /**
+   * PgBouncer's self-signed certificate (PEM) naming the load balancer's IP: the `sslrootcert` for `verify-full` to
+   * `poolerEndpoint`. Undefined unless pooler is "pgbouncer" (managed pooling uses `serverCaPem`).
+   */
+  public readonly poolerCaPem: pulumi.Output<string | undefined>;
   /** Secret Manager secret (`projects/…/secrets/…`) with Visor's connection as JSON (host/port = pooler if any). */
   public readonly appConnectionSecretId: pulumi.Output<string>;
   /** Which pooler was set up. */
@@ -119,37 +128,35 @@ export class GcpVisorDatabase extends pulumi.ComponentResource implements VisorD
       pool = pgbouncerPool(name, this, r, { writer, creds, serverCa, dependsOn: ready }, t);
       poolerEndpoint = pool.endpoint;
     }
-    // PgBouncer here has no client TLS (the shared renderer takes no client certificate); managed pooling is Cloud SQL's TLS.
-    const poolerSslMode = r.pooler === "pgbouncer" ? "disable" : "verify-full";
+    // Every hop is verify-full: managed pooling is Cloud SQL's TLS (server CA); our PgBouncer presents its own
+    // self-signed certificate naming the load balancer's IP, which clients trust directly.
+    const poolerCa = pool?.tls.certPem;
 
     const secret = connectionSecret(
       name,
       this,
       r,
-      { writer, pooler: poolerEndpoint, password: creds.plain, serverCa, poolerSslMode },
+      { writer, pooler: poolerEndpoint, password: creds.plain, serverCa, poolerCa },
       t,
     );
     const alerts = alertPolicies(name, this, r, { primary: instance, replicas }, t);
 
-    const appConnection = (
-      endpoint: pulumi.Output<Endpoint>,
-      mode: "verify-full" | "disable",
-    ): pulumi.Output<VisorConnectionArgs> =>
+    const appConnection = (endpoint: pulumi.Output<Endpoint>, caPem: pulumi.Output<string>): pulumi.Output<VisorConnectionArgs> =>
       pulumi.secret(
-        pulumi.all([endpoint, creds.plain, serverCa]).apply(([e, password, ca]) => ({
+        pulumi.all([endpoint, creds.plain, caPem]).apply(([e, password, ca]) => ({
           host: e.host,
           port: e.port,
           database: r.base.databaseName,
           user: r.base.appUser,
           password,
-          ssl: mode === "verify-full" ? { mode, ca } : { mode },
+          ssl: { mode: "verify-full" as const, ca },
         })),
       );
     const poolerResources = pool ? [pool.group, pool.forwardingRule, pool.backend] : [];
     const boot = wireBootstrap(name, this, {
       transforms: args.transform,
-      writer: appConnection(writer, "verify-full"),
-      pooler: r.pooler === "none" ? undefined : appConnection(poolerEndpoint as pulumi.Output<Endpoint>, poolerSslMode),
+      writer: appConnection(writer, serverCa),
+      pooler: r.pooler === "none" ? undefined : appConnection(poolerEndpoint as pulumi.Output<Endpoint>, poolerCa ?? serverCa),
       // Visor only ever uses the writer (and the pooler in front of it): no need to wait for replicas.
       dependsOn: [...ready, ...poolerResources],
       settings: r.base,
@@ -165,6 +172,7 @@ export class GcpVisorDatabase extends pulumi.ComponentResource implements VisorD
     this.instanceName = instance.name;
     this.replicaConnectionNames = pulumi.all(replicas.map((rep) => rep.connectionName));
     this.serverCaPem = serverCa;
+    this.poolerCaPem = poolerCa ?? pulumi.output(undefined);
     this.appConnectionSecretId = secret.secret.id;
     this.pooler = r.pooler;
     this.resources = {
@@ -180,6 +188,9 @@ export class GcpVisorDatabase extends pulumi.ComponentResource implements VisorD
       iamUserRoles: sqlCreds.iamUserRoles,
       connectionSecret: secret.secret,
       connectionSecretVersion: secret.version,
+      poolerAddress: pool?.address,
+      poolerTlsKey: pool?.tls.key,
+      poolerTlsCertificate: pool?.tls.certificate,
       poolerConfigSecret: pool?.configSecret,
       poolerConfigSecretVersion: pool?.configSecretVersion,
       poolerServiceAccount: pool?.serviceAccount,
@@ -207,6 +218,7 @@ export class GcpVisorDatabase extends pulumi.ComponentResource implements VisorD
       instanceName: this.instanceName,
       replicaConnectionNames: this.replicaConnectionNames,
       serverCaPem: this.serverCaPem,
+      poolerCaPem: this.poolerCaPem,
       appConnectionSecretId: this.appConnectionSecretId,
     });
   }

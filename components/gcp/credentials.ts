@@ -83,7 +83,9 @@ export interface ConnectionSecret {
 
 /**
  * The app's connection in Secret Manager as JSON: where Visor connects (the pooler when there is one), the writer,
- * database, user, password, `sslmode` and the server CA. What Visor's `scheduler.storage.connection` needs.
+ * database, user, password, `sslmode` and the CA to verify `host` with (`sslrootcert`: PgBouncer's own certificate
+ * when the pooler is our PgBouncer, else Cloud SQL's server CA; both also as `serverCa` / `poolerCa`). What Visor's
+ * `scheduler.storage.connection` needs.
  */
 export function connectionSecret(
   name: string,
@@ -94,7 +96,8 @@ export function connectionSecret(
     pooler: pulumi.Output<Endpoint | undefined>;
     password: pulumi.Output<string>;
     serverCa: pulumi.Output<string>;
-    poolerSslMode: string;
+    /** PgBouncer's self-signed certificate (pooler "pgbouncer"): the pooler's CA instead of the server CA. */
+    poolerCa?: pulumi.Output<string>;
   },
   t?: GcpVisorDatabaseTransforms,
 ): ConnectionSecret {
@@ -115,23 +118,30 @@ export function connectionSecret(
     { ...sArgs, secretId: sArgs.secretId ?? secretIdFor(name, "connection") },
     sOpts,
   );
-  const data = pulumi.all([c.writer, c.pooler, c.password, c.serverCa]).apply(([writer, pooler, password, ca]) => {
-    const target = pooler ?? writer;
-    const sslmode = pooler ? c.poolerSslMode : "verify-full";
-    const url = `postgresql://${r.base.appUser}:${encodeURIComponent(password)}@${target.host}:${target.port}/${r.base.databaseName}?sslmode=${sslmode}`;
-    return JSON.stringify({
-      host: target.host,
-      port: target.port,
-      database: r.base.databaseName,
-      user: r.base.appUser,
-      password,
-      sslmode,
-      sslrootcert: ca,
-      writer,
-      pooler: pooler ?? null,
-      url,
+  const poolerCa = c.poolerCa ?? pulumi.output(undefined);
+  const data = pulumi
+    .all([c.writer, c.pooler, c.password, c.serverCa, poolerCa])
+    .apply(([writer, pooler, password, serverCa, pCa]) => {
+      const target = pooler ?? writer;
+      // Every target is verify-full: Cloud SQL (writer, managed pooler) against its server CA, PgBouncer against its own certificate.
+      const sslmode = "verify-full";
+      const ca = pooler && pCa ? pCa : serverCa;
+      const url = `postgresql://${r.base.appUser}:${encodeURIComponent(password)}@${target.host}:${target.port}/${r.base.databaseName}?sslmode=${sslmode}`;
+      return JSON.stringify({
+        host: target.host,
+        port: target.port,
+        database: r.base.databaseName,
+        user: r.base.appUser,
+        password,
+        sslmode,
+        sslrootcert: ca,
+        serverCa,
+        poolerCa: pooler ? (pCa ?? serverCa) : null,
+        writer,
+        pooler: pooler ?? null,
+        url,
+      });
     });
-  });
   const [vArgs, vOpts] = tx(
     t,
     "connectionSecretVersion",

@@ -33,7 +33,14 @@ export {
   validateGcp,
   type ResolvedGcp,
 } from "./validate";
-export { pgbouncerCloudInit, pgbouncerPayload, PGBOUNCER_PORT } from "./pgbouncer-vm";
+export {
+  CLIENT_TLS_CERT_FILE,
+  CLIENT_TLS_KEY_FILE,
+  pgbouncerCloudInit,
+  pgbouncerPayload,
+  PGBOUNCER_PORT,
+  type PgBouncerFiles,
+} from "./pgbouncer-vm";
 export { databaseFlags } from "./parameters";
 export { VisorValidationError } from "../shared/validation";
 export type { Endpoint, VisorDatabaseOutputs } from "../shared/args";

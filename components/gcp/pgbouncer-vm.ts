@@ -1,22 +1,44 @@
 // What runs on each PgBouncer VM (Container-Optimized OS): a cloud-init that installs a systemd unit, which at
 // every start fetches the rendered config from Secret Manager (with the VM's service account, so no secret sits
-// in instance metadata), opens port 6432 in COS's host firewall and runs the PgBouncer container.
+// in instance metadata), opens port 6432 in COS's host firewall and runs the PgBouncer container. The files include
+// PgBouncer's TLS key and certificate for clients (client_tls_sslmode = require), so the key never sits in metadata.
 
 /** Where the files live on the VM; mounted read-only at /etc/pgbouncer in the container. */
 export const PGBOUNCER_HOST_DIR = "/var/lib/visor-pgbouncer";
 export const PGBOUNCER_PORT = 6432;
+/** PgBouncer's TLS key and certificate for clients, as the container sees them (`client_tls_key_file` / `_cert_file`). */
+export const CLIENT_TLS_KEY_FILE = "/etc/pgbouncer/client-tls.key";
+export const CLIENT_TLS_CERT_FILE = "/etc/pgbouncer/client-tls.crt";
+
+/** What the VMs fetch: pgbouncer.ini, userlist.txt, server-ca.pem, and PgBouncer's client TLS key and certificate. */
+export interface PgBouncerFiles {
+  ini: string;
+  userlist: string;
+  serverCa: string;
+  /** Secret: PgBouncer's TLS private key (PEM). */
+  tlsKey: string;
+  /** PgBouncer's self-signed TLS certificate (PEM), which clients trust as their `sslrootcert`. */
+  tlsCert: string;
+}
 
 export interface PgBouncerVmArgs {
-  /** `projects/<p>/secrets/<s>/versions/<n>`: the payload is three base64 lines: pgbouncer.ini, userlist.txt, server-ca.pem. */
+  /**
+   * `projects/<p>/secrets/<s>/versions/<n>`: the payload is five base64 lines: pgbouncer.ini, userlist.txt,
+   * server-ca.pem, client-tls.key, client-tls.crt.
+   */
   secretVersion: string;
   image: string;
   /** "uid:gid" the container runs as; the files are owned by it. */
   runAs: string;
 }
 
-/** The three files as the secret payload: one base64 line each, so the VM needs only sed and base64 to unpack. */
-export function pgbouncerPayload(files: { ini: string; userlist: string; serverCa: string }): string {
-  return [files.ini, files.userlist, files.serverCa].map((f) => Buffer.from(f, "utf8").toString("base64")).join("\n") + "\n";
+/** The five files as the secret payload: one base64 line each, so the VM needs only sed and base64 to unpack. */
+export function pgbouncerPayload(files: PgBouncerFiles): string {
+  return (
+    [files.ini, files.userlist, files.serverCa, files.tlsKey, files.tlsCert]
+      .map((f) => Buffer.from(f, "utf8").toString("base64"))
+      .join("\n") + "\n"
+  );
 }
 
 const FETCH = `#!/bin/bash
@@ -32,6 +54,8 @@ mkdir -p "$dir"
 printf '%s\\n' "$payload" | sed -n 1p | base64 -d > "$dir/pgbouncer.ini"
 printf '%s\\n' "$payload" | sed -n 2p | base64 -d > "$dir/userlist.txt"
 printf '%s\\n' "$payload" | sed -n 3p | base64 -d > "$dir/server-ca.pem"
+printf '%s\\n' "$payload" | sed -n 4p | base64 -d > "$dir/client-tls.key"
+printf '%s\\n' "$payload" | sed -n 5p | base64 -d > "$dir/client-tls.crt"
 chown -R "$1" "$dir"
 chmod 700 "$dir"
 chmod 600 "$dir"/*

@@ -8,6 +8,12 @@
 // with a verifier-only userlist. The userlist therefore holds the plain password: PgBouncer then answers clients'
 // SCRAM itself and logs in to Cloud SQL with SCRAM using that password. The whole file set is a secret, lives only
 // in Secret Manager (readable by the pooler's service account alone) and in a 0600 file on the VMs.
+//
+// TLS, client side: the load balancer's internal IP is reserved first (a static `compute.Address`), so the pooler's
+// self-signed certificate (shared poolerTlsCertificate()) can name it before any VM exists; key and certificate
+// travel in the same secret as the ini, and PgBouncer requires TLS from clients (`client_tls_sslmode = require`).
+// Clients verify-full against that certificate. Order: address → certificate → config secret → template → group →
+// backend → forwarding rule (on the reserved address); nothing loops back.
 import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/gcp/compute";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
@@ -16,9 +22,17 @@ import { userlistField } from "../pgbouncer/quote";
 import type { AppCredentials } from "../shared/app-credentials";
 import type { Endpoint } from "../shared/args";
 import { renderPooledConfig } from "../shared/pgbouncer-files";
+import { poolerTlsCertificate, type PoolerTls } from "../shared/pooler-tls";
 import type { GcpVisorDatabaseTransforms } from "./args";
 import { secretIdFor } from "./credentials";
-import { PGBOUNCER_PORT, pgbouncerCloudInit, pgbouncerPayload } from "./pgbouncer-vm";
+import {
+  CLIENT_TLS_CERT_FILE,
+  CLIENT_TLS_KEY_FILE,
+  PGBOUNCER_PORT,
+  pgbouncerCloudInit,
+  pgbouncerPayload,
+  type PgBouncerFiles,
+} from "./pgbouncer-vm";
 import { tx } from "./transform";
 import type { ResolvedGcp } from "./validate";
 
@@ -27,6 +41,10 @@ export const HEALTH_CHECK_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
 
 export interface PgBouncerPool {
   endpoint: pulumi.Output<Endpoint>;
+  /** The load balancer's reserved internal IP. */
+  address: compute.Address;
+  /** PgBouncer's TLS key and self-signed certificate naming `address`. */
+  tls: PoolerTls;
   configSecret: secretmanager.Secret;
   configSecretVersion: secretmanager.SecretVersion;
   serviceAccount: serviceaccount.Account;
@@ -38,8 +56,8 @@ export interface PgBouncerPool {
   forwardingRule: compute.ForwardingRule;
   firewall: compute.Firewall;
   healthCheckFirewall: compute.Firewall;
-  /** Secret: { ini, userlist, serverCa } as written to the VMs. */
-  files: pulumi.Output<{ ini: string; userlist: string; serverCa: string }>;
+  /** Secret: { ini, userlist, serverCa, tlsKey, tlsCert } as written to the VMs. */
+  files: pulumi.Output<PgBouncerFiles>;
 }
 
 /**
@@ -50,13 +68,17 @@ export function plainPasswordUserlist(user: string, password: string): string {
   return `${userlistField(user)} ${userlistField(password)}\n`;
 }
 
-/** pgbouncer.ini from the shared renderer; the userlist holds the plain password (see the file comment). */
+/**
+ * pgbouncer.ini from the shared renderer (TLS required from clients, with `tls`' key and certificate); the userlist
+ * holds the plain password (see the file comment).
+ */
 export function pgbouncerFiles(
   r: ResolvedGcp,
   writer: pulumi.Output<Endpoint>,
   creds: AppCredentials,
   serverCa: pulumi.Output<string>,
-): pulumi.Output<{ ini: string; userlist: string; serverCa: string }> {
+  tls: Pick<PoolerTls, "keyPem" | "certPem">,
+): pulumi.Output<PgBouncerFiles> {
   const rendered = renderPooledConfig({
     writerHost: writer.host,
     writerPort: writer.port,
@@ -64,12 +86,15 @@ export function pgbouncerFiles(
     settings: r.base,
     serverCaFile: "/etc/pgbouncer/server-ca.pem",
     serverSslMode: "verify-full",
+    clientTls: { keyFile: CLIENT_TLS_KEY_FILE, certFile: CLIENT_TLS_CERT_FILE },
   });
   return pulumi.secret(
-    pulumi.all([rendered, creds.plain, serverCa]).apply(([files, password, ca]) => ({
+    pulumi.all([rendered, creds.plain, serverCa, tls.keyPem, tls.certPem]).apply(([files, password, ca, key, cert]) => ({
       ini: files.ini,
       userlist: plainPasswordUserlist(r.base.appUser, password),
       serverCa: ca,
+      tlsKey: key,
+      tlsCert: cert,
     })),
   );
 }
@@ -82,11 +107,29 @@ export function pgbouncerPool(
   t?: GcpVisorDatabaseTransforms,
 ): PgBouncerPool {
   const p = r.pgbouncer;
-  const files = pgbouncerFiles(r, c.writer, c.creds, c.serverCa);
   const tag = `${name}-pgbouncer`
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, "-")
     .slice(0, 63);
+
+  // The load balancer's IP, reserved before anything else so the certificate can name it (see the file comment).
+  const [adArgs, adOpts] = tx(
+    t,
+    "poolerAddress",
+    {
+      project: r.project,
+      region: r.region,
+      subnetwork: p.subnetwork,
+      addressType: "INTERNAL",
+      purpose: "GCE_ENDPOINT",
+      labels: r.base.tags,
+      description: "PgBouncer's internal load balancer (visor-db-infra)",
+    },
+    { parent },
+  );
+  const address = new compute.Address(`${name}-pgbouncer`, adArgs, adOpts);
+  const tls = poolerTlsCertificate(name, parent, { ipAddresses: [address.address], transforms: t });
+  const files = pgbouncerFiles(r, c.writer, c.creds, c.serverCa, tls);
 
   const [secArgs, secOpts] = tx(
     t,
@@ -248,6 +291,8 @@ export function pgbouncerPool(
       project: r.project,
       region: r.region,
       loadBalancingScheme: "INTERNAL",
+      // The reserved address the certificate names.
+      ipAddress: address.address,
       ipProtocol: "TCP",
       ports: [String(PGBOUNCER_PORT)],
       backendService: backend.id,
@@ -262,6 +307,8 @@ export function pgbouncerPool(
   const endpoint = pulumi.output({ host: forwardingRule.ipAddress, port: PGBOUNCER_PORT });
   return {
     endpoint,
+    address,
+    tls,
     configSecret,
     configSecretVersion,
     serviceAccount,

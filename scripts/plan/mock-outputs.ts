@@ -30,7 +30,11 @@ export function mockOutputs(a: pulumi.runtime.MockResourceArgs): Record<string, 
     };
   }
   if (a.type.startsWith("tls:")) {
-    return { ...a.inputs, privateKeyPem: SECRET_PLACEHOLDER, certPem: "-----BEGIN CERTIFICATE-----\n(plan)\n-----END CERTIFICATE-----\n" };
+    return {
+      ...a.inputs,
+      privateKeyPem: SECRET_PLACEHOLDER,
+      certPem: "-----BEGIN CERTIFICATE-----\n(plan)\n-----END CERTIFICATE-----\n",
+    };
   }
   if (a.type === "aws:rds/instance:Instance" && a.inputs.manageMasterUserPassword) {
     common.masterUserSecrets = [{ secretArn: `arn:plan:secretsmanager:${n}`, kmsKeyId: "plan", secretStatus: "active" }];

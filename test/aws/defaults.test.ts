@@ -3,6 +3,8 @@
 import {
   APP_SG,
   MINIMAL,
+  POOLER_CERT_PEM,
+  POOLER_KEY_PEM,
   REGION,
   SUBNETS,
   VPC,
@@ -13,6 +15,7 @@ import {
   one,
   parentTypeOf,
   registeredOptions,
+  registeredOutputs,
   settle,
   setupAwsMocks,
   unwrap,
@@ -21,7 +24,7 @@ setupAwsMocks();
 
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { AwsVisorDatabase, DEFAULT_PGBOUNCER_IMAGE } from "../../components/aws";
+import { AwsVisorDatabase, DEFAULT_PGBOUNCER_IMAGE, PGBOUNCER_START_SCRIPT } from "../../components/aws";
 import { resolve } from "../support/pulumi-mocks";
 
 const N = "vdef";
@@ -201,12 +204,16 @@ test("initial setup: role visor with the SCRAM verifier, database visor owned by
   assert.ok(deps.some((u) => u.endsWith(`::${N}-db-from-sg-0`)));
 });
 
-test("app connection secret: points at PgBouncer, holds the password, is a secret", () => {
+test("app connection secret: points at PgBouncer over verify-full with its certificate, holds the password, is a secret", () => {
   const v = inputs(T.secretVersion, `${N}-app-connection`);
   assert.ok(isSecretInput(v.secretString));
   const conn = JSON.parse(unwrap<string>(v.secretString));
   assert.equal(conn.host, `${N}-pgbouncer-mock.elb.${REGION}.amazonaws.com`);
   assert.equal(conn.port, 6432);
+  assert.equal(conn.sslmode, "verify-full");
+  assert.equal(conn.sslrootcert, POOLER_CERT_PEM, "Visor verifies PgBouncer against its own certificate");
+  assert.equal(conn.poolerCaPem, POOLER_CERT_PEM);
+  assert.ok(!unwrap<string>(v.secretString).includes("PRIVATE KEY"), "the pooler's key is not in the app's secret");
   assert.equal(conn.username, "visor");
   assert.equal(conn.dbname, "visor");
   assert.equal(conn.password, `mock-password-${N}-app-password`);
@@ -235,6 +242,63 @@ test("PgBouncer: our renderer's files (transaction mode, guide pools, SCRAM, ver
   // SCRAM pass-through: the server's stored verifier is exactly the userlist's.
   const role = inputs("postgresql:index/role:Role", `${N}-app-role`);
   assert.equal(userlist.trim(), `"visor" "${unwrap<string>(role.password)}"`);
+});
+
+test("PgBouncer: TLS required from clients, with a self-signed certificate naming the NLB, its key kept secret", async () => {
+  // The key: ECDSA P-256, parented to the component, its PEM a secret.
+  const key = inputs("tls:index/privateKey:PrivateKey", `${N}-pooler-tls-key`);
+  assert.deepEqual([key.algorithm, key.ecdsaCurve], ["ECDSA", "P256"]);
+  assert.ok(
+    registeredOptions
+      .get(`tls:index/privateKey:PrivateKey::${N}-pooler-tls-key`)
+      ?.additionalSecretOutputs.includes("privateKeyPem"),
+  );
+  // The certificate names the NLB's DNS name (what clients connect to), signed with the key (sent as a secret).
+  const cert = inputs("tls:index/selfSignedCert:SelfSignedCert", `${N}-pooler-tls-cert`);
+  assert.deepEqual(cert.dnsNames, [`${N}-pgbouncer-mock.elb.${REGION}.amazonaws.com`]);
+  assert.ok(isSecretInput(cert.privateKeyPem), "the key PEM reaches the certificate as a secret");
+  assert.equal(unwrap<string>(cert.privateKeyPem), POOLER_KEY_PEM);
+  assert.deepEqual([cert.isCaCertificate, cert.earlyRenewalHours], [true, 720]);
+  assert.ok(db.resources.pooler?.kind === "pgbouncer");
+  assert.equal(await parentTypeOf(db.resources.pooler.tlsKey), "visor-db-infra:index:AwsVisorDatabase");
+  assert.equal(await parentTypeOf(db.resources.pooler.tlsCertificate), "visor-db-infra:index:AwsVisorDatabase");
+
+  // The config secret carries the key and certificate next to the ini; it is a secret as a whole.
+  const v = inputs(T.secretVersion, `${N}-pgbouncer-config`);
+  assert.ok(isSecretInput(v.secretString));
+  const files = JSON.parse(unwrap<string>(v.secretString)) as Record<string, string>;
+  assert.deepEqual(Object.keys(files).sort(), ["ini", "tlsCert", "tlsKey", "userlist"]);
+  assert.deepEqual([files.tlsKey, files.tlsCert], [POOLER_KEY_PEM, POOLER_CERT_PEM]);
+  const ini = files.ini!.split("\n");
+  for (const line of [
+    "client_tls_sslmode = require",
+    "client_tls_key_file = /tmp/pgbouncer/client-tls.key",
+    "client_tls_cert_file = /tmp/pgbouncer/client-tls.crt",
+  ]) {
+    assert.ok(ini.includes(line), `${line} in\n${files.ini}`);
+  }
+
+  // The container gets both as ECS secrets (never as plain environment) and writes them, owner-only, before exec.
+  const td = inputs("aws:ecs/taskDefinition:TaskDefinition", `${N}-pgbouncer`);
+  const text = String(td.containerDefinitions);
+  assert.ok(!text.includes("PRIVATE KEY") && !text.includes("fake-pooler-key"), "no key in the task definition");
+  const [container] = JSON.parse(text);
+  const secret = `arn:aws:secretsmanager:${REGION}:123456789012:secret:${N}-pgbouncer-config`;
+  assert.deepEqual(
+    container.secrets.filter((s: { name: string }) => s.name.startsWith("PGBOUNCER_TLS_")),
+    [
+      { name: "PGBOUNCER_TLS_KEY", valueFrom: `${secret}:tlsKey::` },
+      { name: "PGBOUNCER_TLS_CERT", valueFrom: `${secret}:tlsCert::` },
+    ],
+  );
+  const script = container.command[0] as string;
+  assert.equal(script, PGBOUNCER_START_SCRIPT);
+  const lines = script.split("\n");
+  const at = (needle: string) => lines.findIndex((l) => l.includes(needle));
+  assert.ok(lines.includes(`printf '%s\\n' "$PGBOUNCER_TLS_KEY" > /tmp/pgbouncer/client-tls.key`), script);
+  assert.ok(lines.includes(`printf '%s\\n' "$PGBOUNCER_TLS_CERT" > /tmp/pgbouncer/client-tls.crt`), script);
+  assert.ok(at("umask 077") < at("client-tls.key") && at("client-tls.crt") < at("exec pgbouncer"), script);
+  assert.match(lines[at("unset ")]!, /PGBOUNCER_TLS_KEY PGBOUNCER_TLS_CERT/);
 });
 
 test("PgBouncer: 2 Fargate tasks behind an internal NLB on 6432 with a TCP health check on the listener", () => {
@@ -270,6 +334,8 @@ test("PgBouncer: 2 Fargate tasks behind an internal NLB on 6432 with a TCP healt
     [
       `arn:aws:secretsmanager:${REGION}:123456789012:secret:${N}-pgbouncer-config:ini::`,
       `arn:aws:secretsmanager:${REGION}:123456789012:secret:${N}-pgbouncer-config:userlist::`,
+      `arn:aws:secretsmanager:${REGION}:123456789012:secret:${N}-pgbouncer-config:tlsKey::`,
+      `arn:aws:secretsmanager:${REGION}:123456789012:secret:${N}-pgbouncer-config:tlsCert::`,
     ],
   );
   assert.ok(!String(td.containerDefinitions).includes("SCRAM-SHA-256"), "no verifier in the task definition");
@@ -317,7 +383,7 @@ test("bootstrap: VisorSchema on the writer and the smoke test on writer + PgBoun
   assert.ok(isSecretInput(smoke.inputs.poolerConnection));
   assert.deepEqual(
     [pooler.host, pooler.port, pooler.user, pooler.ssl],
-    [`${N}-pgbouncer-mock.elb.${REGION}.amazonaws.com`, 6432, "visor", { mode: "disable" }],
+    [`${N}-pgbouncer-mock.elb.${REGION}.amazonaws.com`, 6432, "visor", { mode: "verify-full", ca: POOLER_CERT_PEM }],
   );
   assert.deepEqual([smoke.inputs.lockTtlMs, smoke.inputs.heartbeatMs, smoke.inputs.nodes], [60000, 15000, 3]);
   const deps = registeredOptions.get(`pulumi-nodejs:dynamic/visor-db-infra:VisorSchema::${N}-schema`)?.dependsOn ?? [];
@@ -343,6 +409,10 @@ test("outputs: endpoints, names, ARNs; the password is a secret", async () => {
     host: `${N}-pgbouncer-mock.elb.${REGION}.amazonaws.com`,
     port: 6432,
   });
+  assert.deepEqual(await resolve(db.poolerCaPem), { value: POOLER_CERT_PEM, secret: false });
+  const urn = (await resolve(db.urn)).value;
+  for (let i = 0; i < 100 && !registeredOutputs.has(urn); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(registeredOutputs.get(urn)?.poolerCaPem, POOLER_CERT_PEM, "poolerCaPem is a registered output");
   assert.equal((await resolve(db.databaseName)).value, "visor");
   assert.equal((await resolve(db.appUser)).value, "visor");
   const pw = await resolve(db.appPassword);

@@ -10,6 +10,9 @@ export const SUBNETS = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"];
 export const APP_SG = "sg-0123456789abcdef0";
 export const MINIMAL = { vpcId: VPC, subnetIds: SUBNETS, allowedSecurityGroupIds: [APP_SG] };
 export const PEM = "-----BEGIN CERTIFICATE-----\nMIIBmock\n-----END CERTIFICATE-----\n";
+/** What the mocked @pulumi/tls key and certificate of PgBouncer resolve to: the key must never reach a snapshot. */
+export const POOLER_KEY_PEM = "-----BEGIN EC PRIVATE KEY-----\nMHc-fake-pooler-key\n-----END EC PRIVATE KEY-----\n";
+export const POOLER_CERT_PEM = "-----BEGIN CERTIFICATE-----\nMIIB-fake-pooler-cert\n-----END CERTIFICATE-----\n";
 
 /** Options each mock resource was registered with (the mock monitor passes only the provider to the mocks). */
 export const registeredOptions = new Map<
@@ -29,6 +32,15 @@ MockMonitor.prototype.registerResource = function (req: any, callback: unknown) 
     protect: req.getProtect(),
   });
   return original.call(this, req, callback);
+};
+
+/** What each component passed to registerOutputs, by URN (serialized: secrets as Pulumi's secret objects). */
+export const registeredOutputs = new Map<string, Record<string, unknown>>();
+const originalOutputs = MockMonitor.prototype.registerResourceOutputs;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+MockMonitor.prototype.registerResourceOutputs = function (req: any, callback: unknown) {
+  registeredOutputs.set(req.getUrn(), req.getOutputs()?.toJavaScript() ?? {});
+  return originalOutputs.call(this, req, callback);
 };
 
 const arn = (service: string, what: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${what}`;
@@ -91,6 +103,10 @@ export function setupAwsMocks(): void {
         return { name: n };
       case "aws:cloudwatch/logGroup:LogGroup":
         return { name: n, region: REGION };
+      case "tls:index/privateKey:PrivateKey":
+        return { privateKeyPem: POOLER_KEY_PEM, publicKeyPem: "-----BEGIN PUBLIC KEY-----\nfake\n-----END PUBLIC KEY-----\n" };
+      case "tls:index/selfSignedCert:SelfSignedCert":
+        return { certPem: POOLER_CERT_PEM };
       default:
         return a.type.startsWith("aws:") ? { arn: arn("mock", n) } : {};
     }
@@ -151,6 +167,9 @@ export function unwrap<T = unknown>(v: unknown): T {
   return (isSecretInput(v) ? (v as { value: unknown }).value : v) as T;
 }
 
+// Also redacted by name, in case a secret ever arrives unmarked (e.g. the key PEM the certificate is signed with).
+const SECRET_KEYS = new Set(["privateKeyPem"]);
+
 /** Inputs with secrets as "[secret]", the dynamic provider's code and the smoke test's trigger dropped. */
 export function sanitise(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sanitise);
@@ -159,7 +178,7 @@ export function sanitise(v: unknown): unknown {
     return Object.fromEntries(
       Object.entries(v)
         .filter(([k]) => k !== "__provider")
-        .map(([k, x]) => [k, k === "trigger" ? "[timestamp]" : sanitise(x)]),
+        .map(([k, x]) => [k, k === "trigger" ? "[timestamp]" : SECRET_KEYS.has(k) && x !== undefined ? "[secret]" : sanitise(x)]),
     );
   }
   return v;

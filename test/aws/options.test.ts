@@ -223,6 +223,10 @@ describe("options", { concurrency: true }, () => {
       [conn.host, conn.port, conn.sslmode, conn.username],
       [`${N}-proxy.proxy-cmock.${REGION}.rds.amazonaws.com`, 5432, "verify-full", "visor"],
     );
+    // No certificate of ours to trust: no TLS key or certificate, no pooler CA anywhere.
+    assert.ok(![...types(N)].some((t) => t.startsWith("tls:")), "no pooler TLS resources");
+    assert.deepEqual([conn.sslrootcert, conn.poolerCaPem], [undefined, undefined]);
+    assert.equal((await resolve(db.poolerCaPem)).value, undefined);
     const policy = JSON.parse(String(one(N, "aws:iam/rolePolicy:RolePolicy", `${N}-proxy-read-secret`).inputs.policy));
     assert.deepEqual(policy.Statement[0].Resource, [`arn:aws:secretsmanager:${REGION}:123456789012:secret:${N}-app-connection`]);
     assert.equal(
@@ -243,9 +247,11 @@ describe("options", { concurrency: true }, () => {
       unwrap<string>(one(N, "aws:secretsmanager/secretVersion:SecretVersion", `${N}-app-connection`).inputs.secretString),
     );
     assert.deepEqual(
-      [conn.host, conn.port, conn.sslmode],
-      [`${N}-writer.cmock.${REGION}.rds.amazonaws.com`, 5432, "verify-full"],
+      [conn.host, conn.port, conn.sslmode, conn.sslrootcert, conn.poolerCaPem],
+      [`${N}-writer.cmock.${REGION}.rds.amazonaws.com`, 5432, "verify-full", undefined, undefined],
     );
+    assert.ok(![...types(N)].some((t) => t.startsWith("tls:")), "no pooler TLS resources");
+    assert.equal((await resolve(db.poolerCaPem)).value, undefined);
   });
 
   test("awsBackup: false opts out; an existing vault ARN is copied to instead of a new offsite vault", async () => {
@@ -434,8 +440,13 @@ describe("options", { concurrency: true }, () => {
         service: (args, opts) => ({ args: { ...args, enableExecuteCommand: true }, opts: { ...opts, protect: true } }),
         alarm: (args) => ({ args: { ...args, treatMissingData: "breaching" } }),
         ingressRule: () => undefined,
+        poolerTlsKey: (args) => ({ args: { ...args, ecdsaCurve: "P384" } }),
+        poolerTlsCertificate: (args) => ({ args: { ...args, validityPeriodHours: 24 * 365 } }),
       },
     });
+    assert.equal(one(N, "tls:index/privateKey:PrivateKey", `${N}-pooler-tls-key`).inputs.ecdsaCurve, "P384");
+    const cert = one(N, "tls:index/selfSignedCert:SelfSignedCert", `${N}-pooler-tls-cert`).inputs;
+    assert.deepEqual([cert.validityPeriodHours, cert.dnsNames], [24 * 365, [`${N}-pgbouncer-mock.elb.${REGION}.amazonaws.com`]]);
     const w = one(N, "aws:rds/instance:Instance", `${N}-writer`).inputs;
     assert.deepEqual([w.instanceClass, w.applyImmediately, w.engine], ["db.m7g.xlarge", true, "postgres"]);
     assert.equal(one(N, "aws:rds/parameterGroup:ParameterGroup", `${N}-params`).inputs.description, "changed by transform");
@@ -468,7 +479,12 @@ test("secrets never appear in plain inputs", () => {
   let checked = 0;
   for (const r of registered) {
     for (const [k, v] of Object.entries(r.inputs)) {
-      if (/password|secretString/i.test(k) && v !== undefined && typeof v !== "boolean" && k !== "manageMasterUserPassword") {
+      if (
+        /password|secretString|privateKeyPem/i.test(k) &&
+        v !== undefined &&
+        typeof v !== "boolean" &&
+        k !== "manageMasterUserPassword"
+      ) {
         assert.ok(isSecretInput(v), `${r.type} ${r.name}.${k} must be a secret`);
         checked++;
       }

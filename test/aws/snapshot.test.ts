@@ -91,6 +91,7 @@ async function snapshot(file: string, name: string, args: AwsVisorDatabaseArgs):
   const text = JSON.stringify(p);
   assert.ok(!text.includes("mock-password"), "no password in a snapshot");
   assert.ok(!text.includes("SCRAM-SHA-256$"), "no verifier in a snapshot");
+  assert.ok(!text.includes("PRIVATE KEY") && !text.includes("fake-pooler-key"), "no private key in a snapshot");
   matchSnapshot(join(dir, file), p);
 }
 

@@ -5,6 +5,9 @@ import {
   CA_PEM,
   mockOutputs,
   NETWORK,
+  POOLER_CERT_PEM,
+  POOLER_IP,
+  POOLER_KEY_PEM,
   REGION,
   SUBNET,
   all,
@@ -43,6 +46,9 @@ const T = {
   firewall: "gcp:compute/firewall:Firewall",
   serviceAccount: "gcp:serviceaccount/account:Account",
   secretIam: "gcp:secretmanager/secretIamMember:SecretIamMember",
+  address: "gcp:compute/address:Address",
+  tlsKey: "tls:index/privateKey:PrivateKey",
+  tlsCert: "tls:index/selfSignedCert:SelfSignedCert",
 };
 const KEY_W1 = "projects/acme/locations/europe-west1/keyRings/visor/cryptoKeys/disk";
 const KEY_W4 = "projects/acme/locations/europe-west4/keyRings/visor/cryptoKeys/disk";
@@ -151,6 +157,8 @@ test("defaults: a private, HA, protected Cloud SQL primary with the guide's back
   );
   assert.equal(db.pooler, "none");
   assert.equal((await resolve(db.poolerEndpoint)).value, undefined);
+  assert.equal((await resolve(db.poolerCaPem)).value, undefined);
+  assert.equal(all("dflt", T.tlsKey).length + all("dflt", T.tlsCert).length + all("dflt", T.address).length, 0, "no pooler TLS");
   assert.deepEqual((await resolve(db.writerEndpoint)).value, { host: "10.10.0.2", port: 5432 });
   assert.deepEqual((await resolve(db.readerEndpoints)).value, []);
   assert.equal((await resolve(db.connectionName)).value, `acme:${REGION}:dflt-primary-a1b2c3`);
@@ -212,6 +220,8 @@ test("defaults: the app connection in Secret Manager, as a secret", async () => 
       pooler: null,
     },
   );
+  assert.equal(c.serverCa, CA_PEM);
+  assert.equal(c.poolerCa, null);
   assert.equal(c.password, passwordFor("conn-app-password"));
   assert.equal(c.url, `postgresql://visor:${passwordFor("conn-app-password")}@10.10.0.2:5432/visor?sslmode=verify-full`);
 });
@@ -385,6 +395,8 @@ test("all options: Enterprise Plus, managed pooling, CMEK, cross-region replica,
 
   assert.equal(db.pooler, "managed");
   assert.deepEqual((await resolve(db.poolerEndpoint)).value, { host: "10.10.0.2", port: 6432 });
+  assert.equal((await resolve(db.poolerCaPem)).value, undefined, "managed pooling is verified with the server CA");
+  assert.equal(all("full", T.tlsCert).length, 0);
   const smoke = only("full", T.smoke);
   assert.equal(smoke.inputs.nodes, 5);
   assert.ok(isSecretInput(smoke.inputs.poolerConnection));
@@ -458,7 +470,41 @@ test("pooler pgbouncer: MIG on Container-Optimized OS behind an internal TCP loa
   const db = make("pgb", { pooler: "pgbouncer", pgbouncer: { subnetwork: SUBNET } });
   await settle();
   assert.equal(db.pooler, "pgbouncer");
-  assert.deepEqual((await resolve(db.poolerEndpoint)).value, { host: "10.20.0.100", port: 6432 });
+  assert.deepEqual((await resolve(db.poolerEndpoint)).value, { host: POOLER_IP, port: 6432 });
+
+  // TLS to PgBouncer: a static internal address reserved first, a self-signed certificate naming it, the forwarding
+  // rule on that same address.
+  const address = only("pgb", T.address);
+  assert.deepEqual(
+    {
+      type: address.inputs.addressType,
+      purpose: address.inputs.purpose,
+      subnet: address.inputs.subnetwork,
+      region: address.inputs.region,
+    },
+    { type: "INTERNAL", purpose: "GCE_ENDPOINT", subnet: SUBNET, region: REGION },
+  );
+  const key = only("pgb", T.tlsKey);
+  assert.deepEqual({ algorithm: key.inputs.algorithm, curve: key.inputs.ecdsaCurve }, { algorithm: "ECDSA", curve: "P256" });
+  const cert = only("pgb", T.tlsCert);
+  assert.deepEqual(cert.inputs.ipAddresses, [POOLER_IP], "the certificate names the load balancer's IP");
+  assert.equal(cert.inputs.isCaCertificate, true);
+  assert.equal(cert.inputs.earlyRenewalHours, 24 * 30);
+  assert.equal((await resolve(db.poolerCaPem)).value, POOLER_CERT_PEM);
+  assert.equal((await resolve(db.resources.poolerTlsKey!.privateKeyPem)).value, POOLER_KEY_PEM);
+  // Outside @pulumi/tls's own resources (whose privateKeyPem the provider marks secret), the key only ever appears
+  // inside secret values: never in a plain input of any child.
+  const plainParts = (v: unknown): unknown =>
+    isSecretInput(v)
+      ? "[secret]"
+      : Array.isArray(v)
+        ? v.map(plainParts)
+        : v && typeof v === "object"
+          ? Object.fromEntries(Object.entries(v as Obj).map(([k, x]) => [k, plainParts(x)]))
+          : v;
+  for (const child of ofComponent("pgb").filter((x) => !x.type.startsWith("tls:"))) {
+    assert.ok(!JSON.stringify(plainParts(child.inputs)).includes("fake-pooler-key"), `the TLS key is plain in ${child.name}`);
+  }
 
   const sa = only("pgb", T.serviceAccount);
   assert.equal(sa.inputs.accountId, "pgb-pgbouncer");
@@ -493,6 +539,7 @@ test("pooler pgbouncer: MIG on Container-Optimized OS behind an internal TCP loa
   );
   assert.match(md["user-data"]!, /iptables -w -A INPUT -p tcp --dport 6432 -j ACCEPT/);
   assert.ok(!md["user-data"]!.includes(passwordFor("pgb-app-password")), "no secret in instance metadata");
+  assert.ok(!JSON.stringify(md).includes("fake-pooler-key"), "no TLS key in instance metadata");
 
   const hc = only("pgb", T.healthCheck);
   assert.deepEqual(hc.inputs.tcpHealthCheck, { port: 6432 });
@@ -529,6 +576,7 @@ test("pooler pgbouncer: MIG on Container-Optimized OS behind an internal TCP loa
     },
     { scheme: "INTERNAL", proto: "TCP", ports: ["6432"], subnet: SUBNET, be: "pgb-pgbouncer-id" },
   );
+  assert.equal(fr.inputs.ipAddress, POOLER_IP, "the forwarding rule uses the reserved address");
   const clients = only("pgb", T.firewall, "pgb-pgbouncer-clients");
   assert.deepEqual(clients.inputs.sourceRanges, ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]);
   assert.deepEqual(clients.inputs.allows, [{ protocol: "tcp", ports: ["6432"] }]);
@@ -541,7 +589,7 @@ test("pooler pgbouncer: MIG on Container-Optimized OS behind an internal TCP loa
   // userlist with the plain password (Cloud SQL's own salt rules out verifier pass-through).
   const version = await resolve(db.resources.poolerConfigSecretVersion!.secretData);
   assert.equal(version.secret, true, "the PgBouncer config is a secret");
-  const [ini, userlist, ca] = version
+  const [ini, userlist, ca, tlsKey, tlsCert] = version
     .value!.trim()
     .split("\n")
     .map((l) => Buffer.from(l, "base64").toString("utf8"));
@@ -555,20 +603,33 @@ test("pooler pgbouncer: MIG on Container-Optimized OS behind an internal TCP loa
     "auth_file = /etc/pgbouncer/userlist.txt",
     "server_tls_sslmode = verify-full",
     "server_tls_ca_file = /etc/pgbouncer/server-ca.pem",
+    "client_tls_sslmode = require",
+    "client_tls_key_file = /etc/pgbouncer/client-tls.key",
+    "client_tls_cert_file = /etc/pgbouncer/client-tls.crt",
   ]) {
     assert.ok(ini!.split("\n").includes(line), `pgbouncer.ini lacks "${line}":\n${ini}`);
   }
   assert.equal(userlist, `"visor" "${passwordFor("pgb-app-password")}"\n`);
   assert.equal(ca, CA_PEM);
+  assert.equal(tlsKey, POOLER_KEY_PEM, "the TLS key travels in the secret");
+  assert.equal(tlsCert, POOLER_CERT_PEM);
 
   const smoke = only("pgb", T.smoke);
   const pc = reveal<Obj>(smoke.inputs.poolerConnection);
-  assert.deepEqual({ host: pc.host, port: pc.port, ssl: pc.ssl }, { host: "10.20.0.100", port: 6432, ssl: { mode: "disable" } });
+  assert.ok(isSecretInput(smoke.inputs.poolerConnection));
+  assert.deepEqual(
+    { host: pc.host, port: pc.port, ssl: pc.ssl },
+    { host: POOLER_IP, port: 6432, ssl: { mode: "verify-full", ca: POOLER_CERT_PEM } },
+  );
+  const wc = reveal<Obj>(smoke.inputs.connection);
+  assert.deepEqual(wc.ssl, { mode: "verify-full", ca: CA_PEM }, "the writer is still verified with Cloud SQL's CA");
   const conn = JSON.parse((await resolve(db.resources.connectionSecretVersion.secretData)).value!);
   assert.deepEqual(
-    { host: conn.host, port: conn.port, sslmode: conn.sslmode },
-    { host: "10.20.0.100", port: 6432, sslmode: "disable" },
+    { host: conn.host, port: conn.port, sslmode: conn.sslmode, sslrootcert: conn.sslrootcert, poolerCa: conn.poolerCa },
+    { host: POOLER_IP, port: 6432, sslmode: "verify-full", sslrootcert: POOLER_CERT_PEM, poolerCa: POOLER_CERT_PEM },
   );
+  assert.equal(conn.serverCa, CA_PEM);
+  assert.match(conn.url, /@10\.20\.0\.100:6432\/visor\?sslmode=verify-full$/);
   assert.deepEqual(conn.writer, { host: "10.10.0.2", port: 5432 });
   assert.ok((await assertParented(db)) >= 20);
 });
@@ -613,6 +674,22 @@ test("transform hooks change a child's args before registration", async () => {
   for (const a of all("tx", T.alert)) assert.equal(a.inputs.enabled, false);
   assert.equal(only("tx", T.secret).inputs.secretId, "custom-id");
   assert.ok(db.resources.instance);
+});
+
+test("transform hooks reach the pooler's reserved address and its TLS key and certificate", async () => {
+  make("txp", {
+    pooler: "pgbouncer",
+    pgbouncer: { subnetwork: SUBNET },
+    transform: {
+      poolerAddress: (a) => ({ args: { ...a, address: "10.20.0.50" } }),
+      poolerTlsKey: (a) => ({ args: { ...a, ecdsaCurve: "P384" } }),
+      poolerTlsCertificate: (a) => ({ args: { ...a, earlyRenewalHours: 24 * 60 } }),
+    },
+  });
+  await settle();
+  assert.equal(only("txp", T.address).inputs.address, "10.20.0.50");
+  assert.equal(only("txp", T.tlsKey).inputs.ecdsaCurve, "P384");
+  assert.equal(only("txp", T.tlsCert).inputs.earlyRenewalHours, 24 * 60);
 });
 
 // Settings are plain objects here (no Output in the way).

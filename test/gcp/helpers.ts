@@ -8,6 +8,11 @@ export const REGION = "europe-west1";
 export const NETWORK = "projects/acme/global/networks/visor-vpc";
 export const SUBNET = "projects/acme/regions/europe-west1/subnetworks/visor-subnet";
 export const CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIB-test-ca\n-----END CERTIFICATE-----";
+/** The PgBouncer load balancer's reserved internal IP. */
+export const POOLER_IP = "10.20.0.100";
+/** What the mocked @pulumi/tls key and certificate resolve to: the key must never appear in a snapshot. */
+export const POOLER_KEY_PEM = "-----BEGIN EC PRIVATE KEY-----\nMHc-fake-pooler-key\n-----END EC PRIVATE KEY-----\n";
+export const POOLER_CERT_PEM = "-----BEGIN CERTIFICATE-----\nMIIB-fake-pooler-cert\n-----END CERTIFICATE-----\n";
 
 /** What each mocked password resolves to: never allowed to appear in a snapshot. */
 export const passwordFor = (name: string) => `pw${name.replace(/[^a-zA-Z0-9]/g, "")}0123456789abcdef`;
@@ -37,8 +42,14 @@ export function mockOutputs(a: pulumi.runtime.MockResourceArgs): Record<string, 
       };
     case "gcp:compute/globalAddress:GlobalAddress":
       return { name: i.name ?? `${a.name}-9f8e7d6` };
+    case "gcp:compute/address:Address":
+      return { address: POOLER_IP };
     case "gcp:compute/forwardingRule:ForwardingRule":
-      return { ipAddress: "10.20.0.100" };
+      return { ipAddress: i.ipAddress ?? POOLER_IP };
+    case "tls:index/privateKey:PrivateKey":
+      return { privateKeyPem: POOLER_KEY_PEM, publicKeyPem: "-----BEGIN PUBLIC KEY-----\nfake\n-----END PUBLIC KEY-----\n" };
+    case "tls:index/selfSignedCert:SelfSignedCert":
+      return { certPem: POOLER_CERT_PEM };
     case "gcp:secretmanager/secret:Secret":
       return { project: i.project ?? "acme", name: `projects/acme/secrets/${i.secretId}` };
     case "gcp:secretmanager/secretVersion:SecretVersion":
@@ -97,7 +108,7 @@ export function reveal<T = unknown>(v: unknown): T {
 }
 
 // Also redacted by name, in case a secret ever arrives unmarked.
-const SECRET_KEYS = new Set(["password", "secretData", "connection", "poolerConnection", "result"]);
+const SECRET_KEYS = new Set(["password", "secretData", "connection", "poolerConnection", "result", "privateKeyPem"]);
 
 // VisorHaSmokeTest's `trigger` is the time of each `pulumi up` (rerunOnEveryUp).
 const volatile = (k: string, v: unknown) => k === "trigger" && typeof v === "string" && /^\d{4}-\d\d-\d\dT/.test(v);
@@ -125,5 +136,6 @@ export function plan(name: string): { type: string; name: string; inputs: unknow
     if (r.type === "random:index/randomPassword:RandomPassword")
       assert.ok(!text.includes(passwordFor(r.name)), "a password leaked into the plan");
   }
+  assert.ok(!text.includes("fake-pooler-key") && !text.includes("PRIVATE KEY"), "a private key leaked into the plan");
   return rows;
 }

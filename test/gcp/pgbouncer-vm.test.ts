@@ -8,7 +8,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { parse } from "yaml";
-import { PGBOUNCER_HOST_DIR, pgbouncerCloudInit, pgbouncerPayload } from "../../components/gcp/pgbouncer-vm";
+import {
+  CLIENT_TLS_CERT_FILE,
+  CLIENT_TLS_KEY_FILE,
+  PGBOUNCER_HOST_DIR,
+  pgbouncerCloudInit,
+  pgbouncerPayload,
+} from "../../components/gcp/pgbouncer-vm";
 import { validateGcp } from "../../components/gcp/validate";
 
 interface CloudConfig {
@@ -38,7 +44,7 @@ test("the cloud-init is valid YAML with the fetch script, the systemd unit and t
   assert.deepEqual(c.runcmd, ["systemctl daemon-reload", "systemctl start visor-pgbouncer.service"]);
 });
 
-test("the fetch script unpacks the Secret Manager payload into 0600 files", (t) => {
+test("the fetch script unpacks the Secret Manager payload (config, CA, PgBouncer's TLS key and certificate) into 0600 files", (t) => {
   try {
     execFileSync("bash", ["-c", "command -v sed base64 tr"], { stdio: "ignore" });
   } catch {
@@ -51,6 +57,8 @@ test("the fetch script unpacks the Secret Manager payload into 0600 files", (t) 
     ini: "[databases]\nvisor = host=10.0.0.2 port=5432\n",
     userlist: '"visor" "s3cret""quoted"\n',
     serverCa: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+    tlsKey: "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEI-pooler\n-----END EC PRIVATE KEY-----\n",
+    tlsCert: "-----BEGIN CERTIFICATE-----\nMIIB-pooler\n-----END CERTIFICATE-----\n",
   };
   const version = "projects/123/secrets/visor-pgbouncer-config/versions/4";
   // Secret Manager's JSON, spaced the way the API prints it.
@@ -80,7 +88,16 @@ esac
   assert.equal(readFileSync(join(out, "pgbouncer.ini"), "utf8"), files.ini);
   assert.equal(readFileSync(join(out, "userlist.txt"), "utf8"), files.userlist);
   assert.equal(readFileSync(join(out, "server-ca.pem"), "utf8"), files.serverCa);
-  assert.equal(statSync(join(out, "userlist.txt")).mode & 0o777, 0o600);
+  // PgBouncer's client TLS key and certificate, at the paths the ini names (the host dir is /etc/pgbouncer inside).
+  assert.equal(readFileSync(join(out, "client-tls.key"), "utf8"), files.tlsKey);
+  assert.equal(readFileSync(join(out, "client-tls.crt"), "utf8"), files.tlsCert);
+  assert.equal(CLIENT_TLS_KEY_FILE, "/etc/pgbouncer/client-tls.key");
+  assert.equal(CLIENT_TLS_CERT_FILE, "/etc/pgbouncer/client-tls.crt");
+  for (const f of ["pgbouncer.ini", "userlist.txt", "server-ca.pem", "client-tls.key", "client-tls.crt"]) {
+    const st = statSync(join(out, f));
+    assert.equal(st.mode & 0o777, 0o600, `${f} is 0600`);
+    assert.equal(`${st.uid}:${st.gid}`, owner, `${f} is owned like the ini`);
+  }
   assert.equal(statSync(out).mode & 0o777, 0o700);
 });
 

@@ -26,17 +26,78 @@ const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir,
 
 function certificates() {
   // PostgreSQL's server certificate, signed by a CA (the cloud provider's CA in production).
-  openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "pg-ca.key", "-out", "pg-ca.crt", "-days", "2", "-subj", "/CN=test pg CA");
+  openssl(
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "pg-ca.key",
+    "-out",
+    "pg-ca.crt",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=test pg CA",
+  );
   openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "pg.key", "-out", "pg.csr", "-subj", "/CN=127.0.0.1");
   writeFileSync(join(dir, "pg.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-  openssl("x509", "-req", "-in", "pg.csr", "-CA", "pg-ca.crt", "-CAkey", "pg-ca.key", "-CAcreateserial", "-out", "pg.crt", "-days", "2", "-extfile", "pg.ext");
+  openssl(
+    "x509",
+    "-req",
+    "-in",
+    "pg.csr",
+    "-CA",
+    "pg-ca.crt",
+    "-CAkey",
+    "pg-ca.key",
+    "-CAcreateserial",
+    "-out",
+    "pg.crt",
+    "-days",
+    "2",
+    "-extfile",
+    "pg.ext",
+  );
   // The pooler's certificate as poolerTlsCertificate makes it: ECDSA P-256, self-signed, CA:TRUE, SANs.
-  const ext = "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=critical,CA:TRUE\nkeyUsage=digitalSignature,keyEncipherment,keyCertSign\nextendedKeyUsage=serverAuth\n";
+  const ext =
+    "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=critical,CA:TRUE\nkeyUsage=digitalSignature,keyEncipherment,keyCertSign\nextendedKeyUsage=serverAuth\n";
   writeFileSync(join(dir, "pooler.ext"), ext);
   openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "pooler.key");
-  openssl("req", "-new", "-x509", "-key", "pooler.key", "-out", "pooler.crt", "-days", "2", "-subj", "/CN=visor-pgbouncer", "-extensions", "v3", "-config", writeConfig(ext));
+  openssl(
+    "req",
+    "-new",
+    "-x509",
+    "-key",
+    "pooler.key",
+    "-out",
+    "pooler.crt",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=visor-pgbouncer",
+    "-extensions",
+    "v3",
+    "-config",
+    writeConfig(ext),
+  );
   // Another self-signed certificate: a client trusting only this must refuse the pooler.
-  openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "other.key", "-out", "other.crt", "-days", "2", "-subj", "/CN=someone else");
+  openssl(
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "other.key",
+    "-out",
+    "other.crt",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=someone else",
+  );
 }
 
 function writeConfig(ext: string): string {
@@ -81,19 +142,39 @@ test("Visor → PgBouncer → PostgreSQL is TLS end to end, verify-full on both 
   assert.match(files.ini, /^server_tls_sslmode = verify-full$/m);
   // The shipped config listens on 0.0.0.0:6432; the test binds loopback on a free port instead.
   const port = await freePort();
-  const ini = files.ini.replace(/^listen_addr = .*$/m, "listen_addr = 127.0.0.1").replace(/^listen_port = .*$/m, `listen_port = ${port}\nunix_socket_dir =`);
+  const ini = files.ini
+    .replace(/^listen_addr = .*$/m, "listen_addr = 127.0.0.1")
+    .replace(/^listen_port = .*$/m, `listen_port = ${port}\nunix_socket_dir =`);
   writeFileSync(join(base, "pgbouncer.ini"), ini, { mode: 0o600 });
   writeFileSync(join(base, "userlist.txt"), files.userlist, { mode: 0o600 });
   chownToService(join(base, "pgbouncer.ini"));
   chownToService(join(base, "userlist.txt"));
   chmodSync(base, 0o700);
-  const proc = startService("pgbouncer-tls", findPgBouncer()!, [join(base, "pgbouncer.ini")], { logFile: join(base, "pgbouncer.log") });
+  const proc = startService("pgbouncer-tls", findPgBouncer()!, [join(base, "pgbouncer.ini")], {
+    logFile: join(base, "pgbouncer.log"),
+  });
   t.after(() => proc.stop("SIGINT", 5000));
   const trusted = readFileSync(join(dir, "pooler.crt"), "utf8");
-  const conn = (ca: string) => ({ host: "localhost", port, database: "visor", user: "visor", password, ssl: { mode: "verify-full" as const, ca } });
+  const conn = (ca: string) => ({
+    host: "localhost",
+    port,
+    database: "visor",
+    user: "visor",
+    password,
+    ssl: { mode: "verify-full" as const, ca },
+  });
 
-  await waitFor("PgBouncer with TLS", async () => (await waitForConnection(conn(trusted), { timeoutMs: 2000 }), true), { process: proc });
-  const client = new Client({ host: "localhost", port, database: "visor", user: "visor", password, ssl: { ca: trusted, rejectUnauthorized: true } });
+  await waitFor("PgBouncer with TLS", async () => (await waitForConnection(conn(trusted), { timeoutMs: 2000 }), true), {
+    process: proc,
+  });
+  const client = new Client({
+    host: "localhost",
+    port,
+    database: "visor",
+    user: "visor",
+    password,
+    ssl: { ca: trusted, rejectUnauthorized: true },
+  });
   await client.connect();
   try {
     const r = await client.query("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
@@ -101,7 +182,10 @@ test("Visor → PgBouncer → PostgreSQL is TLS end to end, verify-full on both 
   } finally {
     await client.end();
   }
-  await assert.rejects(waitForConnection(conn(readFileSync(join(dir, "other.crt"), "utf8")), { timeoutMs: 2000 }), /TLS verification failed/);
+  await assert.rejects(
+    waitForConnection(conn(readFileSync(join(dir, "other.crt"), "utf8")), { timeoutMs: 2000 }),
+    /TLS verification failed/,
+  );
   const plain = new Client({ host: "127.0.0.1", port, database: "visor", user: "visor", password, ssl: false });
   await assert.rejects(plain.connect(), /SSL required|server does not support SSL|ssl/i, "a client without TLS is refused");
   await plain.end().catch(() => undefined);
