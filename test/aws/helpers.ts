@@ -1,7 +1,20 @@
 // Shared by the AWS tests: Pulumi mocks that answer like AWS (endpoints, ARNs, the RDS-managed master
 // secret), the minimal valid args, and a sanitised plan for golden snapshots. Import this first.
 import * as pulumi from "@pulumi/pulumi";
-import { registered, resolve, setupMocks, type Registered } from "../support/pulumi-mocks";
+import {
+  byPrefix,
+  exposedResources as exposed,
+  isSecretInput,
+  one,
+  resolve,
+  settleComponent as settle,
+  setupMocks,
+  unwrapSecret as unwrap,
+  SECRET_SIG,
+  type Registered,
+} from "../support/pulumi-mocks";
+
+export { byPrefix, exposed, isSecretInput, one, settle, unwrap };
 
 export const REGION = "us-east-1";
 export const ACCOUNT = "123456789012";
@@ -113,58 +126,8 @@ export function setupAwsMocks(): void {
   });
 }
 
-/** Resources registered by the component named `name` (its children are all named `<name>-…`). */
-export function byPrefix(name: string): Registered[] {
-  return registered.filter((r) => r.name === name || r.name.startsWith(`${name}-`));
-}
-
 export function ofType(name: string, type: string): Registered[] {
   return byPrefix(name).filter((r) => r.type === type);
-}
-
-export function one(name: string, type: string, childName: string): Registered {
-  const found = byPrefix(name).filter((r) => r.type === type && r.name === childName);
-  if (found.length !== 1) throw new Error(`expected one ${type} named ${childName}, found ${found.length}`);
-  return found[0]!;
-}
-
-function collect(v: unknown, out: pulumi.Resource[], seen = new Set<unknown>()): void {
-  if (!v || typeof v !== "object" || seen.has(v) || pulumi.Output.isInstance(v)) return;
-  seen.add(v);
-  if (pulumi.Resource.isInstance(v)) {
-    out.push(v);
-    return;
-  }
-  for (const x of Object.values(v as object)) collect(x, out, seen);
-}
-
-/** Every child resource the component exposes in `resources`. */
-export function exposed(component: { resources: object }): pulumi.Resource[] {
-  const all: pulumi.Resource[] = [];
-  collect(component.resources, all);
-  return all;
-}
-
-/** Waits until every child of the component has been registered with the mocks. */
-export async function settle(component: pulumi.ComponentResource & { resources: object }): Promise<void> {
-  await Promise.all([component, ...exposed(component)].map((r) => resolve(r.urn)));
-  let before = -1;
-  while (before !== registered.length) {
-    before = registered.length;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
-/** Whether a registered input was sent as a Pulumi secret. */
-export function isSecretInput(v: unknown): boolean {
-  return !!v && typeof v === "object" && SECRET_SIG in v;
-}
-
-/** A registered input's value, unwrapping a secret. */
-export function unwrap<T = unknown>(v: unknown): T {
-  return (isSecretInput(v) ? (v as { value: unknown }).value : v) as T;
 }
 
 // Also redacted by name, in case a secret ever arrives unmarked (e.g. the key PEM the certificate is signed with).

@@ -1,7 +1,16 @@
 // Shared by the Azure tests: Pulumi mocks that answer like Azure (names, FQDNs, virtual endpoints,
 // the vault's identity), the minimal valid args, and a sanitised plan for golden snapshots.
-import * as pulumi from "@pulumi/pulumi";
-import { registered, resolve, setupMocks, type Registered } from "../support/pulumi-mocks";
+import {
+  byPrefix,
+  isSecretInput,
+  one,
+  settleComponent as settle,
+  setupMocks,
+  unwrapSecret as unwrap,
+  SECRET_SIG,
+} from "../support/pulumi-mocks";
+
+export { byPrefix, isSecretInput, one, settle, unwrap };
 
 export const SUBNET = "/subscriptions/0000/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/postgres";
 export const DNS_ZONE =
@@ -44,37 +53,6 @@ export function setupAzureMocks(): void {
   });
 }
 
-/** Resources registered by the component named `name` (its children are all named `<name>-…`). */
-export function byPrefix(name: string): Registered[] {
-  return registered.filter((r) => r.name === name || r.name.startsWith(`${name}-`));
-}
-
-export function one(name: string, type: string, childName: string): Registered {
-  const found = byPrefix(name).filter((r) => r.type === type && r.name === childName);
-  if (found.length !== 1) throw new Error(`expected one ${type} named ${childName}, found ${found.length}`);
-  return found[0]!;
-}
-
-function collect(v: unknown, out: pulumi.Resource[], seen = new Set<unknown>()): void {
-  if (!v || typeof v !== "object" || seen.has(v) || pulumi.Output.isInstance(v)) return;
-  seen.add(v);
-  if (pulumi.Resource.isInstance(v)) {
-    out.push(v);
-    return;
-  }
-  for (const x of Object.values(v as object)) collect(x, out, seen);
-}
-
-/** Waits until every child of the component has been registered with the mocks. */
-export async function settle(component: pulumi.ComponentResource & { resources: object }): Promise<void> {
-  const all: pulumi.Resource[] = [component];
-  collect(component.resources, all);
-  await Promise.all(all.map((r) => resolve(r.urn)));
-  await new Promise((r) => setTimeout(r, 20));
-}
-
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
 /** Inputs with secrets as "[secret]", the dynamic provider's code and the smoke test's timestamp dropped. */
 export function sanitise(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sanitise);
@@ -94,14 +72,4 @@ export function plan(name: string): { type: string; name: string; inputs: unknow
   return byPrefix(name)
     .map((r) => ({ type: r.type, name: r.name, inputs: sanitise(r.inputs) }))
     .sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type.localeCompare(b.type)));
-}
-
-/** Whether a registered input was sent as a Pulumi secret. */
-export function isSecretInput(v: unknown): boolean {
-  return !!v && typeof v === "object" && SECRET_SIG in v;
-}
-
-/** A registered input's value, unwrapping a secret. */
-export function unwrap<T = unknown>(v: unknown): T {
-  return (isSecretInput(v) ? (v as { value: unknown }).value : v) as T;
 }

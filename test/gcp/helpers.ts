@@ -2,7 +2,9 @@
 // (type, name, inputs) with secrets redacted for golden snapshots.
 import assert from "node:assert/strict";
 import type * as pulumi from "@pulumi/pulumi";
-import { registered, type Registered } from "../support/pulumi-mocks";
+import { isSecretInput, registered, unwrapSecret as reveal, type Registered } from "../support/pulumi-mocks";
+
+export { isSecretInput, reveal };
 
 export const REGION = "europe-west1";
 export const NETWORK = "projects/acme/global/networks/visor-vpc";
@@ -92,19 +94,6 @@ export function all(name: string, type: string): Registered[] {
 /** Waits until Pulumi's mocks have registered everything queued so far. */
 export async function settle(ms = 300): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
-}
-
-/** Pulumi's wire marker for a secret value, as the mocks record secret inputs. */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
-
-export function isSecretInput(v: unknown): boolean {
-  return !!v && typeof v === "object" && (v as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE;
-}
-
-/** A registered input's value, secret or not. */
-export function reveal<T = unknown>(v: unknown): T {
-  return (isSecretInput(v) ? (v as { value: unknown }).value : v) as T;
 }
 
 // Also redacted by name, in case a secret ever arrives unmarked.

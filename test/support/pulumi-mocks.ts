@@ -43,3 +43,56 @@ export async function resolve<T>(o: pulumi.Output<T> | pulumi.Input<T>): Promise
   const secret = await (out as unknown as { isSecret: Promise<boolean> }).isSecret;
   return { value, secret };
 }
+
+/** Resources registered by the component named `name` (its children are all named `<name>-…`). */
+export function byPrefix(name: string): Registered[] {
+  return registered.filter((r) => r.name === name || r.name.startsWith(`${name}-`));
+}
+
+/** The one resource of `type` named `childName` under component `name`; throws unless exactly one. */
+export function one(name: string, type: string, childName: string): Registered {
+  const found = byPrefix(name).filter((r) => r.type === type && r.name === childName);
+  if (found.length !== 1) throw new Error(`expected one ${type} named ${childName}, found ${found.length}`);
+  return found[0]!;
+}
+
+function collectResources(v: unknown, out: pulumi.Resource[], seen = new Set<unknown>()): void {
+  if (!v || typeof v !== "object" || seen.has(v) || pulumi.Output.isInstance(v)) return;
+  seen.add(v);
+  if (pulumi.Resource.isInstance(v)) {
+    out.push(v);
+    return;
+  }
+  for (const x of Object.values(v as object)) collectResources(x, out, seen);
+}
+
+/** Every child resource a component exposes in its `resources` output. */
+export function exposedResources(component: { resources: object }): pulumi.Resource[] {
+  const all: pulumi.Resource[] = [];
+  collectResources(component.resources, all);
+  return all;
+}
+
+/** Waits until the component and every child it exposes are registered, and registrations have stopped. */
+export async function settleComponent(component: pulumi.ComponentResource & { resources: object }): Promise<void> {
+  await Promise.all([component, ...exposedResources(component)].map((r) => resolve(r.urn)));
+  let before = -1;
+  while (before !== registered.length) {
+    before = registered.length;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Pulumi's wire marker for a secret value, as the mocks record secret inputs. */
+export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Whether a registered input was sent as a Pulumi secret. */
+export function isSecretInput(v: unknown): boolean {
+  return !!v && typeof v === "object" && (v as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE;
+}
+
+/** A registered input's value, unwrapping a secret. */
+export function unwrapSecret<T = unknown>(v: unknown): T {
+  return (isSecretInput(v) ? (v as { value: unknown }).value : v) as T;
+}
