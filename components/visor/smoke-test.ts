@@ -98,7 +98,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** One endpoint's lock checks, run by `nodes` simulated Visor nodes. */
 class LockScenario {
   readonly lockIds = new Set<string>();
-  private readonly suffix: string;
 
   constructor(
     private readonly nodes: SchedulerLocks[],
@@ -109,13 +108,11 @@ class LockScenario {
     private readonly rounds: number,
     private readonly admin: Knex,
     private readonly driver: VisorDriver,
-  ) {
-    this.suffix = label;
-  }
+  ) {}
 
   lockId(check: string, n = 0): string {
     // Visor's ids are schedule UUIDs or `__static_cron__:<job>`; ours carry the run id so they never collide.
-    const id = `__visor_db_smoke__:${this.runId}:${this.suffix}:${check}:${n}`;
+    const id = `__visor_db_smoke__:${this.runId}:${this.label}:${check}:${n}`;
     this.lockIds.add(id);
     return id;
   }

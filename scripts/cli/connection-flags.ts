@@ -1,4 +1,5 @@
 // Where a command's database comes from: --url, or the usual PG* environment (libpq's names).
+import { readFileSync } from "node:fs";
 import { resolveConnection, type VisorConnection, type SslMode } from "../../components/visor/connection";
 import { UsageError } from "./usage";
 
@@ -32,7 +33,6 @@ export function connectionFrom(
     );
   const mode = values["ssl-mode"] ?? env.PGSSLMODE;
   if (mode || values["ssl-ca"]) {
-    const { readFileSync } = require("node:fs") as typeof import("node:fs");
     conn.ssl = { mode: mode as SslMode | undefined, ca: values["ssl-ca"] ? readFileSync(values["ssl-ca"], "utf8") : undefined };
   }
   try {
