@@ -3,9 +3,7 @@
 // and clients verify PgBouncer's self-signed certificate (made like poolerTlsCertificate makes it).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "pg";
 import { resolve, setupMocks } from "../support/pulumi-mocks";
@@ -19,53 +17,23 @@ import { startPostgres } from "../../scripts/local-env/postgres";
 import { findPgBouncer } from "../../scripts/local-env/pgbouncer";
 import { chownToService, freePort, makeServiceDir, removeDir, startService, waitFor } from "../../scripts/local-env/processes";
 import { need } from "../support/servers";
+import { TestCertificates } from "../support/certificates";
 
-const dir = mkdtempSync(join(tmpdir(), "visor-pooler-tls-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
-const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
+const certs = new TestCertificates();
+after(() => certs.remove());
+const dir = certs.dir;
 
 function certificates() {
   // PostgreSQL's server certificate, signed by a CA (the cloud provider's CA in production).
-  openssl(
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "pg-ca.key",
-    "-out",
-    "pg-ca.crt",
-    "-days",
-    "2",
-    "-subj",
-    "/CN=test pg CA",
-  );
-  openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "pg.key", "-out", "pg.csr", "-subj", "/CN=127.0.0.1");
-  writeFileSync(join(dir, "pg.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-  openssl(
-    "x509",
-    "-req",
-    "-in",
-    "pg.csr",
-    "-CA",
-    "pg-ca.crt",
-    "-CAkey",
-    "pg-ca.key",
-    "-CAcreateserial",
-    "-out",
-    "pg.crt",
-    "-days",
-    "2",
-    "-extfile",
-    "pg.ext",
-  );
+  certs.ca("pg-ca");
+  certs.serverCert("pg", { cn: "127.0.0.1", san: "IP:127.0.0.1,DNS:localhost", ca: "pg-ca" });
   // The pooler's certificate as poolerTlsCertificate makes it: ECDSA P-256, self-signed, CA:TRUE, SANs.
   const ext =
     "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=critical,CA:TRUE\nkeyUsage=digitalSignature,keyEncipherment,keyCertSign\nextendedKeyUsage=serverAuth\n";
-  writeFileSync(join(dir, "pooler.ext"), ext);
-  openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "pooler.key");
-  openssl(
+  const config = join(dir, "openssl.cnf");
+  writeFileSync(config, `[req]\ndistinguished_name=dn\n[dn]\n[v3]\n${ext}`);
+  certs.openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "pooler.key");
+  certs.openssl(
     "req",
     "-new",
     "-x509",
@@ -80,30 +48,10 @@ function certificates() {
     "-extensions",
     "v3",
     "-config",
-    writeConfig(ext),
+    config,
   );
   // Another self-signed certificate: a client trusting only this must refuse the pooler.
-  openssl(
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "other.key",
-    "-out",
-    "other.crt",
-    "-days",
-    "2",
-    "-subj",
-    "/CN=someone else",
-  );
-}
-
-function writeConfig(ext: string): string {
-  const file = join(dir, "openssl.cnf");
-  writeFileSync(file, `[req]\ndistinguished_name=dn\n[dn]\n[v3]\n${ext}`);
-  return file;
+  certs.ca("other");
 }
 
 test("Visor → PgBouncer → PostgreSQL is TLS end to end, verify-full on both hops", async (t) => {

@@ -4,10 +4,6 @@
 // connects in clear text. The providers carry ssl through to every connection they open.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import {
   ConnectError,
   bootstrapSchema,
@@ -19,8 +15,9 @@ import {
   type VisorConnection,
 } from "../../../components";
 import { startPostgres, type PostgresServer } from "../../../scripts/local-env/postgres";
+import { TestCertificates } from "../../support/certificates";
 
-let dir = "";
+const certs = new TestCertificates();
 let ca = "";
 let otherCa = "";
 /** Certificate for DNS:localhost, IP:127.0.0.1, signed by `ca`. */
@@ -28,69 +25,21 @@ let good: PostgresServer | undefined;
 /** Certificate for DNS:wrong.example only, signed by `ca`. */
 let wrongHost: PostgresServer | undefined;
 
-function openssl(...args: string[]): void {
-  execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
-}
-
-function makeCa(name: string): void {
-  openssl(
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    `${name}.key`,
-    "-out",
-    `${name}.crt`,
-    "-days",
-    "2",
-    "-subj",
-    `/CN=Visor test ${name}`,
-    "-addext",
-    "basicConstraints=critical,CA:TRUE",
-    "-addext",
-    "keyUsage=critical,keyCertSign,cRLSign",
-  );
-}
-
-function makeServerCert(name: string, cn: string, san: string): { certFile: string; keyFile: string } {
-  openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${cn}`);
-  writeFileSync(join(dir, `${name}.ext`), `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`);
-  openssl(
-    "x509",
-    "-req",
-    "-in",
-    `${name}.csr`,
-    "-CA",
-    "ca.crt",
-    "-CAkey",
-    "ca.key",
-    "-CAcreateserial",
-    "-out",
-    `${name}.crt`,
-    "-days",
-    "2",
-    "-extfile",
-    `${name}.ext`,
-  );
-  return { certFile: join(dir, `${name}.crt`), keyFile: join(dir, `${name}.key`) };
-}
-
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), "visor-tls-"));
-  makeCa("ca");
-  makeCa("other-ca");
-  ca = readFileSync(join(dir, "ca.crt"), "utf8");
-  otherCa = readFileSync(join(dir, "other-ca.crt"), "utf8");
-  good = await startPostgres({ tls: makeServerCert("server", "localhost", "DNS:localhost,IP:127.0.0.1") });
-  wrongHost = await startPostgres({ tls: makeServerCert("wrong", "wrong.example", "DNS:wrong.example") });
+  ca = certs.ca("ca").pem;
+  otherCa = certs.ca("other-ca").pem;
+  good = await startPostgres({
+    tls: certs.serverCert("server", { cn: "localhost", san: "DNS:localhost,IP:127.0.0.1", ca: "ca" }),
+  });
+  wrongHost = await startPostgres({
+    tls: certs.serverCert("wrong", { cn: "wrong.example", san: "DNS:wrong.example", ca: "ca" }),
+  });
 });
 
 after(async () => {
   await good?.stop().catch(() => undefined);
   await wrongHost?.stop().catch(() => undefined);
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  certs.remove();
 });
 
 function conn(
