@@ -6,20 +6,27 @@ import { commandError } from "../ops/errors";
 import { progressTo } from "../ops/progress";
 import { migrateSqlite } from "../ops/sqlite-migration";
 
-export const MIGRATE_SQLITE_HELP = `visor-db migrate-sqlite --from .visor/schedules.db --to <url> [--locks] [--dry-run] [--json]
+export const MIGRATE_SQLITE_HELP = `visor-db migrate-sqlite --from .visor/schedules.db --to <url> [--locks] [--ignore-table NAME]... [--dry-run] [--json]
 
-Copies Visor's schedules from its SQLite store (or the legacy .visor/schedules.json) into PostgreSQL or
-MySQL/MariaDB: bootstraps the schema, then inserts in one transaction only the rows the target does not
-have (a re-run inserts nothing twice; rows already there are never overwritten, and ones that differ are
-reported), keeps JSON columns valid, and compares row counts and every row's checksum before committing.
-Replaces the guide's Step 4 (its COPY ... FORMAT csv of a JSON file does not work).
-  --from FILE        .visor/schedules.db (SQLite) or .visor/schedules.json (legacy)
-  --to URL           the target (or PGHOST/PGUSER/PGPASSWORD/PGDATABASE)
-  --ssl-mode         disable | require | verify-ca | verify-full     --ssl-ca  CA bundle file
-  --locks            also copy scheduler_locks (SQLite only; Visor re-acquires locks anyway)
-  --dry-run          read and compare, write nothing (not even the schema)
-  --batch-size N     rows per INSERT (1-5000, default 500)
-  --json             machine-readable result on stdout (progress goes to stderr)
+Copies all of Visor's SQLite store (or the legacy .visor/schedules.json) into PostgreSQL or MySQL/MariaDB:
+schedules and message_triggers, and scheduler_locks with --locks. Every row is checked first (types,
+integer ranges, JSON, text that is valid UTF-8 without NUL, no BLOBs in text columns); a value that cannot
+be carried byte for byte stops the run naming table, column and row id, with nothing written. A source
+table that is not Visor's stops it too, naming the table, unless you pass --ignore-table for it. Then the
+schema is bootstrapped and, in one transaction, only the rows the target does not have are inserted (a
+re-run inserts nothing; rows already there are never overwritten, and ones that differ are reported);
+per-table counts and every row's checksum over its exact bytes are compared before committing. The
+store is streamed, never loaded whole. Replaces the guide's Step 4 (its COPY ... FORMAT csv of a JSON
+file does not work).
+  --from FILE          .visor/schedules.db (SQLite, read with Node's node:sqlite) or .visor/schedules.json
+  --to URL             the target (or PGHOST/PGUSER/PGPASSWORD/PGDATABASE)
+  --ssl-mode           disable | require | verify-ca | verify-full     --ssl-ca  CA bundle file
+  --locks              also copy scheduler_locks (SQLite only)
+  --ignore-table NAME  leave this source table behind on purpose (repeatable): a table that is not
+                       Visor's, or scheduler_locks (Visor re-acquires its locks)
+  --dry-run            read and compare, write nothing (not even the schema)
+  --batch-size N       rows per batch and INSERT (1-2000, default 500)
+  --json               machine-readable result on stdout (progress goes to stderr)
 Stop Visor (or point it at the new database) before migrating, so the SQLite store no longer changes.`;
 
 export async function migrateSqliteCommand(argv: string[]): Promise<number> {
@@ -29,6 +36,7 @@ export async function migrateSqliteCommand(argv: string[]): Promise<number> {
     "ssl-mode": CONNECTION_FLAGS["ssl-mode"],
     "ssl-ca": CONNECTION_FLAGS["ssl-ca"],
     locks: { type: "boolean" },
+    "ignore-table": { type: "string", multiple: true },
     "dry-run": { type: "boolean" },
     "batch-size": { type: "string" },
     json: { type: "boolean" },
@@ -47,7 +55,7 @@ export async function migrateSqliteCommand(argv: string[]): Promise<number> {
   );
   if (resolveConnection(connection).driver === "mssql")
     throw new UsageError("visor-db migrate-sqlite: --to must be a PostgreSQL or MySQL/MariaDB URL");
-  const batchSize = intFlag("migrate-sqlite", "batch-size", values["batch-size"], 1, 5000, 500);
+  const batchSize = intFlag("migrate-sqlite", "batch-size", values["batch-size"], 1, 2000, 500);
   const endpoint = describeEndpoint(connection);
   const secrets = [connection.password, resolveConnection(connection).password];
   let result;
@@ -56,6 +64,7 @@ export async function migrateSqliteCommand(argv: string[]): Promise<number> {
       from: values.from,
       connection,
       locks: values.locks,
+      ignoreTables: values["ignore-table"],
       dryRun: values["dry-run"],
       batchSize,
       progress: progressTo("migrate-sqlite", secrets),
@@ -69,6 +78,8 @@ export async function migrateSqliteCommand(argv: string[]): Promise<number> {
     if (result.schemaCreated.length)
       console.log(`${result.dryRun ? "would create" : "created"}: ${result.schemaCreated.join(", ")}`);
     if (result.unknownFields.length) console.log(`not copied (unknown fields): ${result.unknownFields.join(", ")}`);
+    if (result.ignoredTables.length)
+      console.log(`not copied (--ignore-table): ${result.ignoredTables.map((t) => `${t.name} (${t.rows} row(s))`).join(", ")}`);
     for (const t of result.tables) {
       console.log(
         `${t.table}: ${t.source} in source, ${t.inserted} ${result.dryRun ? "to insert" : "inserted"}, ${t.unchanged} already there, ` +

@@ -112,3 +112,25 @@ export function compareHashes(
   }
   return { missing, different, missingCount, differentCount };
 }
+
+/** Bytes of one value for a byte-exact comparison: text as its UTF-8 bytes (a Uint8Array is taken as those bytes, as read from the source), other types in canonical form. */
+export function canonicalBytes(col: ColumnSpec, value: unknown): Uint8Array | null {
+  if (value === null || value === undefined) return null;
+  if ((col.type === "varchar" || col.type === "text") && value instanceof Uint8Array) return value;
+  return Buffer.from(canonicalValue(col, value)!, "utf8");
+}
+
+/**
+ * SHA-256 of a row's exact bytes, in the schema's column order. Unlike `rowHash` nothing is decoded first,
+ * so source bytes a database could not keep (invalid UTF-8 turned into U+FFFD, say) never hash alike.
+ */
+export function rowBytesHash(spec: TableSpec, row: Row): string {
+  const h = createHash("sha256");
+  for (const c of spec.columns) {
+    const bytes = canonicalBytes(c, row[c.name]);
+    // A length prefix per value: ("ab", "c") and ("a", "bc") differ; -1 marks NULL.
+    h.update(`${bytes === null ? -1 : bytes.length}:`);
+    if (bytes) h.update(bytes);
+  }
+  return h.digest("hex");
+}

@@ -1,45 +1,34 @@
 // The guide's "Migrating from SQLite to PostgreSQL", done properly (its `COPY ... FORMAT csv` of a JSON file
-// cannot work): Visor's SQLite store (or legacy JSON store) is copied into PostgreSQL or MySQL after the
-// schema is bootstrapped, in one transaction. Rows already there are left alone (a re-run inserts nothing),
-// and at the end every source row is compared with the target by count and per-row checksum.
-import type { Knex } from "knex";
+// cannot work): all of Visor's store — schedules, message_triggers and, with --locks, scheduler_locks — is
+// copied into PostgreSQL or MySQL after the schema is bootstrapped, in one transaction. Every source table
+// is accounted for before anything is written: one we do not know is an error naming it (unless the
+// operator ignores it by name), and every row is checked first, so a value that cannot be carried
+// faithfully stops the run with nothing written. Rows already in the target are left alone (a re-run
+// inserts nothing), and every row's byte checksum is compared with the target's before COMMIT.
 import { bootstrapSchema } from "../../components/visor/bootstrap";
 import { describeEndpoint, openKnex, resolveConnection, type VisorConnection } from "../../components/visor/connection";
 import { inspectSchema } from "../../components/visor/inspect";
-import { SCHEDULER_LOCKS, SCHEDULES, type TableSpec } from "../../components/visor/schema-definition";
-import { compareHashes, hashRows, primaryKey, type Row } from "./checksum";
-import { throttled, type Progress } from "./progress";
-import { readVisorStore } from "./sqlite-source";
 import { OpsError } from "./errors";
+import type { Progress } from "./progress";
+import { openVisorStore, type SourceTable, type VisorSource } from "./sqlite-source";
+import { checkTable, copyTable, type TableCheck, type TableMigration } from "./sqlite-table-copy";
+import { problemsError } from "./sqlite-values";
+
+export type { TableMigration } from "./sqlite-table-copy";
 
 export interface MigrateOptions {
   /** `.visor/schedules.db` or the legacy `.visor/schedules.json`. */
   from: string;
   connection: VisorConnection;
-  /** Also copy scheduler_locks (SQLite only). Default false: Visor re-acquires its locks. */
+  /** Also copy scheduler_locks (SQLite only). Visor re-acquires its locks, so they may instead be ignored. */
   locks?: boolean;
+  /** Source tables to leave behind on purpose (tables that are not Visor's, or scheduler_locks). */
+  ignoreTables?: string[];
   /** Read and compare, write nothing (not even the schema). */
   dryRun?: boolean;
-  /** Rows per INSERT (default 500). */
+  /** Rows per batch and INSERT (default 500). */
   batchSize?: number;
   progress?: Progress;
-}
-
-export interface TableMigration {
-  table: string;
-  /** Rows in the source. */
-  source: number;
-  /** Rows this run inserted (with --dry-run: would insert). */
-  inserted: number;
-  /** Source rows already in the target, identical. */
-  unchanged: number;
-  /** Source rows already in the target with different values: left as they are. */
-  conflicting: number;
-  conflictIds: string[];
-  /** Rows in the target table afterwards (with --dry-run: now). */
-  targetRows: number;
-  /** Every source row is in the target with the same checksum (conflicts aside). */
-  verified: boolean;
 }
 
 export interface MigrateResult {
@@ -50,80 +39,48 @@ export interface MigrateResult {
   /** Tables bootstrap created (with --dry-run: would create). */
   schemaCreated: string[];
   unknownFields: string[];
+  /** Source tables left behind because the operator said so, with their row counts. */
+  ignoredTables: { name: string; rows: number }[];
   tables: TableMigration[];
   /** Verified and no conflicts. */
   passed: boolean;
   durationMs: number;
 }
 
-async function existingHashes(db: Knex | Knex.Transaction, spec: TableSpec, keys: string[]): Promise<Map<string, string>> {
-  const pk = primaryKey(spec);
-  const found: Row[] = [];
-  for (let i = 0; i < keys.length; i += 1000) {
-    found.push(
-      ...((await db
-        .select("*")
-        .from(spec.name)
-        .whereIn(pk, keys.slice(i, i + 1000))) as Row[]),
-    );
-  }
-  return hashRows(spec, found).hashes;
-}
+/** Visor's tables that are always copied; the rest must be copied or ignored by name. */
+const ALWAYS = new Set(["schedules", "message_triggers"]);
 
-async function countRows(db: Knex | Knex.Transaction, table: string): Promise<number> {
-  const [row] = (await db(table).count({ n: "*" })) as { n: string | number }[];
-  return Number(row!.n);
-}
-
-async function migrateTable(
-  db: Knex | Knex.Transaction,
-  spec: TableSpec,
-  rows: Row[],
-  write: boolean,
-  tableExists: boolean,
-  batchSize: number,
-  log: Progress,
-): Promise<TableMigration> {
-  const pk = primaryKey(spec);
-  const source = hashRows(spec, rows);
-  const keys = [...source.hashes.keys()];
-  const before = tableExists ? await existingHashes(db, spec, keys) : new Map<string, string>();
-  const diff = compareHashes(source.hashes, before, 20);
-  const fresh = rows.filter((r) => !before.has(String(r[pk])));
-  const m: TableMigration = {
-    table: spec.name,
-    source: rows.length,
-    inserted: fresh.length,
-    unchanged: before.size - diff.differentCount,
-    conflicting: diff.differentCount,
-    conflictIds: diff.different,
-    targetRows: tableExists ? await countRows(db, spec.name) : 0,
-    verified: false,
-  };
-  if (!write) {
-    m.verified = diff.differentCount === 0;
-    log(
-      `${spec.name}: would insert ${m.inserted}, ${m.unchanged} already there${m.conflicting ? `, ${m.conflicting} differ` : ""}`,
-    );
-    return m;
+/** Which source tables are copied; refuses (nothing written) when a table with rows would be left unnamed. */
+function planTables(
+  source: VisorSource,
+  options: MigrateOptions,
+): { carried: SourceTable[]; ignored: { name: string; rows: number }[] } {
+  const ignore = new Set(options.ignoreTables ?? []);
+  const all = [...source.tables.map((t) => ({ name: t.spec.name, rows: t.rows })), ...source.otherTables];
+  for (const name of ignore) {
+    if (ALWAYS.has(name)) throw new OpsError(`--ignore-table ${name}: ${name} is one of Visor's own tables and is always copied`);
+    if (name === "scheduler_locks" && options.locks)
+      throw new OpsError("--ignore-table scheduler_locks contradicts --locks: choose one");
+    if (!all.some((t) => t.name === name))
+      throw new OpsError(
+        `--ignore-table ${name}: ${source.path} has no table ${name} (its tables: ${all.map((t) => t.name).join(", ")})`,
+      );
   }
-  const tick = throttled(log, `${spec.name}: inserting`, fresh.length);
-  for (let i = 0; i < fresh.length; i += batchSize) {
-    await db(spec.name).insert(fresh.slice(i, i + batchSize));
-    tick(Math.min(i + batchSize, fresh.length));
-  }
-  // Compared before COMMIT: a mismatch rolls everything back.
-  const after = await existingHashes(db, spec, keys);
-  const check = compareHashes(source.hashes, after, 5);
-  if (check.missingCount || check.differentCount !== diff.differentCount) {
+  if (options.locks && source.kind === "json") throw new OpsError("--locks: the legacy JSON store has no scheduler_locks");
+  const unknown = source.otherTables.filter((t) => !ignore.has(t.name));
+  if (unknown.length)
     throw new OpsError(
-      `${spec.name}: after copying, ${check.missingCount} row(s) are missing and ${check.differentCount - diff.differentCount} differ from the source (${[...check.missing, ...check.different].slice(0, 5).join(", ")}); rolled back, nothing was written`,
+      `${source.path} has table(s) that are not Visor's: ${unknown.map((t) => `${t.name} (${t.rows} row(s))`).join(", ")}; ` +
+        "nothing was copied. If they are not needed in the new database, pass --ignore-table NAME for each",
     );
-  }
-  m.targetRows = await countRows(db, spec.name);
-  m.verified = true;
-  log(`${spec.name}: inserted ${m.inserted}, ${m.unchanged} already there; ${rows.length} row checksum(s) match`);
-  return m;
+  const locks = source.tables.find((t) => t.spec.name === "scheduler_locks");
+  if (locks && locks.rows > 0 && !options.locks && !ignore.has("scheduler_locks"))
+    throw new OpsError(
+      `scheduler_locks has ${locks.rows} row(s): pass --locks to copy them, or --ignore-table scheduler_locks to leave ` +
+        "them behind (Visor re-acquires its locks); nothing was copied",
+    );
+  const carried = source.tables.filter((t) => ALWAYS.has(t.spec.name) || (t.spec.name === "scheduler_locks" && options.locks));
+  return { carried, ignored: all.filter((t) => ignore.has(t.name)) };
 }
 
 export async function migrateSqlite(options: MigrateOptions): Promise<MigrateResult> {
@@ -132,55 +89,74 @@ export async function migrateSqlite(options: MigrateOptions): Promise<MigrateRes
   const r = resolveConnection(options.connection);
   if (r.driver === "mssql") throw new OpsError("migrate-sqlite targets PostgreSQL or MySQL (got a SQL Server URL)");
   const to = describeEndpoint(options.connection);
-  const store = readVisorStore(options.from, { locks: options.locks });
-  if (options.locks && store.kind === "json") throw new OpsError("--locks: the legacy JSON store has no scheduler_locks");
-  log(
-    `read ${store.schedules.length} schedule(s)${store.locks ? ` and ${store.locks.length} lock(s)` : ""} from ${store.path} (${store.kind})` +
-      (store.unknownFields.length ? `; not copied (unknown): ${store.unknownFields.join(", ")}` : ""),
-  );
   const dryRun = Boolean(options.dryRun);
-  let schemaCreated: string[];
-  if (dryRun) {
-    const report = await inspectSchema(options.connection);
-    schemaCreated = report.tables.filter((t) => !t.exists).map((t) => t.name);
-    const errors = report.differences.filter((d) => d.severity === "error");
-    if (errors.length)
-      throw new OpsError(`the target's schema is not usable by Visor: ${errors.map((d) => d.detail).join("; ")}`);
-  } else {
-    const boot = await bootstrapSchema(options.connection);
-    schemaCreated = boot.created;
-    log(boot.created.length ? `bootstrapped: created ${boot.created.join(", ")}` : "schema already present");
-  }
   const batchSize = options.batchSize ?? 500;
-  const work: [TableSpec, Row[]][] = [[SCHEDULES, store.schedules]];
-  if (store.locks) work.push([SCHEDULER_LOCKS, store.locks]);
-  const db = await openKnex(options.connection, { pool: { min: 0, max: 1 } });
-  let tables: TableMigration[];
+  const source = openVisorStore(options.from);
   try {
-    if (dryRun) {
-      tables = [];
-      for (const [spec, rows] of work) {
-        tables.push(await migrateTable(db, spec, rows, false, !schemaCreated.includes(spec.name), batchSize, log));
-      }
-    } else {
-      tables = await db.transaction(async (trx) => {
-        const out: TableMigration[] = [];
-        for (const [spec, rows] of work) out.push(await migrateTable(trx, spec, rows, true, true, batchSize, log));
-        return out;
-      });
+    const { carried, ignored } = planTables(source, options);
+    // Pass one: every row checked before anything — not even the schema — is written.
+    const checks = new Map<string, TableCheck>();
+    let problems = 0;
+    const first: string[] = [];
+    for (const t of carried) {
+      const c = checkTable(source, t);
+      checks.set(t.spec.name, c);
+      problems += c.problems;
+      first.push(...c.firstProblems);
     }
+    if (problems) throw problemsError(source.path, problems, first);
+    log(
+      `read ${carried.map((t) => `${checks.get(t.spec.name)!.rows} ${t.spec.name}`).join(", ")} row(s) from ${source.path} (${source.kind}); every value checked` +
+        (source.unknownFields.length ? `; not copied (unknown): ${source.unknownFields.join(", ")}` : "") +
+        (ignored.length ? `; ignored: ${ignored.map((t) => `${t.name} (${t.rows})`).join(", ")}` : ""),
+    );
+    let schemaCreated: string[];
+    if (dryRun) {
+      const report = await inspectSchema(options.connection);
+      schemaCreated = report.tables.filter((t) => !t.exists).map((t) => t.name);
+      const errors = report.differences.filter((d) => d.severity === "error");
+      if (errors.length)
+        throw new OpsError(`the target's schema is not usable by Visor: ${errors.map((d) => d.detail).join("; ")}`);
+    } else {
+      const boot = await bootstrapSchema(options.connection);
+      schemaCreated = boot.created;
+      log(boot.created.length ? `bootstrapped: created ${boot.created.join(", ")}` : "schema already present");
+    }
+    const db = await openKnex(options.connection, { pool: { min: 0, max: 1 } });
+    let tables: TableMigration[];
+    try {
+      const copyAll = async (write: boolean, trx: Parameters<typeof copyTable>[0]) => {
+        const out: TableMigration[] = [];
+        for (const t of carried) {
+          out.push(
+            await copyTable(trx, source, t, {
+              write,
+              tableExists: write || !schemaCreated.includes(t.spec.name),
+              batchSize,
+              checked: checks.get(t.spec.name)!,
+              log,
+            }),
+          );
+        }
+        return out;
+      };
+      tables = dryRun ? await copyAll(false, db) : await db.transaction((trx) => copyAll(true, trx));
+    } finally {
+      await db.destroy();
+    }
+    return {
+      from: source.path,
+      kind: source.kind,
+      to,
+      dryRun,
+      schemaCreated,
+      unknownFields: source.unknownFields,
+      ignoredTables: ignored,
+      tables,
+      passed: tables.every((t) => t.verified && t.conflicting === 0),
+      durationMs: Date.now() - started,
+    };
   } finally {
-    await db.destroy();
+    source.close();
   }
-  return {
-    from: store.path,
-    kind: store.kind,
-    to,
-    dryRun,
-    schemaCreated,
-    unknownFields: store.unknownFields,
-    tables,
-    passed: tables.every((t) => t.verified && t.conflicting === 0),
-    durationMs: Date.now() - started,
-  };
 }
