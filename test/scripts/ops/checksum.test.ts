@@ -17,7 +17,7 @@ const col = (name: string) => SCHEDULES.columns.find((c) => c.name === name)!;
 test("a value has one canonical form whether it came from SQLite, PostgreSQL or MySQL", () => {
   for (const v of [true, 1, 1n, "1", "t", "true"]) assert.equal(canonicalValue(col("is_recurring"), v), "true");
   for (const v of [false, 0, 0n, "0", "f"]) assert.equal(canonicalValue(col("is_recurring"), v), "false");
-  // BIGINT: node-pg and mysql2 (bigNumberStrings) give strings, better-sqlite3 safe integers give bigints.
+  // BIGINT: node-pg and mysql2 (bigNumberStrings) give strings, node:sqlite with setReadBigInts gives bigints.
   for (const v of [9_007_199_254_740_993n, "9007199254740993"])
     assert.equal(canonicalValue(col("created_at"), v), "9007199254740993");
   assert.equal(canonicalValue(col("run_count"), 7), "7");
