@@ -125,12 +125,12 @@ export function canonicalBytes(col: ColumnSpec, value: unknown): Uint8Array | nu
  * so source bytes a database could not keep (invalid UTF-8 turned into U+FFFD, say) never hash alike.
  */
 export function rowBytesHash(spec: TableSpec, row: Row): string {
-  const h = createHash("sha256");
+  const parts: Uint8Array[] = [];
   for (const c of spec.columns) {
     const bytes = canonicalBytes(c, row[c.name]);
     // A length prefix per value: ("ab", "c") and ("a", "bc") differ; -1 marks NULL.
-    h.update(`${bytes === null ? -1 : bytes.length}:`);
-    if (bytes) h.update(bytes);
+    parts.push(Buffer.from(`${bytes === null ? -1 : bytes.length}:`, "latin1"));
+    if (bytes) parts.push(bytes);
   }
-  return h.digest("hex");
+  return createHash("sha256").update(Buffer.concat(parts)).digest("hex");
 }

@@ -2,6 +2,7 @@
 // written: the value is typed for the target and kept as the exact bytes the source holds (for the row
 // checksum), or refused with the reason. Text must be valid UTF-8 without NUL (PostgreSQL text cannot hold
 // either, and MySQL's utf8mb4 no invalid UTF-8), so such a value is refused, never "repaired" to U+FFFD.
+import { isUtf8 } from "node:buffer";
 import { TextDecoder } from "node:util";
 import type { ColumnSpec, TableSpec } from "../../components/visor/schema-definition";
 import { canonicalValue, primaryKey, ValueError, type Row } from "./checksum";
@@ -50,6 +51,8 @@ function invalidUtf8Offset(bytes: Uint8Array): number {
 
 /** The text of a SQLite TEXT value, decoded strictly; `decoder` is for databases not stored as UTF-8. */
 function decodeText(col: ColumnSpec, bytes: Uint8Array, decoder: TextDecoder | undefined): string {
+  // isUtf8 is a fast native check; Buffer's decoder then keeps a leading BOM as the character it is.
+  if (!decoder && isUtf8(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
   try {
     return (decoder ?? strictUtf8).decode(bytes);
   } catch {
