@@ -1,6 +1,7 @@
 // `visor-db migrate-sqlite` beyond the happy path: rows already in the target that differ are reported and
 // left alone, invalid JSON or a file that is not Visor's store writes nothing, and the legacy
-// `.visor/schedules.json` (camelCase or snake_case) reaches MariaDB with a re-run inserting nothing.
+// `.visor/schedules.json` (camelCase or snake_case) reaches MariaDB with a re-run inserting nothing; and the
+// byte checksum every comparison rests on tells apart what a lenient UTF-8 decode would merge.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -8,11 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { openKnex } from "../../../components/visor/connection";
+import { MESSAGE_TRIGGERS } from "../../../components/visor/schema-definition";
+import { rowBytesHash, rowHash } from "../../../scripts/ops/checksum";
 import { migrateSqlite } from "../../../scripts/ops/sqlite-migration";
 import { runCli } from "../../support/cli";
 import { scratchMariaDb } from "../../support/mariadb";
 import { need, scratchDatabase, servers } from "../../support/servers";
-import { visorSqliteStore } from "../../visor/fixtures/visor-sqlite-store";
+import { messageTriggerRow, visorSqliteStore } from "../../visor/fixtures/visor-sqlite-store";
 import { failureLines } from "./fixtures";
 
 async function targetTables(url: string): Promise<string[]> {
@@ -141,5 +144,35 @@ test("legacy .visor/schedules.json (camelCase, snake_case, objects for JSON) →
   await assert.rejects(
     migrateSqlite({ from: file, connection: { url: db.url }, locks: true }),
     /--locks: the legacy JSON store has no scheduler_locks/,
+  );
+});
+
+test("byte checksums see what decoding hides: invalid UTF-8 and the U+FFFD a lenient read makes of it differ", () => {
+  const row = messageTriggerRow(1);
+  const raw = Buffer.from([0x68, 0xff, 0xfe, 0x69]);
+  const lenient = raw.toString("utf8");
+  assert.equal(lenient, "h\uFFFD\uFFFDi");
+  assert.equal(
+    rowHash(MESSAGE_TRIGGERS, { ...row, description: raw }),
+    rowHash(MESSAGE_TRIGGERS, { ...row, description: lenient }),
+    "the decoded checksum cannot tell them apart",
+  );
+  assert.notEqual(
+    rowBytesHash(MESSAGE_TRIGGERS, { ...row, description: raw }),
+    rowBytesHash(MESSAGE_TRIGGERS, { ...row, description: lenient }),
+  );
+  const text = "\uFEFFnaïve 😀";
+  assert.equal(
+    rowBytesHash(MESSAGE_TRIGGERS, { ...row, description: Buffer.from(text, "utf8") }),
+    rowBytesHash(MESSAGE_TRIGGERS, { ...row, description: text }),
+    "valid UTF-8 hashes alike as the source's bytes and as the target's text",
+  );
+  assert.notEqual(
+    rowBytesHash(MESSAGE_TRIGGERS, { ...row, description: "ab", contains: "c" }),
+    rowBytesHash(MESSAGE_TRIGGERS, { ...row, description: "a", contains: "bc" }),
+  );
+  assert.notEqual(
+    rowBytesHash(MESSAGE_TRIGGERS, { ...row, description: null }),
+    rowBytesHash(MESSAGE_TRIGGERS, { ...row, description: "" }),
   );
 });

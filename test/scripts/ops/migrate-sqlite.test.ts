@@ -4,6 +4,7 @@
 // values that cannot be carried faithfully are refused by table, column and row with nothing written.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { bootstrapSchema } from "../../../components/visor/bootstrap";
 import { openKnex } from "../../../components/visor/connection";
 import { MESSAGE_TRIGGERS, SCHEDULER_LOCKS, SCHEDULES, type TableSpec } from "../../../components/visor/schema-definition";
 import { hashRows, tableHashes } from "../../../scripts/ops/checksum";
@@ -256,4 +257,27 @@ test("SQLite → MariaDB: all three tables byte-identical, a re-run inserts noth
     message: `${bad}: 3 problem(s), nothing was copied: ${REFUSALS.join("; ")}`,
   });
   assert.deepEqual(await targetTables(fresh.url), []);
+});
+
+test("a target that does not keep the bytes it was given (here a trigger mangling emoji) fails the byte check before COMMIT: nothing written", async () => {
+  const { postgres } = await servers();
+  const db = await scratchDatabase(postgres, "lossy");
+  const file = visorSqliteStore({ schedules: 5, triggers: 5, locks: 0 });
+  const k = await openKnex({ url: db.url }, { pool: { min: 0, max: 1 } });
+  try {
+    await bootstrapSchema({ url: db.url });
+    await k.raw(`CREATE FUNCTION lossy() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN NEW.description := replace(NEW.description, '😀', '?'); RETURN NEW; END $$`);
+    await k.raw("CREATE TRIGGER lossy BEFORE INSERT ON message_triggers FOR EACH ROW EXECUTE FUNCTION lossy()");
+    const res = await runCli(["migrate-sqlite", "--from", file, "--to", db.url]);
+    assert.equal(res.code, 1, res.stdout);
+    assert.deepEqual(failureLines(res.stderr), [
+      "visor-db: migrate-sqlite: message_triggers: after copying, 4 row(s) are missing or differ from the source's bytes (10000000-0000-4000-8000-000000000001, 10000000-0000-4000-8000-000000000002, 10000000-0000-4000-8000-000000000003, 10000000-0000-4000-8000-000000000004); rolled back, nothing was written",
+    ]);
+    assert.doesNotMatch(res.stdout, /MIGRATED/);
+    for (const t of ["schedules", "message_triggers"])
+      assert.equal(Number((await k(t).count({ n: "*" }))[0]!.n), 0, `${t}: the transaction was rolled back`);
+  } finally {
+    await k.destroy();
+  }
 });
