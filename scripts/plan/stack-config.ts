@@ -1,10 +1,10 @@
 // A stack's config file (stacks/Pulumi.<stack>.yaml) as Pulumi's runtime takes it. Secure values cannot
-// be decrypted offline; they become "[secret]" and are marked secret.
+// be decrypted offline; they become the plan's secret placeholder and are marked secret.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 
-export const SECRET_PLACEHOLDER = "[secret]";
+import { SECRET_PLACEHOLDER } from "./redaction";
 
 export interface StackConfig {
   stack: string;
