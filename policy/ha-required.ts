@@ -14,3 +14,8 @@ export function haRequired(config: Record<string, string | undefined>): boolean 
   if (v === "false") return false;
   throw new Error(`${HA_REQUIRED_KEY} must be true or false (got ${JSON.stringify(raw)})`);
 }
+
+/** As the policy pack sees it: the stack config the engine puts in PULUMI_CONFIG (JSON, key → string). */
+export function haRequiredFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  return haRequired(JSON.parse(env.PULUMI_CONFIG || "{}") as Record<string, string>);
+}

@@ -2,12 +2,10 @@
 // are shared with the offline `visor-db plan`, and so is whether HA is required (ha-required.ts): the
 // engine gives a policy pack the stack's config in PULUMI_CONFIG, the plan reads the stack file.
 import { PolicyPack, type PolicyResource, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
-import { VISOR_RULES, haRequired, type PlannedResource, type RuleContext } from "./rules";
+import { haRequiredFromEnv } from "./ha-required";
+import { VISOR_RULES, type PlannedResource, type RuleContext } from "./rules";
 
-function context(): RuleContext {
-  const config = JSON.parse(process.env.PULUMI_CONFIG || "{}") as Record<string, string>;
-  return { requireHa: haRequired(config) };
-}
+const context = (): RuleContext => ({ requireHa: haRequiredFromEnv() });
 
 /** A stack's resource as the rules see it: URNs as refs, each property's dependencies by URN. */
 function planned(r: PolicyResource): PlannedResource {

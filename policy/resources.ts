@@ -86,8 +86,7 @@ export function followers(primary: PlannedResource, rs: PlannedResource[]): Plan
     if (r === primary) return false;
     if (primary.type === T.rdsInstance && isRdsReplica(r))
       return refersTo(r, "replicateSourceDb", primary, ids) || viaTail(r, "replicateSourceDb");
-    if (primary.type === T.rdsCluster && r.type === T.rdsClusterInstance)
-      return refersTo(r, "clusterIdentifier", primary, ids);
+    if (primary.type === T.rdsCluster && r.type === T.rdsClusterInstance) return refersTo(r, "clusterIdentifier", primary, ids);
     if (primary.type === T.cloudSql && isCloudSqlReplica(r)) return refersTo(r, "masterInstanceName", primary, ids);
     if (primary.type === T.azureServer && isAzureReplica(r))
       return refersTo(r, "sourceServerResourceId", primary, ids) || viaTail(r, "sourceServerResourceId");

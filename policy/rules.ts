@@ -46,7 +46,6 @@ function retention(r: PlannedResource): number | undefined {
   return undefined;
 }
 
-
 const FORCE_SSL_HOW = "a custom parameter group with rds.force_ssl = 1";
 
 /**
@@ -67,7 +66,9 @@ function forceSslViolations(rs: PlannedResource[]): string[] {
     const source = isRdsReplica(r) ? rs.find((p) => p.type === T.rdsInstance && followers(p, rs).includes(r)) : undefined;
     return String(source?.props.engine ?? "").toLowerCase() === "postgres";
   });
-  const pgClusters = rs.filter((r) => r.type === T.rdsCluster && String(r.props.engine ?? "").toLowerCase() === "aurora-postgresql");
+  const pgClusters = rs.filter(
+    (r) => r.type === T.rdsCluster && String(r.props.engine ?? "").toLowerCase() === "aurora-postgresql",
+  );
   const check = (db: PlannedResource, prop: string, candidates: PlannedResource[]) => {
     if (db.props[prop] === undefined || db.props[prop] === "") {
       out.add(`${where(db)}: uses the default parameter group; use ${FORCE_SSL_HOW} (${prop})`);
@@ -75,7 +76,9 @@ function forceSslViolations(rs: PlannedResource[]): string[] {
     }
     const group = referenced(db, prop, candidates);
     if (!group) {
-      out.add(`${where(db)}: parameter group ${JSON.stringify(db.props[prop])} is not in this stack, so rds.force_ssl cannot be checked`);
+      out.add(
+        `${where(db)}: parameter group ${JSON.stringify(db.props[prop])} is not in this stack, so rds.force_ssl cannot be checked`,
+      );
       return;
     }
     if (!isPostgresFamily(group.props.family)) return;
@@ -144,9 +147,7 @@ export const VISOR_RULES: VisorRule[] = [
       return rs
         .filter((r) => r.type === T.azureServer && !isAzureReplica(r))
         .filter((server) => !locks.some((lock) => lockCovers(lock, server, rs)))
-        .map(
-          (s) => `${where(s)}: no CanNotDelete management lock protects the server (scope: the server or its resource group)`,
-        );
+        .map((s) => `${where(s)}: no CanNotDelete management lock protects the server (scope: the server or its resource group)`);
     },
   },
   {

@@ -12,8 +12,7 @@ async function sources(v: unknown, into: Set<pulumi.Resource>): Promise<void> {
     return;
   }
   if (Array.isArray(v)) for (const x of v) await sources(x, into);
-  else if (v && typeof v === "object" && !pulumi.Resource.isInstance(v))
-    for (const x of Object.values(v)) await sources(x, into);
+  else if (v && typeof v === "object" && !pulumi.Resource.isInstance(v)) for (const x of Object.values(v)) await sources(x, into);
 }
 
 /** input → the names of the resources it depends on (inputs with none are left out). */

@@ -43,7 +43,9 @@ function render(v: unknown, path: string, secrets: Set<string>, nested: boolean)
       const rest = s.startsWith(`${path}.`) ? s.slice(path.length + 1) : "";
       if (rest && !/[.[]/.test(rest)) keys.add(rest);
     }
-    const parts = [...keys].map((k) => `${JSON.stringify(k)}:${render((v as Record<string, unknown>)[k], `${path}.${k}`, secrets, true)}`);
+    const parts = [...keys].map(
+      (k) => `${JSON.stringify(k)}:${render((v as Record<string, unknown>)[k], `${path}.${k}`, secrets, true)}`,
+    );
     return `{${parts.join(",")}}`;
   }
   return String(v);
