@@ -12,8 +12,14 @@ import {
   type VisorDatabaseOutputs,
 } from "../components";
 
+import { checkStackConfig } from "./config-check";
+
 const CLOUDS = ["aws", "gcp", "azure", "existing"] as const;
 type Cloud = (typeof CLOUDS)[number];
+
+// Typos, unknown keys and misplaced secure values are refused before anything is read (config-check.ts).
+const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+checkStackConfig(pulumi.runtime.allConfig(), isConfigSecret);
 
 const config = new pulumi.Config("visor-db-infra");
 const v = new Validator("stack config visor-db-infra");
@@ -55,6 +61,14 @@ function cloudDatabase(): VisorDatabaseOutputs & pulumi.Resource {
 }
 
 function existingDatabase() {
+  // Pulumi.yaml's default is {}: an empty connection is as good as none.
+  const given = config.getObject<Record<string, unknown>>("connection");
+  v.require(
+    !!given && Object.keys(given).length > 0,
+    "connection",
+    "set for cloud: existing (host, port, database, user, password or url)",
+    given,
+  );
   const connection = config.requireSecretObject<VisorConnectionArgs>("connection");
   const poolerConnection = config.getSecretObject<VisorConnectionArgs>("poolerConnection");
   const schema = new VisorSchema("visor-schema", { connection });
