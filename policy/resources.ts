@@ -32,6 +32,20 @@ export const get = (o: unknown, path: string): unknown =>
   path.split(".").reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), o);
 
 export const where = (r: PlannedResource) => `${r.name} (${r.type})`;
+
+/** A value not known yet: the policy pack's props throw when a preview reads one. */
+export const UNKNOWN = Symbol("unknown");
+
+/** `r.props[key]`, or UNKNOWN during a preview: relations fall back to the property's dependencies. */
+export function peek(r: PlannedResource, path: string): unknown {
+  try {
+    return get(r.props, path);
+  } catch {
+    return UNKNOWN;
+  }
+}
+/** Set, whether or not its value is known yet. */
+const present = (v: unknown) => v === UNKNOWN || (typeof v === "string" && v.trim() !== "");
 const refOf = (r: PlannedResource) => r.ref ?? r.name;
 const lower = (v: unknown) => (typeof v === "string" ? v.trim().toLowerCase() : "");
 const nonEmpty = (v: unknown): v is string => typeof v === "string" && v.trim() !== "";
@@ -39,15 +53,15 @@ const nonEmpty = (v: unknown): v is string => typeof v === "string" && v.trim() 
 /** Does `from.props[prop]` come from `to`? By dependency, else by value against `to`'s identifying values. */
 export function refersTo(from: PlannedResource, prop: string, to: PlannedResource, ids: unknown[]): boolean {
   if (from.propertyDependencies?.[prop]?.includes(refOf(to))) return true;
-  const value = lower(from.props[prop]);
+  const value = lower(peek(from, prop));
   return value !== "" && ids.some((id) => lower(id) === value);
 }
 
 /** An ARN or id naming a resource ends with its identifier (`arn:…:db:name`, `…/flexibleServers/name`). */
 const tail = (id: unknown) => (nonEmpty(id) ? id.split(/[:/]/).pop() : undefined);
 
-export const isRdsReplica = (r: PlannedResource) => r.type === T.rdsInstance && nonEmpty(r.props.replicateSourceDb);
-export const isCloudSqlReplica = (r: PlannedResource) => r.type === T.cloudSql && nonEmpty(r.props.masterInstanceName);
+export const isRdsReplica = (r: PlannedResource) => r.type === T.rdsInstance && present(peek(r, "replicateSourceDb"));
+export const isCloudSqlReplica = (r: PlannedResource) => r.type === T.cloudSql && present(peek(r, "masterInstanceName"));
 
 const AZURE_REPLICA_ROLES = ["asyncreplica", "georeplica", "geoasyncreplica"];
 /**
@@ -56,11 +70,12 @@ const AZURE_REPLICA_ROLES = ["asyncreplica", "georeplica", "geoasyncreplica"];
  */
 export function isAzureReplica(r: PlannedResource): boolean {
   if (r.type !== T.azureServer) return false;
-  if (lower(r.props.createMode) === "replica") return true;
-  const role = lower(r.props.replicationRole) || lower(get(r.props, "replica.role"));
+  const createMode = peek(r, "createMode");
+  if (lower(createMode) === "replica") return true;
+  const role = lower(peek(r, "replicationRole")) || lower(peek(r, "replica.role"));
   if (AZURE_REPLICA_ROLES.includes(role)) return true;
   // A restored server also names its source, but then createMode (an input) says so, or the role is set.
-  return role === "" && r.props.createMode === undefined && nonEmpty(r.props.sourceServerResourceId);
+  return role === "" && createMode === undefined && nonEmpty(peek(r, "sourceServerResourceId"));
 }
 
 export const isReplica = (r: PlannedResource) => isRdsReplica(r) || isCloudSqlReplica(r) || isAzureReplica(r);
@@ -73,15 +88,16 @@ export const isPrimary = (r: PlannedResource) =>
 
 /** Values another resource may use to name `r` (identifier, ARN, id, name). */
 export function identifiers(r: PlannedResource): unknown[] {
-  const p = r.props;
-  return [p.identifier, p.arn, p.id, p.name, p.clusterIdentifier, p.serverName, p.resourceId].filter(nonEmpty);
+  return ["identifier", "arn", "id", "name", "clusterIdentifier", "serverName", "resourceId"]
+    .map((k) => peek(r, k))
+    .filter(nonEmpty);
 }
 
 /** The replicas (RDS, Cloud SQL, Azure) and Aurora instances that follow `primary`. */
 export function followers(primary: PlannedResource, rs: PlannedResource[]): PlannedResource[] {
   const ids = identifiers(primary);
   const names = ids.map(tail).filter(nonEmpty);
-  const viaTail = (r: PlannedResource, prop: string) => names.some((n) => lower(tail(r.props[prop])) === lower(n));
+  const viaTail = (r: PlannedResource, prop: string) => names.some((n) => lower(tail(peek(r, prop))) === lower(n));
   return rs.filter((r) => {
     if (r === primary) return false;
     if (primary.type === T.rdsInstance && isRdsReplica(r))
@@ -110,25 +126,27 @@ const segments = (id: string) => id.toLowerCase().split("/").filter(Boolean);
  * child of the server (a database, a configuration) does not protect the server.
  */
 export function lockCovers(lock: PlannedResource, server: PlannedResource, rs: PlannedResource[]): boolean {
-  if (lower(lock.props.level) !== "cannotdelete") return false;
-  const rg = lower(server.props.resourceGroupName);
-  const name = lower(server.props.serverName) || lower(server.props.name);
-  if (lock.type === T.azureLockAtResourceGroup) return rg !== "" && lower(lock.props.resourceGroupName) === rg;
+  const l = (k: string) => lower(peek(lock, k));
+  if (l("level") !== "cannotdelete") return false;
+  const rg = lower(peek(server, "resourceGroupName"));
+  const name = lower(peek(server, "serverName")) || lower(peek(server, "name"));
+  if (lock.type === T.azureLockAtResourceGroup) return rg !== "" && l("resourceGroupName") === rg;
   if (lock.type === T.azureLockAtResource)
     return (
       rg !== "" &&
-      lower(lock.props.resourceGroupName) === rg &&
-      lower(lock.props.resourceProviderNamespace) === "microsoft.dbforpostgresql" &&
-      lower(lock.props.resourceType) === "flexibleservers" &&
+      l("resourceGroupName") === rg &&
+      l("resourceProviderNamespace") === "microsoft.dbforpostgresql" &&
+      l("resourceType") === "flexibleservers" &&
       name !== "" &&
-      lower(lock.props.resourceName) === name
+      l("resourceName") === name
     );
   if (lock.type !== T.azureLock) return false;
-  const scope = lock.props.scope;
+  const scope = peek(lock, "scope");
+  const serverId = peek(server, "id");
   if (nonEmpty(scope) && scope.startsWith("/")) {
     const s = segments(scope);
-    if (nonEmpty(server.props.id) && server.props.id.startsWith("/")) {
-      const id = segments(server.props.id);
+    if (nonEmpty(serverId) && serverId.startsWith("/")) {
+      const id = segments(serverId);
       return s.length <= id.length && s.every((seg, i) => seg === id[i]);
     }
     // Inputs only: the subscription is unknown, the resource group and name are not.

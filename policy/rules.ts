@@ -13,6 +13,8 @@ import {
   isPrimary,
   isRdsReplica,
   lockCovers,
+  peek,
+  UNKNOWN,
   pgBooleanIsTrue,
   referenced,
   type PlannedResource,
@@ -61,23 +63,25 @@ function forceSslViolations(rs: PlannedResource[]): string[] {
   const clusterGroups = rs.filter((r) => r.type === T.rdsClusterParameterGroup);
   const pgInstances = rs.filter((r) => {
     if (r.type !== T.rdsInstance) return false;
-    if (String(r.props.engine ?? "").toLowerCase() === "postgres") return true;
+    if (String(peek(r, "engine") ?? "").toLowerCase() === "postgres") return true;
     // A replica inherits its source's engine.
     const source = isRdsReplica(r) ? rs.find((p) => p.type === T.rdsInstance && followers(p, rs).includes(r)) : undefined;
-    return String(source?.props.engine ?? "").toLowerCase() === "postgres";
+    return String((source && peek(source, "engine")) ?? "").toLowerCase() === "postgres";
   });
   const pgClusters = rs.filter(
-    (r) => r.type === T.rdsCluster && String(r.props.engine ?? "").toLowerCase() === "aurora-postgresql",
+    (r) => r.type === T.rdsCluster && String(peek(r, "engine") ?? "").toLowerCase() === "aurora-postgresql",
   );
   const check = (db: PlannedResource, prop: string, candidates: PlannedResource[]) => {
-    if (db.props[prop] === undefined || db.props[prop] === "") {
+    // Named by a dependency (a preview) or by value; neither: the default group.
+    const value = peek(db, prop);
+    if (!db.propertyDependencies?.[prop]?.length && (value === undefined || value === "")) {
       out.add(`${where(db)}: uses the default parameter group; use ${FORCE_SSL_HOW} (${prop})`);
       return;
     }
     const group = referenced(db, prop, candidates);
     if (!group) {
       out.add(
-        `${where(db)}: parameter group ${JSON.stringify(db.props[prop])} is not in this stack, so rds.force_ssl cannot be checked`,
+        `${where(db)}: parameter group ${JSON.stringify(value === UNKNOWN ? "(unknown)" : value)} is not in this stack, so rds.force_ssl cannot be checked`,
       );
       return;
     }

@@ -215,3 +215,33 @@ test("14: one rule says when HA is required: the stack's visor-db-infra:requireH
   assert.equal(haRequiredFromEnv({ PULUMI_CONFIG: JSON.stringify({ [HA_REQUIRED_KEY]: "false" }) }), false);
   assert.equal(haRequiredFromEnv({ PULUMI_CONFIG: JSON.stringify({ "aws:region": "us-east-1" }) }), true);
 });
+
+test("10 + 13: during a preview (unknown values throw, as in the policy pack) relations come from dependencies", () => {
+  /** Props whose listed keys are unknown: reading one throws, as @pulumi/policy's unknownCheckingProxy does. */
+  const unknown = (props: Record<string, unknown>, keys: string[]) =>
+    new Proxy(props, {
+      get: (o, k) => {
+        if (typeof k === "string" && keys.includes(k)) throw new Error(`${k} is unknown during preview`);
+        return (o as Record<string | symbol, unknown>)[k];
+      },
+    });
+  const primary: PlannedResource = { ...rds("w", { multiAz: false }), ref: "urn:w" };
+  primary.props = unknown(primary.props, ["identifier"]);
+  const replica: PlannedResource = {
+    ...rds("r", { replicateSourceDb: "x", parameterGroupName: "x" }),
+    ref: "urn:r",
+    propertyDependencies: { replicateSourceDb: ["urn:w"], parameterGroupName: ["urn:pg"] },
+  };
+  replica.props = unknown(replica.props, ["replicateSourceDb", "identifier", "parameterGroupName"]);
+  const pg = { ...group("pg17", "postgres17", "1"), ref: "urn:pg" };
+  assert.deepEqual(messages([primary, replica, pg], "visor-ha-in-prod"), []);
+  assert.deepEqual(messages([primary, replica, pg], "visor-tls-enforced"), []);
+
+  const server: PlannedResource = { ...azure("a"), ref: "urn:a" };
+  const l = lock("x", { propertyDependencies: { scope: ["urn:a"] } });
+  l.props = unknown(l.props, ["scope"]);
+  assert.deepEqual(
+    messages([server, azure("b"), l], "visor-deletion-protection").map((m) => m.split(" ")[0]),
+    ["b"],
+  );
+});
