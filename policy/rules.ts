@@ -1,7 +1,9 @@
 // What Visor needs from any database it runs on, as rules over planned resources: backups with at least
 // 7 days' retention (the guide's WAL schedule), point-in-time recovery, deletion protection, encryption,
-// no public access, TLS enforced, and a replica or HA in prod stacks. Pure functions, used both by the
-// Pulumi policy pack (policy/index.ts) and by `visor-db plan` offline.
+// no public access, TLS enforced, and a standby or replica for every primary unless the stack opts out
+// (visor-db-infra:requireHa). Pure functions, used both by the Pulumi policy pack (policy/index.ts) and by
+// `visor-db plan` offline; how resources relate (replica → primary, lock → server, group → database) is
+// in resources.ts.
 
 import {
   T,
@@ -206,7 +208,8 @@ export const VISOR_RULES: VisorRule[] = [
   },
   {
     name: "visor-ha-in-prod",
-    description: "Prod stacks have a standby or a read replica (Multi-AZ, REGIONAL, ZoneRedundant, Aurora reader, or a replica)",
+    description:
+      "Each primary has its own standby or read replica (Multi-AZ, REGIONAL, ZoneRedundant, an Aurora reader, or a replica) unless visor-db-infra:requireHa is false",
     // Each primary on its own: another primary's replica is no standby for this one.
     stack: (rs, ctx) => {
       if (!ctx.requireHa) return [];
