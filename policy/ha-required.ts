@@ -1,7 +1,8 @@
 // The one rule for "this stack needs HA", shared by the policy pack and `visor-db plan`: the stack's own
 // config key `visor-db-infra:requireHa` (default true: every stack needs a standby or a replica unless it
 // opts out). The plan reads it from the stack file; the pack from the stack config the Pulumi engine hands
-// every policy pack in PULUMI_CONFIG (pkg/resource/plugin/analyzer_plugin.go, constructEnv).
+// every policy pack in PULUMI_CONFIG (pulumi/pulumi 1b5949891b3c, pkg/resource/plugin/analyzer_plugin.go,
+// constructEnv; an engine that does not pass it leaves the default, true).
 
 export const HA_REQUIRED_KEY = "visor-db-infra:requireHa";
 
