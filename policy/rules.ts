@@ -1,16 +1,33 @@
 // What Visor needs from any database it runs on, as rules over planned resources: backups with at least
 // 7 days' retention (the guide's WAL schedule), point-in-time recovery, deletion protection, encryption,
-// no public access, TLS enforced, and a replica or HA in prod stacks. Pure functions, used both by the
-// Pulumi policy pack (policy/index.ts) and by `visor-db plan` offline.
+// no public access, TLS enforced, and a standby or replica for every primary unless the stack opts out
+// (visor-db-infra:requireHa). Pure functions, used both by the Pulumi policy pack (policy/index.ts) and by
+// `visor-db plan` offline; how resources relate (replica → primary, lock → server, group → database) is
+// in resources.ts.
 
-export interface PlannedResource {
-  type: string;
-  name: string;
-  props: Record<string, unknown>;
-}
+import {
+  T,
+  get,
+  where,
+  followers,
+  isAzureReplica,
+  isPostgresFamily,
+  isPrimary,
+  isRdsReplica,
+  lockCovers,
+  peek,
+  UNKNOWN,
+  pgBooleanIsTrue,
+  referenced,
+  type PlannedResource,
+} from "./resources";
+
+export { T, type PlannedResource } from "./resources";
+import { HA_REQUIRED_KEY } from "./ha-required";
+export { HA_REQUIRED_KEY, haRequired } from "./ha-required";
 
 export interface RuleContext {
-  /** Require a replica or HA (true for stacks whose name contains "prod"). */
+  /** Require a standby or a replica for every primary: `haRequired` of the stack's config (ha-required.ts). */
   requireHa: boolean;
 }
 
@@ -25,30 +42,6 @@ export interface VisorRule {
 
 export const MIN_RETENTION_DAYS = 7;
 
-export const T = {
-  rdsInstance: "aws:rds/instance:Instance",
-  rdsCluster: "aws:rds/cluster:Cluster",
-  rdsClusterInstance: "aws:rds/clusterInstance:ClusterInstance",
-  rdsParameterGroup: "aws:rds/parameterGroup:ParameterGroup",
-  rdsClusterParameterGroup: "aws:rds/clusterParameterGroup:ClusterParameterGroup",
-  cloudSql: "gcp:sql/databaseInstance:DatabaseInstance",
-  azureServer: "azure-native:dbforpostgresql:Server",
-  azureConfiguration: "azure-native:dbforpostgresql:Configuration",
-  azureLock: "azure-native:authorization:ManagementLockByScope",
-} as const;
-
-const get = (o: unknown, path: string): unknown =>
-  path.split(".").reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), o);
-
-const isRdsReplica = (r: PlannedResource) => r.type === T.rdsInstance && Boolean(r.props.replicateSourceDb);
-const isCloudSqlReplica = (r: PlannedResource) => r.type === T.cloudSql && Boolean(r.props.masterInstanceName);
-const isAzureReplica = (r: PlannedResource) => r.type === T.azureServer && r.props.createMode === "Replica";
-const isPrimary = (r: PlannedResource) =>
-  (r.type === T.rdsInstance && !isRdsReplica(r)) ||
-  r.type === T.rdsCluster ||
-  (r.type === T.cloudSql && !isCloudSqlReplica(r)) ||
-  (r.type === T.azureServer && !isAzureReplica(r));
-
 function retention(r: PlannedResource): number | undefined {
   if (r.type === T.rdsInstance || r.type === T.rdsCluster) return Number(r.props.backupRetentionPeriod ?? 0);
   if (r.type === T.cloudSql)
@@ -57,7 +50,52 @@ function retention(r: PlannedResource): number | undefined {
   return undefined;
 }
 
-const where = (r: PlannedResource) => `${r.name} (${r.type})`;
+const FORCE_SSL_HOW = "a custom parameter group with rds.force_ssl = 1";
+
+/**
+ * rds.force_ssl on what PostgreSQL actually uses: an RDS for PostgreSQL instance's parameter group and an
+ * aurora-postgresql cluster's cluster parameter group (it is a cluster-level parameter on Aurora). Groups of
+ * other engines, or used by nothing, are not checked. A database on its default group is flagged: the
+ * default's value depends on the engine and version (0 on Aurora and before RDS for PostgreSQL 15) and is
+ * not visible in the stack.
+ */
+function forceSslViolations(rs: PlannedResource[]): string[] {
+  const out = new Set<string>();
+  const groups = rs.filter((r) => r.type === T.rdsParameterGroup);
+  const clusterGroups = rs.filter((r) => r.type === T.rdsClusterParameterGroup);
+  const pgInstances = rs.filter((r) => {
+    if (r.type !== T.rdsInstance) return false;
+    if (String(peek(r, "engine") ?? "").toLowerCase() === "postgres") return true;
+    // A replica inherits its source's engine.
+    const source = isRdsReplica(r) ? rs.find((p) => p.type === T.rdsInstance && followers(p, rs).includes(r)) : undefined;
+    return String((source && peek(source, "engine")) ?? "").toLowerCase() === "postgres";
+  });
+  const pgClusters = rs.filter(
+    (r) => r.type === T.rdsCluster && String(peek(r, "engine") ?? "").toLowerCase() === "aurora-postgresql",
+  );
+  const check = (db: PlannedResource, prop: string, candidates: PlannedResource[]) => {
+    // Named by a dependency (a preview) or by value; neither: the default group.
+    const value = peek(db, prop);
+    if (!db.propertyDependencies?.[prop]?.length && (value === undefined || value === "")) {
+      out.add(`${where(db)}: uses the default parameter group; use ${FORCE_SSL_HOW} (${prop})`);
+      return;
+    }
+    const group = referenced(db, prop, candidates);
+    if (!group) {
+      out.add(
+        `${where(db)}: parameter group ${JSON.stringify(value === UNKNOWN ? "(unknown)" : value)} is not in this stack, so rds.force_ssl cannot be checked`,
+      );
+      return;
+    }
+    if (!isPostgresFamily(group.props.family)) return;
+    const params = (group.props.parameters as { name: string; value: unknown }[] | undefined) ?? [];
+    const force = params.find((p) => p.name === "rds.force_ssl");
+    if (String(force?.value ?? "").trim() !== "1") out.add(`${where(group)}: rds.force_ssl must be 1 (used by ${db.name})`);
+  };
+  for (const db of pgInstances) check(db, "parameterGroupName", groups);
+  for (const db of pgClusters) check(db, "dbClusterParameterGroupName", clusterGroups);
+  return [...out];
+}
 
 export const VISOR_RULES: VisorRule[] = [
   {
@@ -111,11 +149,11 @@ export const VISOR_RULES: VisorRule[] = [
       return out;
     },
     stack: (rs) => {
-      const servers = rs.filter((r) => r.type === T.azureServer && !isAzureReplica(r));
-      const locks = rs.filter((r) => r.type === T.azureLock && r.props.level === "CanNotDelete");
-      return servers.length && !locks.length
-        ? servers.map((s) => `${where(s)}: no CanNotDelete management lock protects the server`)
-        : [];
+      const locks = rs.filter((r) => [T.azureLock, T.azureLockAtResource, T.azureLockAtResourceGroup].includes(r.type as never));
+      return rs
+        .filter((r) => r.type === T.azureServer && !isAzureReplica(r))
+        .filter((server) => !locks.some((lock) => lockCovers(lock, server, rs)))
+        .map((s) => `${where(s)}: no CanNotDelete management lock protects the server (scope: the server or its resource group)`);
     },
   },
   {
@@ -139,8 +177,9 @@ export const VISOR_RULES: VisorRule[] = [
         const ip = get(r.props, "settings.ipConfiguration") as Record<string, unknown> | undefined;
         if (ip?.ipv4Enabled !== false) return [`${where(r)}: settings.ipConfiguration.ipv4Enabled must be false (public IPv4)`];
       }
-      if (r.type === T.azureServer && get(r.props, "network.publicNetworkAccess") !== "Disabled" && !isAzureReplica(r)) {
-        return [`${where(r)}: network.publicNetworkAccess must be "Disabled"`];
+      // Replicas too: a replica serves the same data.
+      if (r.type === T.azureServer && get(r.props, "network.publicNetworkAccess") !== "Disabled") {
+        return [`${where(r)}: network.publicNetworkAccess must be "Disabled"${isAzureReplica(r) ? " (replica)" : ""}`];
       }
       return [];
     },
@@ -149,45 +188,47 @@ export const VISOR_RULES: VisorRule[] = [
     name: "visor-tls-enforced",
     description: "Connections must use TLS",
     resource: (r) => {
-      if (r.type === T.rdsParameterGroup || r.type === T.rdsClusterParameterGroup) {
-        const params = (r.props.parameters as { name: string; value: string }[] | undefined) ?? [];
-        const force = params.find((p) => p.name === "rds.force_ssl");
-        return force?.value === "1" ? [] : [`${where(r)}: rds.force_ssl must be 1`];
-      }
       if (r.type === T.cloudSql) {
         const mode = get(r.props, "settings.ipConfiguration.sslMode");
         return mode === "ENCRYPTED_ONLY" || mode === "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"
           ? []
           : [`${where(r)}: settings.ipConfiguration.sslMode must be ENCRYPTED_ONLY (got ${JSON.stringify(mode)})`];
       }
+      // Any of PostgreSQL's false spellings (off, false, 0, no, prefixes; any case) turns TLS off.
       if (
         r.type === T.azureConfiguration &&
         r.props.configurationName === "require_secure_transport" &&
-        String(r.props.value).toLowerCase() === "off"
+        !pgBooleanIsTrue(r.props.value)
       ) {
-        return [`${where(r)}: require_secure_transport must stay on`];
+        return [`${where(r)}: require_secure_transport must stay on (got ${JSON.stringify(r.props.value)})`];
       }
       return [];
     },
+    stack: forceSslViolations,
   },
   {
     name: "visor-ha-in-prod",
-    description: "Prod stacks have a standby or a read replica (Multi-AZ, REGIONAL, ZoneRedundant, Aurora reader, or a replica)",
+    description:
+      "Each primary has its own standby or read replica (Multi-AZ, REGIONAL, ZoneRedundant, an Aurora reader, or a replica) unless visor-db-infra:requireHa is false",
+    // Each primary on its own: another primary's replica is no standby for this one.
     stack: (rs, ctx) => {
       if (!ctx.requireHa) return [];
-      const replicas = rs.filter((r) => isRdsReplica(r) || isCloudSqlReplica(r) || isAzureReplica(r)).length;
-      const auroraReaders = Math.max(0, rs.filter((r) => r.type === T.rdsClusterInstance).length - 1);
       return rs
         .filter(isPrimary)
         .filter((r) => {
-          if (replicas > 0 || auroraReaders > 0) return false;
+          const own = followers(r, rs);
+          // An Aurora cluster's writer is one of its instances; the others are its failover targets.
+          if (r.type === T.rdsCluster) return own.length < 2;
+          if (own.length > 0) return false;
           if (r.type === T.rdsInstance) return r.props.multiAz !== true;
           if (r.type === T.cloudSql) return get(r.props, "settings.availabilityType") !== "REGIONAL";
-          if (r.type === T.azureServer)
-            return !["ZoneRedundant", "SameZone"].includes(String(get(r.props, "highAvailability.mode")));
-          return r.type === T.rdsCluster;
+          return !["ZoneRedundant", "SameZone"].includes(String(get(r.props, "highAvailability.mode")));
         })
-        .map((r) => `${where(r)}: a prod stack needs a standby (HA) or at least one read replica`);
+        .map((r) =>
+          r.type === T.rdsCluster
+            ? `${where(r)}: needs a reader instance of its own besides the writer (HA required: ${HA_REQUIRED_KEY})`
+            : `${where(r)}: needs a standby (HA) or a read replica of its own (HA required: ${HA_REQUIRED_KEY})`,
+        );
     },
   },
 ];

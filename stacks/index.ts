@@ -12,8 +12,14 @@ import {
   type VisorDatabaseOutputs,
 } from "../components";
 
+import { checkStackConfig } from "./config-check";
+
 const CLOUDS = ["aws", "gcp", "azure", "existing"] as const;
 type Cloud = (typeof CLOUDS)[number];
+
+// Typos, unknown keys and misplaced secure values are refused before anything is read (config-check.ts).
+const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+checkStackConfig(pulumi.runtime.allConfig(), isConfigSecret);
 
 const config = new pulumi.Config("visor-db-infra");
 const v = new Validator("stack config visor-db-infra");
@@ -22,7 +28,9 @@ const cloud = v.oneOf<Cloud>("cloud", config.get("cloud") as Cloud | undefined, 
 type HaConfig = { lockTtlSeconds?: number; heartbeatIntervalSeconds?: number };
 const database = cloud === "existing" ? undefined : config.requireObject<Record<string, unknown> & { ha?: HaConfig }>("database");
 /** Visor's HA settings (visor-db-infra:ha, or database.ha), validated as the guide requires: heartbeat < lock_ttl / 3. */
-const ha = config.getObject<HaConfig>("ha") ?? database?.ha ?? {};
+// Pulumi.yaml declares every object with the default {}, which means "not set".
+const given = <T extends object>(o: T | undefined): T | undefined => (o && Object.keys(o).length > 0 ? o : undefined);
+const ha = given(config.getObject<HaConfig>("ha")) ?? database?.ha ?? {};
 const lockTtlSeconds = v.int("ha.lockTtlSeconds", ha.lockTtlSeconds, 1, 86_400, 60);
 const heartbeat = v.number("ha.heartbeatIntervalSeconds", ha.heartbeatIntervalSeconds, 0.1, 86_400, 15);
 v.require(
@@ -55,8 +63,12 @@ function cloudDatabase(): VisorDatabaseOutputs & pulumi.Resource {
 }
 
 function existingDatabase() {
+  const plain = config.getObject<Record<string, unknown>>("connection");
+  v.require(!!given(plain), "connection", "set for cloud: existing (host, port, database, user, password, or url)", plain);
   const connection = config.requireSecretObject<VisorConnectionArgs>("connection");
-  const poolerConnection = config.getSecretObject<VisorConnectionArgs>("poolerConnection");
+  const poolerConnection = given(config.getObject<object>("poolerConnection"))
+    ? config.getSecretObject<VisorConnectionArgs>("poolerConnection")
+    : undefined;
   const schema = new VisorSchema("visor-schema", { connection });
   const smokeTest = new VisorHaSmokeTest(
     "visor-smoke-test",

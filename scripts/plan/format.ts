@@ -1,4 +1,5 @@
 // The plan as a tree table: type, name and the inputs an operator reviews.
+import { SECRET_MARKER } from "./redaction";
 import type { Plan, PlanResource } from "./run-plan";
 
 const KEY_INPUTS = [
@@ -31,9 +32,29 @@ const KEY_INPUTS = [
   "level",
 ];
 
+/** A value as the table shows it: secrets as a bare [secret]; a user string holding that text is quoted. */
+function render(v: unknown, path: string, secrets: Set<string>, nested: boolean): string {
+  if (secrets.has(path)) return SECRET_MARKER;
+  if (typeof v === "string") return nested || v.includes(SECRET_MARKER) ? JSON.stringify(v) : v;
+  if (Array.isArray(v)) return `[${v.map((x, i) => render(x, `${path}[${i}]`, secrets, true)).join(",")}]`;
+  if (v && typeof v === "object") {
+    const keys = new Set(Object.keys(v));
+    for (const s of secrets) {
+      const rest = s.startsWith(`${path}.`) ? s.slice(path.length + 1) : "";
+      if (rest && !/[.[]/.test(rest)) keys.add(rest);
+    }
+    const parts = [...keys].map(
+      (k) => `${JSON.stringify(k)}:${render((v as Record<string, unknown>)[k], `${path}.${k}`, secrets, true)}`,
+    );
+    return `{${parts.join(",")}}`;
+  }
+  return String(v);
+}
+
 function summary(r: PlanResource): string {
-  return KEY_INPUTS.filter((k) => r.inputs[k] !== undefined)
-    .map((k) => `${k}=${typeof r.inputs[k] === "object" ? JSON.stringify(r.inputs[k]) : String(r.inputs[k])}`)
+  const secrets = new Set(r.secretInputs ?? []);
+  return KEY_INPUTS.filter((k) => r.inputs[k] !== undefined || secrets.has(k))
+    .map((k) => `${k}=${render(r.inputs[k], k, secrets, false)}`)
     .join(" ")
     .slice(0, 160);
 }

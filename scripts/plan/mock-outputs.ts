@@ -1,7 +1,7 @@
 // Outputs a cloud would return, invented for the offline plan: enough for components to wire their
-// children (endpoints, ARNs, ids); generated secrets come back as "[secret]".
+// children (endpoints, ARNs, ids); generated secrets come back as the plan's secret placeholder.
 import type * as pulumi from "@pulumi/pulumi";
-import { SECRET_PLACEHOLDER } from "./stack-config";
+import { SECRET_PLACEHOLDER } from "./redaction";
 
 export function mockOutputs(a: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
   const n = a.name;

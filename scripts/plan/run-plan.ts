@@ -3,16 +3,20 @@
 // the Visor policies, all without cloud credentials or the Pulumi CLI.
 import { resolve as resolvePath } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { checkPlan, type RuleViolation } from "../../policy/rules";
+import { checkPlan, haRequired, type PlannedResource, type RuleViolation } from "../../policy/rules";
+import { propertyDependencies } from "./dependencies";
 import { mockOutputs } from "./mock-outputs";
-import { SECRET_PLACEHOLDER, readStackConfig } from "./stack-config";
+import { redactInput } from "./redaction";
+import { readStackConfig } from "./stack-config";
 
 export interface PlanResource {
   type: string;
   name: string;
   parent?: string;
-  /** Inputs with secrets shown as "[secret]". */
+  /** Inputs without their secret values (see redaction.ts). */
   inputs: Record<string, unknown>;
+  /** Paths of the inputs left out of `inputs` because they are secret. */
+  secretInputs: string[];
 }
 
 export interface Plan {
@@ -26,16 +30,6 @@ interface Recorded {
   name: string;
   parent?: string;
   props: Record<string, unknown>;
-}
-
-const SECRETISH = /^(SCRAM-SHA-256\$|md5[0-9a-f]{32}$)/;
-
-/** Shows secret values (and anything derived from one) as "[secret]". */
-function redact(v: unknown): unknown {
-  if (typeof v === "string") return v.includes(SECRET_PLACEHOLDER) || SECRETISH.test(v) ? SECRET_PLACEHOLDER : v;
-  if (Array.isArray(v)) return v.map(redact);
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redact(x)]));
-  return v;
 }
 
 async function settle<T>(o: pulumi.Input<T>): Promise<{ value: T; secret: boolean }> {
@@ -70,20 +64,22 @@ export async function runPlan(stack: string, options: { program?: string; stacks
   });
   await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
   const resources: PlanResource[] = [];
-  const forPolicy: { type: string; name: string; props: Record<string, unknown> }[] = [];
+  const forPolicy: PlannedResource[] = [];
   for (const r of recorded) {
     const inputs: Record<string, unknown> = {};
     const raw: Record<string, unknown> = {};
+    const secretInputs: string[] = [];
     for (const [k, v] of Object.entries(r.props)) {
       if (k === "__provider" || v === undefined) continue;
       const { value, secret } = await settle(v);
       if (value === undefined) continue;
       raw[k] = value;
-      inputs[k] = secret ? SECRET_PLACEHOLDER : redact(value);
+      const shown = redactInput(k, value, secret, secretInputs);
+      if (shown !== undefined) inputs[k] = shown;
     }
-    resources.push({ type: r.type, name: r.name, parent: r.parent, inputs });
-    forPolicy.push({ type: r.type, name: r.name, props: raw });
+    resources.push({ type: r.type, name: r.name, parent: r.parent, inputs, secretInputs });
+    forPolicy.push({ type: r.type, name: r.name, props: raw, propertyDependencies: await propertyDependencies(r.props) });
   }
-  const violations = checkPlan(forPolicy, { requireHa: /prod/.test(stack) });
+  const violations = checkPlan(forPolicy, { requireHa: haRequired(config.values) });
   return { stack, resources, violations };
 }

@@ -5,6 +5,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { validateAwsArgs, type AwsVisorDatabaseArgs } from "../../components/aws";
+import { checkShape } from "../../stacks/config-check";
+import { AWS_SHAPE } from "../../stacks/config-shapes";
 
 test("stacks/Pulumi.aws-prod.yaml holds valid AwsVisorDatabase args", () => {
   const file = join(__dirname, "..", "..", "stacks", "Pulumi.aws-prod.yaml");
@@ -20,4 +22,16 @@ test("stacks/Pulumi.aws-prod.yaml holds valid AwsVisorDatabase args", () => {
   assert.equal(r.base.retentionDays, 7);
   assert.deepEqual(r.awsBackup && r.awsBackup.offsite, { region: "us-west-2", kmsKeyArn: undefined });
   assert.equal(r.pooler.kind, "pgbouncer");
+});
+
+test("stacks/Pulumi.aws-prod.yaml uses only keys AwsVisorDatabaseArgs has; a typo is refused", () => {
+  const { config } = parse(readFileSync(join(__dirname, "..", "..", "stacks", "Pulumi.aws-prod.yaml"), "utf8")) as {
+    config: Record<string, Record<string, unknown>>;
+  };
+  const database = config["visor-db-infra:database"]!;
+  checkShape(database, AWS_SHAPE, "visor-db-infra:database");
+  assert.throws(
+    () => checkShape({ ...database, poolerSetings: {} }, AWS_SHAPE, "visor-db-infra:database"),
+    /visor-db-infra:database\.poolerSetings is not a known key; did you mean "poolerSettings"\?/,
+  );
 });

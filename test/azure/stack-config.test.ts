@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { parse } from "yaml";
 import { validateAzure, type AzureVisorDatabaseArgs } from "../../components/azure";
+import { checkShape } from "../../stacks/config-check";
+import { AZURE_SHAPE } from "../../stacks/config-shapes";
 
 test("stacks/Pulumi.azure-prod.yaml holds a valid AzureVisorDatabaseArgs", () => {
   const doc = parse(readFileSync(join(__dirname, "../../stacks/Pulumi.azure-prod.yaml"), "utf8")) as {
@@ -21,4 +23,16 @@ test("stacks/Pulumi.azure-prod.yaml holds a valid AzureVisorDatabaseArgs", () =>
   assert.equal(r.geoRedundantBackup, true);
   assert.ok(r.longTermRetention && r.longTermRetention.retentionDays === 90);
   assert.equal(r.publicAccess, undefined, "the example stays private");
+});
+
+test("stacks/Pulumi.azure-prod.yaml uses only keys AzureVisorDatabaseArgs has; a typo is refused", () => {
+  const doc = parse(readFileSync(join(__dirname, "../../stacks/Pulumi.azure-prod.yaml"), "utf8")) as {
+    config: Record<string, Record<string, unknown>>;
+  };
+  const database = doc.config["visor-db-infra:database"]!;
+  checkShape(database, AZURE_SHAPE, "visor-db-infra:database");
+  assert.throws(
+    () => checkShape({ ...database, longTermRetention: { retentionDay: 90 } }, AZURE_SHAPE, "visor-db-infra:database"),
+    /visor-db-infra:database\.longTermRetention\.retentionDay is not a known key; did you mean "retentionDays"\?/,
+  );
 });

@@ -8,6 +8,9 @@ const rds = (props: Record<string, unknown> = {}): PlannedResource => ({
   type: T.rdsInstance,
   name: "db",
   props: {
+    identifier: "db",
+    engine: "postgres",
+    parameterGroupName: "pg",
     backupRetentionPeriod: 7,
     deletionProtection: true,
     storageEncrypted: true,
@@ -19,12 +22,13 @@ const rds = (props: Record<string, unknown> = {}): PlannedResource => ({
 const aurora = (props: Record<string, unknown> = {}): PlannedResource => ({
   type: T.rdsCluster,
   name: "cluster",
-  props: { backupRetentionPeriod: 7, deletionProtection: true, storageEncrypted: true, ...props },
+  props: { clusterIdentifier: "cluster", backupRetentionPeriod: 7, deletionProtection: true, storageEncrypted: true, ...props },
 });
 const cloudSql = (settings: Record<string, unknown> = {}, props: Record<string, unknown> = {}): PlannedResource => ({
   type: T.cloudSql,
   name: "sql",
   props: {
+    name: "sql",
     deletionProtection: true,
     settings: {
       availabilityType: "REGIONAL",
@@ -45,17 +49,31 @@ const azure = (props: Record<string, unknown> = {}): PlannedResource => ({
   type: T.azureServer,
   name: "flex",
   props: {
+    resourceGroupName: "rg",
+    serverName: "flex",
     backup: { backupRetentionDays: 7, geoRedundantBackup: "Enabled" },
     network: { publicNetworkAccess: "Disabled" },
     highAvailability: { mode: "ZoneRedundant" },
     ...props,
   },
 });
-const azureLock: PlannedResource = { type: T.azureLock, name: "lock", props: { level: "CanNotDelete" } };
+const azureLock: PlannedResource = {
+  type: T.azureLock,
+  name: "lock",
+  props: {
+    level: "CanNotDelete",
+    scope: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/flex",
+  },
+};
 const forceSsl = (value: string): PlannedResource => ({
   type: T.rdsParameterGroup,
   name: "pg",
-  props: { parameters: [{ name: "rds.force_ssl", value }] },
+  props: { name: "pg", family: "postgres17", parameters: [{ name: "rds.force_ssl", value }] },
+});
+const auroraInstance = (name: string): PlannedResource => ({
+  type: T.rdsClusterInstance,
+  name,
+  props: { clusterIdentifier: "cluster" },
 });
 
 const prod = { requireHa: true };
@@ -63,10 +81,7 @@ const names = (rs: PlannedResource[], ctx = prod) => checkPlan(rs, ctx).map((v) 
 
 test("compliant stacks on every cloud pass every policy", () => {
   assert.deepEqual(names([rds(), forceSsl("1")]), []);
-  assert.deepEqual(
-    names([aurora(), { type: T.rdsClusterInstance, name: "w", props: {} }, { type: T.rdsClusterInstance, name: "r", props: {} }]),
-    [],
-  );
+  assert.deepEqual(names([aurora(), auroraInstance("w"), auroraInstance("r")]), []);
   assert.deepEqual(names([cloudSql()]), []);
   assert.deepEqual(names([azure(), azureLock]), []);
 });
@@ -84,11 +99,7 @@ const cases: [string, PlannedResource[], RegExp][] = [
   ],
   [
     "Aurora retention 3",
-    [
-      aurora({ backupRetentionPeriod: 3 }),
-      { type: T.rdsClusterInstance, name: "a", props: {} },
-      { type: T.rdsClusterInstance, name: "b", props: {} },
-    ],
+    [aurora({ backupRetentionPeriod: 3 }), auroraInstance("a"), auroraInstance("b")],
     /backup retention is 3 day/,
   ],
   [
@@ -164,10 +175,10 @@ test("replicas and HA satisfy the prod rule; non-prod stacks do not need them; r
   const replica: PlannedResource = {
     type: T.rdsInstance,
     name: "replica",
-    props: { replicateSourceDb: "db", backupRetentionPeriod: 0, storageEncrypted: true },
+    props: { replicateSourceDb: "db", parameterGroupName: "pg", backupRetentionPeriod: 0, storageEncrypted: true },
   };
-  assert.deepEqual(names([rds({ multiAz: false }), replica]), []);
-  assert.deepEqual(names([rds({ multiAz: false })], { requireHa: false }), []);
+  assert.deepEqual(names([rds({ multiAz: false }), replica, forceSsl("1")]), []);
+  assert.deepEqual(names([rds({ multiAz: false }), forceSsl("1")], { requireHa: false }), []);
   const sqlReplica: PlannedResource = {
     type: T.cloudSql,
     name: "sql-r",
