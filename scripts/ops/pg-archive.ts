@@ -97,7 +97,7 @@ export function planRestore(toc: TocEntry[], file: string, schema?: string): Res
   const seedIds = new Set(seeds.map((e) => e.id));
   return {
     schema: chosen,
-    tables: seeds.map((e) => e.rest.split(" ")[0]!),
+    tables: VISOR_TABLE_NAMES.filter((name) => seeds.some((e) => e.rest.split(" ")[0] === name)),
     entries: toc.filter((e) => kept.has(e.id)),
     acl: toc.filter((e) => e.desc === "ACL" && e.dependsOn.length > 0 && e.dependsOn.every((d) => seedIds.has(d))),
     leftOut: toc.filter((e) => e.desc === "TABLE" && !kept.has(e.id)).map((e) => `${e.namespace}.${e.rest.split(" ")[0]}`),
