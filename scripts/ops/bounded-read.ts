@@ -59,9 +59,7 @@ async function lockHolders(db: Knex, table: string): Promise<string> {
         AND l.mode IN ('AccessExclusiveLock', 'ExclusiveLock') AND l.pid <> pg_backend_pid()`,
     [table],
   );
-  return rows
-    .map((r) => `held by pid ${r.pid} (${r.mode})${r.q ? `: ${r.q.replace(/\s+/g, " ")}` : ""}`)
-    .join("; ");
+  return rows.map((r) => `held by pid ${r.pid} (${r.mode})${r.q ? `: ${r.q.replace(/\s+/g, " ")}` : ""}`).join("; ");
 }
 
 export const firstLine = (err: unknown) => dbErrorMessage(err).split("\n")[0]!;

@@ -107,7 +107,9 @@ async function textAsBytes(db: Knex | Knex.Transaction, spec: TableSpec): Promis
   const present = Object.keys(await db(spec.name).columnInfo());
   return spec.columns
     .filter((c) => present.includes(c.name))
-    .map((c) => (c.type === "text" || c.type === "varchar" ? db.raw("convert_to(??, 'SQL_ASCII') AS ??", [c.name, c.name]) : c.name));
+    .map((c) =>
+      c.type === "text" || c.type === "varchar" ? db.raw("convert_to(??, 'SQL_ASCII') AS ??", [c.name, c.name]) : c.name,
+    );
 }
 
 /** Digests of every Visor table that exists, by name. */

@@ -160,7 +160,8 @@ export async function monitorSnapshot(db: Knex, driver: VisorDriver, options: Mo
   // Read after the table reads: a session waiting all along is still listed, with what blocks it.
   snap.waitingLocks = await waitingLocks(db, driver, hints);
   snap.slowStatements = await slowStatements(db, driver, hints);
-  if (snap.unreadable.length) snap.findings.push(`${snap.unreadable.length} reading(s) gave up waiting for a lock (see unreadable)`);
+  if (snap.unreadable.length)
+    snap.findings.push(`${snap.unreadable.length} reading(s) gave up waiting for a lock (see unreadable)`);
   if (snap.waitingLocks?.length) snap.findings.push(`${snap.waitingLocks.length} lock request(s) waiting (lock contention)`);
   return snap;
 }

@@ -84,7 +84,7 @@ export function planRestore(toc: TocEntry[], file: string, schema?: string): Res
   const kept = new Set(seeds.map((e) => e.id));
   // An entry belongs to Visor's tables when everything it depends on does: an index, a constraint, the data.
   // A foreign key from another table to `schedules` depends on that table too, so it stays out.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const e of toc) {
       if (kept.has(e.id) || e.desc === "ACL" || !e.dependsOn.length) continue;
@@ -123,9 +123,10 @@ const unquote = (ident: string) => (ident.startsWith('"') ? ident.slice(1, -1).r
 export function parseGrants(sql: string): Grant[] {
   const out: Grant[] = [];
   for (const line of sql.split("\n")) {
-    const m = /^GRANT ([A-Z,]+) ON TABLE (?:"?[^".]+"?\.)?("(?:[^"]|"")+"|\w+) TO ("(?:[^"]|"")+"|\w+)( WITH GRANT OPTION)?;$/.exec(
-      line.trim(),
-    );
+    const m =
+      /^GRANT ([A-Z,]+) ON TABLE (?:"?[^".]+"?\.)?("(?:[^"]|"")+"|\w+) TO ("(?:[^"]|"")+"|\w+)( WITH GRANT OPTION)?;$/.exec(
+        line.trim(),
+      );
     if (!m) continue;
     const privileges = m[1]!.split(",");
     if (!privileges.every((p) => PRIVILEGE.test(p))) continue;

@@ -102,7 +102,8 @@ let pdeathsig: boolean | undefined;
 function canTieToParent(): boolean {
   if (pdeathsig === undefined) {
     pdeathsig =
-      process.platform === "linux" && spawnSync("setpriv", ["--pdeathsig", "KILL", "--", "true"], { stdio: "ignore" }).status === 0;
+      process.platform === "linux" &&
+      spawnSync("setpriv", ["--pdeathsig", "KILL", "--", "true"], { stdio: "ignore" }).status === 0;
   }
   return pdeathsig;
 }

@@ -48,11 +48,16 @@ test("monitor does not wait behind ACCESS EXCLUSIVE on schedules, and lists the 
       assert.match(waiterLock.detail, /AccessShareLock \(relation on schedules\)/);
       assert.ok(
         snap.unreadable.some((u: string) =>
-          new RegExp(`^claimed schedules: no lock on schedules within 1000 ms \\(held by pid ${holderPid} \\(AccessExclusiveLock\\)`).test(u),
+          new RegExp(
+            `^claimed schedules: no lock on schedules within 1000 ms \\(held by pid ${holderPid} \\(AccessExclusiveLock\\)`,
+          ).test(u),
         ),
         JSON.stringify(snap.unreadable),
       );
-      assert.ok(snap.unreadable.some((u: string) => /^size of schedules: /.test(u)), JSON.stringify(snap.unreadable));
+      assert.ok(
+        snap.unreadable.some((u: string) => /^size of schedules: /.test(u)),
+        JSON.stringify(snap.unreadable),
+      );
       const schedules = snap.tables.find((t: { name: string }) => t.name === "schedules");
       assert.equal(schedules.bytes, undefined, "size not read");
       assert.ok(snap.tables.find((t: { name: string }) => t.name === "scheduler_locks").bytes > 0, "other tables still read");
@@ -63,7 +68,10 @@ test("monitor does not wait behind ACCESS EXCLUSIVE on schedules, and lists the 
       const human = await runCli(["monitor", "--url", db.url], {}, 30_000);
       assert.equal(human.code, 0, human.stderr);
       assert.match(human.stdout, /^tables: .*schedules size unreadable/m);
-      assert.match(human.stdout, new RegExp(`^unreadable: claimed schedules: no lock on schedules within 1000 ms \\(held by pid ${holderPid}`, "m"));
+      assert.match(
+        human.stdout,
+        new RegExp(`^unreadable: claimed schedules: no lock on schedules within 1000 ms \\(held by pid ${holderPid}`, "m"),
+      );
       assert.match(human.stdout, new RegExp(`^ {2}pid ${waiterPid} waits for AccessShareLock \\(relation on schedules\\)`, "m"));
       await holder.query("ROLLBACK");
       await waiting;

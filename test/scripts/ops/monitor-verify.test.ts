@@ -133,7 +133,10 @@ test("verify fails a database without Visor's schema, a replica, and an unreacha
     ["PASS connect", "PASS writer", "FAIL schema", "FAIL counts"],
   );
   assert.match(r.checks[2]!.detail, /table schedules does not exist/);
-  assert.match(r.checks[3]!.detail, /^schedules does not exist; scheduler_locks does not exist; message_triggers does not exist$/);
+  assert.match(
+    r.checks[3]!.detail,
+    /^schedules does not exist; scheduler_locks does not exist; message_triggers does not exist$/,
+  );
 
   const down = await verifyDatabase({ connection: { url: "postgresql://visor:pw-secret@127.0.0.1:1/visor" } });
   assert.deepEqual(

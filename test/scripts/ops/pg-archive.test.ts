@@ -46,7 +46,10 @@ test("restore plans Visor's tables and what depends on them alone; another table
   );
   assert.equal(plan.entries.find((e) => e.id === 3343)!.desc, "TABLE DATA");
   assert.throws(() => planRestore(parseToc(LISTING), "x.dump", "visor"), /schema\(s\) public, not in visor/);
-  assert.throws(() => planRestore(parseToc("216; 1259 1 TABLE public app_audit v\n"), "y.dump"), /y\.dump holds none of Visor's tables/);
+  assert.throws(
+    () => planRestore(parseToc("216; 1259 1 TABLE public app_audit v\n"), "y.dump"),
+    /y\.dump holds none of Visor's tables/,
+  );
 });
 
 test("grants pg_restore prints for ACL entries are parsed; anything else is ignored", () => {

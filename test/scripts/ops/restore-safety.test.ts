@@ -21,9 +21,15 @@ const workDir = () => mkdtempSync(join(tmpdir(), "visor-db-safety-"));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A scratch database in the given encoding (template0, C locale), dropped by the caller. */
-async function encodedDatabase(pg: PostgresEndpoints, encoding: string): Promise<{ url: string; admin: string; drop(): Promise<void> }> {
+async function encodedDatabase(
+  pg: PostgresEndpoints,
+  encoding: string,
+): Promise<{ url: string; admin: string; drop(): Promise<void> }> {
   const name = `visor_enc_${randomBytes(4).toString("hex")}`;
-  await pgQuery(pg.adminUrl, `CREATE DATABASE ${name} TEMPLATE template0 ENCODING '${encoding}' LC_COLLATE 'C' LC_CTYPE 'C' OWNER visor`);
+  await pgQuery(
+    pg.adminUrl,
+    `CREATE DATABASE ${name} TEMPLATE template0 ENCODING '${encoding}' LC_COLLATE 'C' LC_CTYPE 'C' OWNER visor`,
+  );
   const w = pg.writer;
   return {
     url: `postgresql://${encodeURIComponent(w.user)}:${encodeURIComponent(w.password)}@${w.host}:${w.port}/${name}`,
@@ -58,8 +64,14 @@ test("SQL_ASCII database with \\xff\\xfe in previous_response: backup and restor
           "SELECT id, encode(convert_to(previous_response, 'SQL_ASCII'), 'hex') AS hex FROM schedules ORDER BY id",
         )
       ).map((r) => `${r.id}=${r.hex}`);
-    await pgQuery(source.url, "UPDATE schedules SET previous_response = convert_from('\\x41fffe42'::bytea, 'SQL_ASCII') WHERE id LIKE '%0001'");
-    await pgQuery(source.url, "UPDATE schedules SET previous_response = convert_from('\\x41feff42'::bytea, 'SQL_ASCII') WHERE id LIKE '%0002'");
+    await pgQuery(
+      source.url,
+      "UPDATE schedules SET previous_response = convert_from('\\x41fffe42'::bytea, 'SQL_ASCII') WHERE id LIKE '%0001'",
+    );
+    await pgQuery(
+      source.url,
+      "UPDATE schedules SET previous_response = convert_from('\\x41feff42'::bytea, 'SQL_ASCII') WHERE id LIKE '%0002'",
+    );
     const before = await raw(source.url);
     assert.ok(before.some((r) => r.endsWith("=41fffe42")) && before.some((r) => r.endsWith("=41feff42")));
     const hashes = await visorRows(source.url);

@@ -137,7 +137,10 @@ test("PostgreSQL: a backup of a database bootstrapped --grant-to a role restores
     assert.equal(exists, undefined, "the role does not exist on the other server");
     const r = await runCli(["restore", "--url", target.url, "--in", file, "--skip-smoke"]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, new RegExp(`^grant not applied: .* on schedules to ${role} \\(role ${role} does not exist here\\)$`, "m"));
+    assert.match(
+      r.stdout,
+      new RegExp(`^grant not applied: .* on schedules to ${role} \\(role ${role} does not exist here\\)$`, "m"),
+    );
     assert.match(r.stdout, /^VERIFIED$/m);
     assert.deepEqual(await visorRows(target.url), await visorRows(source.url));
   } finally {
@@ -187,7 +190,14 @@ test("MariaDB: backup holds only Visor's tables; restore leaves app_audit alone;
   const whole = join(dir, "whole.sql");
   execFileSync(
     "mysqldump",
-    [`--host=${source.host}`, `--port=${source.port}`, "--protocol=TCP", `--user=${source.user}`, `--result-file=${whole}`, source.database],
+    [
+      `--host=${source.host}`,
+      `--port=${source.port}`,
+      "--protocol=TCP",
+      `--user=${source.user}`,
+      `--result-file=${whole}`,
+      source.database,
+    ],
     { env: { ...process.env, MYSQL_PWD: source.password } },
   );
   const refused = await runCli(["restore", "--url", target.url, "--in", whole, "--force", "--skip-smoke"]);
@@ -208,5 +218,8 @@ test("restore --help says it touches only Visor's tables", async () => {
   } finally {
     console.log = log;
   }
-  assert.match(printed.join("\n").replace(/\s+/g, " "), /Restore touches only Visor's tables \(schedules, scheduler_locks, message_triggers\)/);
+  assert.match(
+    printed.join("\n").replace(/\s+/g, " "),
+    /Restore touches only Visor's tables \(schedules, scheduler_locks, message_triggers\)/,
+  );
 });

@@ -51,7 +51,10 @@ test("verify --manifest compares message_triggers' count and rows; an older mani
     old.stdout,
     /^PASS counts: schedules 20, scheduler_locks 2, message_triggers 5 \(as in old\.dump; message_triggers not recorded there, not compared\)$/m,
   );
-  assert.match(old.stdout, /^PASS checksums: 22 row\(s\) identical to old\.dump \(per-row SHA-256; message_triggers not recorded there/m);
+  assert.match(
+    old.stdout,
+    /^PASS checksums: 22 row\(s\) identical to old\.dump \(per-row SHA-256; message_triggers not recorded there/m,
+  );
 
   // A trigger changed or gone is caught against the manifest that records it.
   await pgQuery(db.url, "UPDATE message_triggers SET enabled = NOT enabled WHERE id = $1", [triggerRow(1).id]);
@@ -107,7 +110,10 @@ test("a database Visor's store created: backup → restore → verify impose no 
       expires_at: Date.now() + 60_000,
     });
     const snap = await monitorSnapshot(k, "postgresql");
-    assert.ok(snap.hints.some((h) => /schedules has no claimed_by column/.test(h)), JSON.stringify(snap.hints));
+    assert.ok(
+      snap.hints.some((h) => /schedules has no claimed_by column/.test(h)),
+      JSON.stringify(snap.hints),
+    );
     assert.equal(snap.stuckClaims.count, 0);
   } finally {
     await k.destroy();
