@@ -2,7 +2,8 @@
 // holds ACCESS EXCLUSIVE on `schedules` (a migration, a VACUUM FULL, a stuck transaction). On PostgreSQL each
 // read runs in its own transaction with lock_timeout/statement_timeout set by set_config(…, true) — local to
 // that transaction, so it works through PgBouncer in transaction mode — and a timeout becomes a line saying
-// what could not be read and who holds the lock, instead of a wait.
+// what could not be read and who holds the lock, instead of a wait. MySQL/MariaDB: lock_wait_timeout bounds
+// the metadata-lock wait the same way.
 import type { Knex } from "knex";
 import type { VisorDriver } from "../../components/visor/connection";
 import { query } from "../../components/visor/dialects";
@@ -29,18 +30,29 @@ export async function boundedRead<T>(
   unreadable: string[],
   fn: (q: Knex | Knex.Transaction) => Promise<T>,
 ): Promise<T | undefined> {
-  if (driver !== "postgresql") return fn(db);
+  if (driver === "mssql") return fn(db);
   try {
     return await db.transaction(async (trx) => {
-      await trx.raw("SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)", [
-        `${limits.lockTimeoutMs}ms`,
-        `${limits.statementTimeoutMs}ms`,
-      ]);
+      if (driver === "postgresql") {
+        await trx.raw("SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)", [
+          `${limits.lockTimeoutMs}ms`,
+          `${limits.statementTimeoutMs}ms`,
+        ]);
+      } else {
+        // MySQL/MariaDB: a metadata lock (LOCK TABLES … WRITE, ALTER TABLE) is what a plain SELECT waits on.
+        // The monitor's own connection, in whole seconds.
+        await trx.raw("SET SESSION lock_wait_timeout = ?", [Math.max(1, Math.ceil(limits.lockTimeoutMs / 1000))]);
+      }
       return fn(trx);
     });
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (!code || !TIMED_OUT.has(code)) throw err;
+    const e = err as { code?: string; errno?: number };
+    if (driver === "mysql" && e.errno === 1205) {
+      unreadable.push(`${what}: no lock on ${table} within ${Math.max(1, Math.ceil(limits.lockTimeoutMs / 1000)) * 1000} ms`);
+      return undefined;
+    }
+    const code = e.code;
+    if (driver !== "postgresql" || !code || !TIMED_OUT.has(code)) throw err;
     const holders = await lockHolders(db, table).catch(() => "");
     unreadable.push(
       `${what}: ${code === "55P03" ? `no lock on ${table} within ${limits.lockTimeoutMs} ms` : `timed out after ${limits.statementTimeoutMs} ms`}${holders ? ` (${holders})` : ""}`,

@@ -8,7 +8,8 @@ import { bootstrapSchema } from "../../../components/visor/bootstrap";
 import { openKnex } from "../../../components/visor/connection";
 import { monitorSnapshot } from "../../../scripts/ops/monitor";
 import { runCli } from "../../support/cli";
-import { need, postgresMajors, scratchDatabase } from "../../support/servers";
+import { scratchMariaDb } from "../../support/mariadb";
+import { need, postgresMajors, scratchDatabase, servers } from "../../support/servers";
 import { seed } from "./fixtures";
 import { pgQuery } from "./trigger-fixtures";
 
@@ -113,5 +114,26 @@ test("pg_stat_statements created in another schema: monitor reads it there (no p
     assert.doesNotMatch(hint, /shared_preload_libraries/);
   } finally {
     await k.destroy();
+  }
+});
+
+test("MariaDB: monitor does not wait behind LOCK TABLES schedules WRITE; it says what it could not read", async (t) => {
+  const { mariadb } = await servers();
+  if (!need(t, mariadb, "MariaDB")) return;
+  const db = await scratchMariaDb(mariadb!);
+  await bootstrapSchema({ url: db.url });
+  await seed(db.url, 10, 4);
+  await db.admin.query(`USE ${db.database}`);
+  await db.admin.query("LOCK TABLES schedules WRITE");
+  try {
+    const started = Date.now();
+    const res = await runCli(["monitor", "--url", db.url, "--json"], {}, 30_000);
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    const snap = JSON.parse(res.stdout);
+    assert.deepEqual(snap.unreadable, ["claimed schedules: no lock on schedules within 1000 ms"]);
+    assert.equal(snap.staleLocks.count, 3, "scheduler_locks is not locked: read as usual");
+    assert.ok(Date.now() - started < 20_000);
+  } finally {
+    await db.admin.query("UNLOCK TABLES");
   }
 });
