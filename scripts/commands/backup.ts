@@ -9,11 +9,13 @@ import { progressTo } from "../ops/progress";
 
 export const BACKUP_HELP = `visor-db backup --url <url> [--out visor-YYYYMMDD.dump] [--json]
 
-The guide's logical backup: pg_dump -Fc (MySQL/MariaDB: mysqldump --single-transaction) of the whole
-database into --out (default visor-YYYYMMDD.dump, or .sql for MySQL, UTC date, current directory).
+The guide's logical backup: pg_dump -Fc (MySQL/MariaDB: mysqldump --single-transaction) of Visor's
+tables only (schedules, scheduler_locks, message_triggers; no other table of the database) into --out
+(default visor-YYYYMMDD.dump, or .sql for MySQL, UTC date, current directory).
 Refuses to overwrite a file. Beside it: <file>.sha256 (sha256sum -c) and <file>.manifest.json (row count
 and per-row digest of each Visor table, read in the dump's own snapshot on PostgreSQL), which
-'visor-db restore' checks. The password reaches pg_dump/mysqldump in PGPASSWORD/MYSQL_PWD, never argv.
+'visor-db restore' checks. PostgreSQL dumps in the database's own encoding, so a SQL_ASCII database's
+bytes are kept exactly. The password reaches pg_dump/mysqldump in PGPASSWORD/MYSQL_PWD, never argv.
   --url        connection URL (or PGHOST/PGUSER/PGPASSWORD/PGDATABASE)
   --ssl-mode   disable | require | verify-ca | verify-full     --ssl-ca  CA bundle file
   --out FILE   the backup file (must not exist)

@@ -11,13 +11,16 @@ export const MONITOR_HELP = `visor-db monitor --url <url> [--watch [--interval S
 The guide's Monitoring queries: active connections, table sizes, lock requests not granted (who blocks
 them), the slowest statements from pg_stat_statements (a hint says how to enable it when it is not), and
 Visor's own trouble: expired scheduler_locks rows and schedules claimed for too long. MySQL/MariaDB: the
-same from information_schema / performance_schema.
+same from information_schema / performance_schema. On PostgreSQL no reading waits behind another
+session's lock (e.g. ACCESS EXCLUSIVE on schedules) for more than 1 s (lock_timeout, per reading): what
+could not be read is listed as "unreadable" with the pid holding the lock, and the sessions waiting are
+listed under waiting locks. pg_stat_statements is read from the schema it was created in.
   --url               connection URL (or PGHOST/PGUSER/PGPASSWORD/PGDATABASE)
   --ssl-mode          disable | require | verify-ca | verify-full     --ssl-ca  CA bundle file
   --stuck-after-ms N  a claim older than this is stuck (default 600000 = 10 min)
   --limit N           rows listed per finding (1-1000, default 20)
   --watch             refresh every --interval seconds (1-3600, default 5) until Ctrl-C or --count refreshes
-  --fail-on-findings  exit 3 when something needs a look (stale locks, stuck claims, waiting locks)
+  --fail-on-findings  exit 3 when something needs a look (stale locks, stuck claims, waiting locks, unreadable)
   --json              machine-readable (with --watch: one JSON object per line)`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

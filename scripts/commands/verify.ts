@@ -10,10 +10,12 @@ import { formatVerify, verifyDatabase, type VerifyExpectation } from "../ops/ver
 
 export const VERIFY_HELP = `visor-db verify --url <url> [--manifest <backup file>] [--json]
 
-Checks, one PASS/FAIL line each: connect, writer (not a replica), schema (Visor's tables and columns),
-counts of schedules and scheduler_locks, checksums (with --manifest: every row as the backup recorded
-it), json-columns (workflow_inputs/output_context parse), stale-locks (no expired scheduler_locks rows)
-and smoke (the HA smoke test). Exit 0 only when every check passes.
+Checks, one PASS/FAIL line each: connect, writer (not a replica), schema (what Visor's SQL store needs;
+the guide-only columns are optional), counts of schedules, scheduler_locks and message_triggers,
+checksums (with --manifest: every row as the backup recorded it; a table an older manifest does not
+record is reported and not compared), json-columns (schedules.workflow_inputs/output_context and
+message_triggers.channels/from_users/inputs/output_context parse), stale-locks (no expired
+scheduler_locks rows) and smoke (the HA smoke test). Exit 0 only when every check passes.
   --url                connection URL (or PGHOST/PGUSER/PGPASSWORD/PGDATABASE)
   --ssl-mode           disable | require | verify-ca | verify-full     --ssl-ca  CA bundle file
   --manifest FILE      a backup file (or its .manifest.json): compare counts and row digests with it

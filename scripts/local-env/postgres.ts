@@ -9,6 +9,7 @@ import {
   copyFileSync,
   chmodSync,
   cpSync,
+  rmSync,
   statSync,
 } from "node:fs";
 import { join, dirname } from "node:path";
@@ -177,6 +178,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
   chownToService(pwFile);
   const env = { LD_LIBRARY_PATH: join(bin.binDir, "..", "lib") };
+  // initdb reads the password once; the file must not outlive it (success or failure).
   await runAsService(
     join(bin.binDir, "initdb"),
     [
@@ -193,7 +195,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       "--no-sync",
     ],
     { env },
-  );
+  ).finally(() => rmSync(pwFile, { force: true }));
   await runAsService("mkdir", ["-p", socketDir]);
   const settings: Record<string, string | number> = {
     listen_addresses: `'${LOOPBACK}'`,

@@ -1,11 +1,13 @@
-// The guide's logical backup: `pg_dump -Fc` (MySQL: `mysqldump --single-transaction`) into a file named as
-// in the guide, never over an existing one, with its SHA-256 and the row digests of Visor's tables.
+// The guide's logical backup: `pg_dump -Fc` (MySQL: `mysqldump --single-transaction`) of Visor's tables only
+// (the database may hold other applications' tables: they are neither dumped nor, later, restored over), into
+// a file named as in the guide, never over an existing one, with its SHA-256 and the row digests.
 import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, linkSync, openSync, statSync, unlinkSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Knex } from "knex";
 import { describeEndpoint, openKnex, resolveConnection, type VisorConnection } from "../../components/visor/connection";
 import { query, serverVersion } from "../../components/visor/dialects";
+import { VISOR_TABLE_NAMES } from "../../components/visor/schema-definition";
 import { visorDigests, type TableDigest } from "./checksum";
 import { checksumPath, manifestPath, sha256File, writeManifest, MANIFEST_FORMAT, type BackupManifest } from "./manifest";
 import { humanBytes, type Progress } from "./progress";
@@ -76,13 +78,14 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
     const version = await serverVersion(db, r.driver);
     let tables: Record<string, TableDigest>;
     let consistent: boolean;
+    let schema: string | undefined;
     log(`backing up ${endpoint} (${r.driver} ${version}) with ${tool.path} ${tool.version}`);
     if (r.driver === "postgresql") {
       const [row] = await query<{ v: string }>(db, r.driver, "SELECT current_setting('server_version_num') AS v");
       assertPgDumpCanDump(tool, pgMajorFromVersionNum(Number(row!.v)), endpoint);
-      ({ tables, consistent } = await dumpPostgres(db, tool, child, partial, secrets, log));
+      ({ tables, consistent, schema } = await dumpPostgres(db, tool, child, partial, secrets, log, endpoint));
     } else {
-      ({ tables, consistent } = await dumpMysql(db, tool, child, partial, r.database, secrets, log));
+      ({ tables, consistent } = await dumpMysql(db, tool, child, partial, r.database, secrets, log, endpoint));
     }
     const { sha256, bytes } = await sha256File(partial);
     try {
@@ -103,6 +106,8 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
       file: basename(file),
       bytes,
       sha256,
+      ...(schema ? { schema } : {}),
+      dumped: Object.keys(tables),
       tables,
       consistent,
     };
@@ -130,7 +135,18 @@ function describeTables(tables: Record<string, TableDigest>): string {
   return names.length ? names.map((n) => `${n} ${tables[n]!.rows} row(s)`).join(", ") : "no Visor tables";
 }
 
-/** pg_dump runs in the snapshot the digests were read in (`--snapshot`), so they describe exactly the dump. */
+function noVisorTables(endpoint: string, where: string): OpsError {
+  return new OpsError(`${endpoint} has none of Visor's tables (${VISOR_TABLE_NAMES.join(", ")}) in ${where}: nothing to back up`);
+}
+
+/** `"schema"."table"`: a pg_dump --table pattern that matches exactly that name. */
+const exactTable = (schema: string, table: string) => `${[schema, table].map((p) => `"${p.replace(/"/g, '""')}"`).join(".")}`;
+
+/**
+ * pg_dump runs in the snapshot the digests were read in (`--snapshot`), so they describe exactly the dump.
+ * It dumps in the database's own encoding (no client_encoding given), so bytes that are not valid UTF-8 in a
+ * SQL_ASCII database are kept as they are.
+ */
 async function dumpPostgres(
   db: Knex,
   tool: ToolVersion,
@@ -138,16 +154,22 @@ async function dumpPostgres(
   partial: string,
   secrets: (string | undefined)[],
   log: Progress,
-): Promise<{ tables: Record<string, TableDigest>; consistent: boolean }> {
+  endpoint: string,
+): Promise<{ tables: Record<string, TableDigest>; consistent: boolean; schema: string }> {
   const trx = await db.transaction();
   try {
     await trx.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-    const [snap] = (await trx.raw("SELECT pg_export_snapshot() AS s")).rows as { s: string }[];
+    const [snap] = (await trx.raw("SELECT pg_export_snapshot() AS s, current_schema() AS schema")).rows as {
+      s: string;
+      schema: string;
+    }[];
     const tables = await visorDigests(trx);
-    log(`dumping ${describeTables(tables)} (snapshot ${snap!.s})`);
-    const res = await run(tool.path, ["--format=custom", `--snapshot=${snap!.s}`, `--file=${partial}`], child.env);
+    if (!Object.keys(tables).length) throw noVisorTables(endpoint, `schema ${snap!.schema}`);
+    log(`dumping ${describeTables(tables)} (snapshot ${snap!.s}; no other table)`);
+    const only = Object.keys(tables).map((t) => `--table=${exactTable(snap!.schema, t)}`);
+    const res = await run(tool.path, ["--format=custom", `--snapshot=${snap!.s}`, ...only, `--file=${partial}`], child.env);
     if (res.code !== 0) throw new OpsError(`pg_dump failed (exit ${res.code}): ${toolError(res.stderr, secrets)}`);
-    return { tables, consistent: true };
+    return { tables, consistent: true, schema: snap!.schema };
   } finally {
     await trx.rollback().catch(() => undefined);
   }
@@ -162,9 +184,11 @@ async function dumpMysql(
   database: string,
   secrets: (string | undefined)[],
   log: Progress,
+  endpoint: string,
 ): Promise<{ tables: Record<string, TableDigest>; consistent: boolean }> {
   const before = await visorDigests(db);
-  log(`dumping ${describeTables(before)}`);
+  if (!Object.keys(before).length) throw noVisorTables(endpoint, `database ${database}`);
+  log(`dumping ${describeTables(before)} (no other table)`);
   const res = await run(
     tool.path,
     [
@@ -177,6 +201,7 @@ async function dumpMysql(
       "--triggers",
       `--result-file=${partial}`,
       database,
+      ...Object.keys(before),
     ],
     child.env,
   );

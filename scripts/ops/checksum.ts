@@ -34,9 +34,23 @@ export function canonicalValue(col: ColumnSpec, value: unknown): string | null {
     }
     default:
       if (typeof value === "string") return value;
-      if (Buffer.isBuffer(value)) return value.toString("utf8");
+      if (Buffer.isBuffer(value)) return bytesText(value);
       if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") return String(value);
       return JSON.stringify(value);
+  }
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Text read as bytes: valid UTF-8 is its text (so it hashes as the same string read as text); other bytes
+ * (a SQL_ASCII database may hold any) become a lone surrogate, which no decoded text contains, then hex.
+ */
+function bytesText(value: Buffer): string {
+  try {
+    return strictUtf8.decode(value);
+  } catch {
+    return `\udc00${value.toString("hex")}`;
   }
 }
 
@@ -78,8 +92,24 @@ export function digestOf(hashes: Map<string, string>): TableDigest {
 /** Row hashes of one of Visor's tables as it is in the database (`undefined` when the table does not exist). */
 export async function tableHashes(db: Knex | Knex.Transaction, spec: TableSpec): Promise<RowHashes | undefined> {
   if (!(await db.schema.hasTable(spec.name))) return undefined;
-  const rows = (await db.select("*").from(spec.name)) as Row[];
+  const rows = (await db.select(await textAsBytes(db, spec)).from(spec.name)) as Row[];
   return hashRows(spec, rows);
+}
+
+/**
+ * `*`, except in a PostgreSQL SQL_ASCII database: there text may hold bytes that are not UTF-8, which the
+ * server refuses to send to a UTF-8 client, so text columns are read as their bytes (`convert_to` its own encoding: no conversion).
+ */
+async function textAsBytes(db: Knex | Knex.Transaction, spec: TableSpec): Promise<(string | Knex.Raw)[]> {
+  if ((db.client as { dialect?: string }).dialect !== "postgresql") return ["*"];
+  const { rows } = (await db.raw("SELECT current_setting('server_encoding') AS e")) as { rows: { e: string }[] };
+  if (rows[0]!.e !== "SQL_ASCII") return ["*"];
+  const present = Object.keys(await db(spec.name).columnInfo());
+  return spec.columns
+    .filter((c) => present.includes(c.name))
+    .map((c) =>
+      c.type === "text" || c.type === "varchar" ? db.raw("convert_to(??, 'SQL_ASCII') AS ??", [c.name, c.name]) : c.name,
+    );
 }
 
 /** Digests of every Visor table that exists, by name. */

@@ -25,6 +25,10 @@ export interface BackupManifest {
   sha256: string;
   /** Row count and digest of each Visor table in the dump. */
   tables: Record<string, TableDigest>;
+  /** PostgreSQL: the schema Visor's tables were dumped from (absent in older manifests). */
+  schema?: string;
+  /** The tables the file holds: only Visor's (absent in older manifests, whose files hold the whole database). */
+  dumped?: string[];
   /** True when the digests are of exactly the dumped snapshot (PostgreSQL: same exported snapshot; MySQL: unchanged across the dump). */
   consistent: boolean;
 }

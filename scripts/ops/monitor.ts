@@ -4,13 +4,15 @@
 import type { Knex } from "knex";
 import type { VisorDriver } from "../../components/visor/connection";
 import { databaseNowMs, query } from "../../components/visor/dialects";
-import { dbErrorMessage } from "./errors";
+import { boundedRead, DEFAULT_READ_LIMITS, firstLine, type ReadLimits } from "./bounded-read";
 
 export interface MonitorOptions {
   /** A claim older than this counts as stuck. Default 600000 (10 min). */
   stuckAfterMs?: number;
   /** Rows listed per finding. Default 20. */
   limit?: number;
+  /** How long a reading may wait for a lock / run (PostgreSQL). Default 1 s / 10 s. */
+  limits?: ReadLimits;
 }
 
 export interface WaitingLock {
@@ -32,11 +34,14 @@ export interface MonitorSnapshot {
   at: string;
   databaseNowMs: number;
   connections: { total: number; byState: Record<string, number> };
-  tables: { name: string; bytes: number; rows?: number }[];
+  /** `bytes` is absent when the size could not be read within the lock timeout. */
+  tables: { name: string; bytes?: number; rows?: number }[];
   waitingLocks: WaitingLock[] | null;
   slowStatements: SlowStatement[] | null;
   /** Why a section is empty/null: pg_stat_statements not installed, a missing privilege, … */
   hints: string[];
+  /** Readings given up because a lock was not granted in time, with who holds it. */
+  unreadable: string[];
   staleLocks: { count: number; rows: { lock_id: string; node_id: string; expires_at: number; expiredForMs: number }[] };
   stuckClaims: {
     count: number;
@@ -48,12 +53,12 @@ export interface MonitorSnapshot {
 }
 
 const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
-const firstLine = (err: unknown) => dbErrorMessage(err).split("\n")[0]!;
 
 export async function monitorSnapshot(db: Knex, driver: VisorDriver, options: MonitorOptions = {}): Promise<MonitorSnapshot> {
   if (driver === "mssql") throw new Error("monitor supports PostgreSQL and MySQL/MariaDB");
   const limit = options.limit ?? 20;
   const stuckAfterMs = options.stuckAfterMs ?? 600_000;
+  const limits = options.limits ?? DEFAULT_READ_LIMITS;
   const now = await databaseNowMs(db, driver);
   const hints: string[] = [];
   const snap: MonitorSnapshot = {
@@ -64,6 +69,7 @@ export async function monitorSnapshot(db: Knex, driver: VisorDriver, options: Mo
     waitingLocks: null,
     slowStatements: null,
     hints,
+    unreadable: [],
     staleLocks: { count: 0, rows: [] },
     stuckClaims: { count: 0, thresholdMs: stuckAfterMs, rows: [] },
     findings: [],
@@ -80,57 +86,82 @@ export async function monitorSnapshot(db: Knex, driver: VisorDriver, options: Mo
   for (const c of conns) snap.connections.byState[String(c.state).toLowerCase()] = n(c.n);
   snap.connections.total = Object.values(snap.connections.byState).reduce((a, b) => a + b, 0);
 
+  // Names and row estimates come from the statistics view (no lock); each size needs the relation opened,
+  // so it is read within the lock timeout.
   const tables = await query<{ name: string; bytes: unknown; nrows: unknown }>(
     db,
     driver,
     pg
-      ? `SELECT relname AS name, pg_total_relation_size(relid) AS bytes, n_live_tup AS nrows
-           FROM pg_catalog.pg_stat_user_tables WHERE schemaname = current_schema() ORDER BY pg_total_relation_size(relid) DESC`
+      ? `SELECT relname AS name, NULL AS bytes, n_live_tup AS nrows
+           FROM pg_catalog.pg_stat_user_tables WHERE schemaname = current_schema()`
       : `SELECT table_name AS name, data_length + index_length AS bytes, table_rows AS nrows
            FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY data_length + index_length DESC`,
   );
-  snap.tables = tables.map((t) => ({ name: t.name, bytes: n(t.bytes), rows: t.nrows === null ? undefined : n(t.nrows) }));
-
-  snap.waitingLocks = await waitingLocks(db, driver, hints);
-  snap.slowStatements = await slowStatements(db, driver, hints);
+  const read = <T>(what: string, table: string, fn: (q: Knex | Knex.Transaction) => Promise<T>) =>
+    boundedRead(db, driver, limits, what, table, snap.unreadable, fn);
+  for (const t of tables) {
+    let bytes: number | undefined = n(t.bytes);
+    if (pg) {
+      const [row] =
+        (await read(`size of ${t.name}`, t.name, (q) =>
+          query<{ b: unknown }>(q, driver, "SELECT pg_total_relation_size(to_regclass(?)) AS b", [t.name]),
+        )) ?? [];
+      bytes = row ? n(row.b) : undefined;
+    }
+    snap.tables.push({ name: t.name, bytes, rows: t.nrows === null ? undefined : n(t.nrows) });
+  }
+  snap.tables.sort((a, b) => (b.bytes ?? -1) - (a.bytes ?? -1));
 
   const names = new Set(snap.tables.map((t) => t.name));
   if (names.has("scheduler_locks")) {
-    const [c] = await query<{ n: unknown }>(db, driver, "SELECT count(*) AS n FROM scheduler_locks WHERE expires_at < ?", [now]);
-    snap.staleLocks.count = n(c!.n);
-    const rows = await query<{ lock_id: string; node_id: string; expires_at: unknown }>(
-      db,
-      driver,
-      `SELECT lock_id, node_id, expires_at FROM scheduler_locks WHERE expires_at < ? ORDER BY expires_at LIMIT ${limit}`,
-      [now],
-    );
-    snap.staleLocks.rows = rows.map((r) => ({ ...r, expires_at: n(r.expires_at), expiredForMs: now - n(r.expires_at) }));
+    await read("expired scheduler_locks", "scheduler_locks", async (q) => {
+      const [c] = await query<{ n: unknown }>(q, driver, "SELECT count(*) AS n FROM scheduler_locks WHERE expires_at < ?", [now]);
+      snap.staleLocks.count = n(c!.n);
+      const rows = await query<{ lock_id: string; node_id: string; expires_at: unknown }>(
+        q,
+        driver,
+        `SELECT lock_id, node_id, expires_at FROM scheduler_locks WHERE expires_at < ? ORDER BY expires_at LIMIT ${limit}`,
+        [now],
+      );
+      snap.staleLocks.rows = rows.map((r) => ({ ...r, expires_at: n(r.expires_at), expiredForMs: now - n(r.expires_at) }));
+    });
     if (snap.staleLocks.count)
       snap.findings.push(
         `${snap.staleLocks.count} expired scheduler_locks row(s) (oldest ${snap.staleLocks.rows[0]!.lock_id} held by ${snap.staleLocks.rows[0]!.node_id}, expired ${duration(snap.staleLocks.rows[0]!.expiredForMs)} ago)`,
       );
   } else hints.push("scheduler_locks does not exist (HA mode never ran here, or run `visor-db bootstrap`)");
-  if (names.has("schedules")) {
+  if (!names.has("schedules")) hints.push("schedules does not exist: run `visor-db bootstrap`");
+  // Claims are the guide's columns; a schedules table Visor's own store created has none (nothing to check).
+  else if (!(await db.schema.hasColumn("schedules", "claimed_by")))
+    hints.push("schedules has no claimed_by column (made by Visor's store, which does not claim rows): no claims to check");
+  else {
     const cutoff = now - stuckAfterMs;
     const where = "claimed_by IS NOT NULL AND (claimed_at IS NULL OR claimed_at < ?)";
-    const [c] = await query<{ n: unknown }>(db, driver, `SELECT count(*) AS n FROM schedules WHERE ${where}`, [cutoff]);
-    snap.stuckClaims.count = n(c!.n);
-    const rows = await query<{ id: string; workflow: string | null; claimed_by: string; claimed_at: unknown }>(
-      db,
-      driver,
-      `SELECT id, workflow, claimed_by, claimed_at FROM schedules WHERE ${where} ORDER BY claimed_at LIMIT ${limit}`,
-      [cutoff],
-    );
-    snap.stuckClaims.rows = rows.map((r) => ({
-      ...r,
-      claimed_at: r.claimed_at === null ? null : n(r.claimed_at),
-      claimedForMs: r.claimed_at === null ? undefined : now - n(r.claimed_at),
-    }));
+    await read("claimed schedules", "schedules", async (q) => {
+      const [c] = await query<{ n: unknown }>(q, driver, `SELECT count(*) AS n FROM schedules WHERE ${where}`, [cutoff]);
+      snap.stuckClaims.count = n(c!.n);
+      const rows = await query<{ id: string; workflow: string | null; claimed_by: string; claimed_at: unknown }>(
+        q,
+        driver,
+        `SELECT id, workflow, claimed_by, claimed_at FROM schedules WHERE ${where} ORDER BY claimed_at LIMIT ${limit}`,
+        [cutoff],
+      );
+      snap.stuckClaims.rows = rows.map((r) => ({
+        ...r,
+        claimed_at: r.claimed_at === null ? null : n(r.claimed_at),
+        claimedForMs: r.claimed_at === null ? undefined : now - n(r.claimed_at),
+      }));
+    });
     if (snap.stuckClaims.count)
       snap.findings.push(
         `${snap.stuckClaims.count} schedule(s) claimed for more than ${duration(stuckAfterMs)} (e.g. ${snap.stuckClaims.rows[0]!.id} by ${snap.stuckClaims.rows[0]!.claimed_by})`,
       );
-  } else hints.push("schedules does not exist: run `visor-db bootstrap`");
+  }
+  // Read after the table reads: a session waiting all along is still listed, with what blocks it.
+  snap.waitingLocks = await waitingLocks(db, driver, hints);
+  snap.slowStatements = await slowStatements(db, driver, hints);
+  if (snap.unreadable.length)
+    snap.findings.push(`${snap.unreadable.length} reading(s) gave up waiting for a lock (see unreadable)`);
   if (snap.waitingLocks?.length) snap.findings.push(`${snap.waitingLocks.length} lock request(s) waiting (lock contention)`);
   return snap;
 }
@@ -231,10 +262,11 @@ function group(rows: WaitingLock[]): WaitingLock[] {
 
 async function slowStatements(db: Knex, driver: VisorDriver, hints: string[]): Promise<SlowStatement[] | null> {
   if (driver === "postgresql") {
-    const [ext] = await query<{ v: string }>(
+    // The view lives in the schema the extension was created in, which need not be on the search_path.
+    const [ext] = await query<{ v: string; schema: string }>(
       db,
       driver,
-      "SELECT extversion AS v FROM pg_extension WHERE extname = 'pg_stat_statements'",
+      "SELECT extversion AS v, extnamespace::regnamespace::text AS schema FROM pg_extension WHERE extname = 'pg_stat_statements'",
     );
     if (!ext) {
       hints.push(
@@ -246,13 +278,16 @@ async function slowStatements(db: Knex, driver: VisorDriver, hints: string[]): P
       const rows = await query<{ query: string; calls: unknown; mean: unknown; total: unknown }>(
         db,
         driver,
-        `SELECT left(query, 200) AS query, calls, mean_exec_time AS mean, total_exec_time AS total FROM pg_stat_statements
+        `SELECT left(query, 200) AS query, calls, mean_exec_time AS mean, total_exec_time AS total FROM ${ext.schema}.pg_stat_statements
           WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY mean_exec_time DESC LIMIT 10`,
       );
       return rows.map((r) => ({ query: r.query, calls: n(r.calls), meanMs: n(r.mean), totalMs: n(r.total) }));
     } catch (err) {
+      const message = firstLine(err);
       hints.push(
-        `pg_stat_statements is installed but cannot be read (${firstLine(err)}): it must be in shared_preload_libraries`,
+        /shared_preload_libraries/.test(message)
+          ? `pg_stat_statements is installed (schema ${ext.schema}) but not loaded: add it to shared_preload_libraries in postgresql.conf and restart`
+          : `pg_stat_statements is installed in schema ${ext.schema} but ${ext.schema}.pg_stat_statements cannot be read (${message}): GRANT USAGE ON SCHEMA ${ext.schema} and pg_read_all_stats to this user`,
       );
       return null;
     }
@@ -291,7 +326,7 @@ export function formatSnapshot(s: MonitorSnapshot, endpoint: string, humanBytes:
     .join(", ");
   lines.push(`connections: ${s.connections.total}${states ? ` (${states})` : ""}`);
   lines.push(
-    `tables: ${s.tables.length ? s.tables.map((t) => `${t.name} ${humanBytes(t.bytes)}${t.rows !== undefined ? ` (~${t.rows} rows)` : ""}`).join(", ") : "none"}`,
+    `tables: ${s.tables.length ? s.tables.map((t) => `${t.name} ${t.bytes === undefined ? "size unreadable" : humanBytes(t.bytes)}${t.rows !== undefined ? ` (~${t.rows} rows)` : ""}`).join(", ") : "none"}`,
   );
   if (s.waitingLocks === null) lines.push("waiting locks: unavailable");
   else if (!s.waitingLocks.length) lines.push("waiting locks: none");
@@ -315,6 +350,7 @@ export function formatSnapshot(s: MonitorSnapshot, endpoint: string, humanBytes:
     lines.push(
       `  ${c.id}${c.workflow ? ` (${c.workflow})` : ""} claimed by ${c.claimed_by}${c.claimedForMs !== undefined ? ` ${duration(c.claimedForMs)} ago` : ""}`,
     );
+  for (const u of s.unreadable) lines.push(`unreadable: ${u}`);
   for (const h of s.hints) lines.push(`hint: ${h}`);
   for (const f of s.findings) lines.push(`! ${f}`);
   lines.push(s.findings.length ? `${s.findings.length} finding(s)` : "OK: nothing stuck");

@@ -1,4 +1,5 @@
-// The guide's restore: `pg_restore --clean --if-exists` (MySQL: `mysql < file`). The file is checked against
+// The guide's restore (`pg_restore --clean --if-exists`; MySQL: `mysql < file`), limited to Visor's tables:
+// nothing else in the target is dropped or replaced, whatever the backup holds. The file is checked against
 // its SHA-256 first, a target that already holds Visor data is refused without --force, and the result is
 // verified afterwards (counts and per-row digests against the backup's manifest, schema, smoke test).
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
@@ -9,7 +10,8 @@ import { query, writerStatus } from "../../components/visor/dialects";
 import { VISOR_TABLE_NAMES } from "../../components/visor/schema-definition";
 import { expectedSha256, readManifest, sha256File, type BackupManifest } from "./manifest";
 import { humanBytes, type Progress } from "./progress";
-import { childConnection, OpsError, run, toolError, toolVersion } from "./tools";
+import { assertMysqlDumpOnlyVisor, restoreMysql, restorePostgres, type RestoredObjects } from "./restore-run";
+import { childConnection, OpsError, toolVersion } from "./tools";
 import { verifyDatabase, type VerifyReport } from "./verify";
 
 export interface RestoreOptions {
@@ -31,6 +33,10 @@ export interface RestoreResult {
   manifest?: BackupManifest;
   /** Visor rows the target held before (non-empty only with --force). */
   replaced: Record<string, number>;
+  /** Visor's tables restored; tables of the backup left alone; grants re-applied or not. */
+  tables: RestoredObjects["tables"];
+  leftOut: RestoredObjects["leftOut"];
+  grants?: RestoredObjects["grants"];
   verification: VerifyReport;
   durationMs: number;
 }
@@ -75,6 +81,7 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
     );
   if (r.driver === "mysql" && kind !== "sql")
     throw new OpsError(`${file} is a pg_dump archive: it cannot be restored into MySQL`);
+  const mysqlTables = r.driver === "mysql" ? await assertMysqlDumpOnlyVisor(file) : [];
   const manifest = readManifest(file);
   if (manifest && manifest.driver !== r.driver)
     throw new OpsError(`${file} is a ${manifest.driver} backup: it cannot be restored into ${r.driver}`);
@@ -114,45 +121,15 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
   }
   if (held.length) log(`--force: replacing ${held.join(", ")}`);
 
-  // 3. The restore.
+  // 3. The restore: Visor's tables only, in one transaction on PostgreSQL, the child tied to this process.
   const child = childConnection(r);
+  let restored: RestoredObjects;
   try {
     log(`restoring ${file} into ${endpoint} with ${tool.path} ${tool.version}`);
-    let res;
-    if (r.driver === "postgresql") {
-      const since = Date.now();
-      const ticker = setInterval(() => log(`pg_restore running (${Math.round((Date.now() - since) / 1000)} s)`), 5000);
-      res = await run(
-        tool.path,
-        ["--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error", `--dbname=${r.database}`, file],
-        child.env,
-      ).finally(() => clearInterval(ticker));
-      if (res.code !== 0) {
-        const unsupported = /unsupported version \(([\d.]+)\) in file header/.exec(res.stderr);
-        if (unsupported) {
-          throw new OpsError(
-            `${file} was written by a newer pg_dump (archive format ${unsupported[1]}) than pg_restore ${tool.version} reads: use pg_restore of that PostgreSQL major (--bin-dir)`,
-          );
-        }
-        throw new OpsError(`pg_restore failed (exit ${res.code}; nothing was changed): ${toolError(res.stderr, secrets)}`);
-      }
-    } else {
-      let lastLog = Date.now();
-      res = await run(
-        tool.path,
-        [...child.args, "--default-character-set=utf8mb4", "--batch", `--database=${r.database}`],
-        child.env,
-        {
-          stdinFile: file,
-          onStdinBytes: (n) => {
-            if (Date.now() - lastLog < 2000) return;
-            lastLog = Date.now();
-            log(`sent ${humanBytes(n)} of ${humanBytes(bytes)}`);
-          },
-        },
-      );
-      if (res.code !== 0) throw new OpsError(`mysql failed (exit ${res.code}): ${toolError(res.stderr, secrets)}`);
-    }
+    restored =
+      r.driver === "postgresql"
+        ? await restorePostgres(tool, child, file, r.database, manifest?.schema, options.connection, secrets, log)
+        : await restoreMysql(tool, child, file, bytes, r.database, mysqlTables, secrets, log);
   } finally {
     child.cleanup();
   }
@@ -169,5 +146,14 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
     smoke: options.smoke,
     progress: log,
   });
-  return { file, endpoint, checksumVerified: Boolean(want), manifest, replaced, verification, durationMs: Date.now() - started };
+  return {
+    file,
+    endpoint,
+    checksumVerified: Boolean(want),
+    manifest,
+    replaced,
+    ...restored,
+    verification,
+    durationMs: Date.now() - started,
+  };
 }

@@ -1,7 +1,7 @@
 // The client programs backups are made with (pg_dump/pg_restore, mysqldump/mysql): found on PATH or in
 // --bin-dir, versions checked, run with the password in their environment (PGPASSWORD / MYSQL_PWD), never
 // in argv, and their failure turned into one line.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -96,15 +96,31 @@ export interface RunResult {
   stderr: string;
 }
 
+let pdeathsig: boolean | undefined;
+
+/** util-linux `setpriv --pdeathsig` works here (Linux): a child started through it dies with us. */
+function canTieToParent(): boolean {
+  if (pdeathsig === undefined) {
+    pdeathsig =
+      process.platform === "linux" &&
+      spawnSync("setpriv", ["--pdeathsig", "KILL", "--", "true"], { stdio: "ignore" }).status === 0;
+  }
+  return pdeathsig;
+}
+
+export interface RunOptions {
+  /** Streamed to the child's stdin: if we die, the child reads a truncated input and aborts. */
+  stdinFile?: string;
+  onStdinBytes?: (n: number) => void;
+  /** Kill the child when this process dies, even by SIGKILL (Linux, via setpriv --pdeathsig). */
+  dieWithParent?: boolean;
+}
+
 /** Runs a program to completion; `stdinFile` is streamed to its stdin (and `onStdinBytes` told how far). */
-export function run(
-  path: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  options: { stdinFile?: string; onStdinBytes?: (n: number) => void } = {},
-): Promise<RunResult> {
+export function run(path: string, args: string[], env: NodeJS.ProcessEnv, options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path, args, {
+    const tied = options.dieWithParent && canTieToParent();
+    const child = spawn(tied ? "setpriv" : path, tied ? ["--pdeathsig", "KILL", "--", path, ...args] : args, {
       env: Object.keys(env).length ? env : process.env,
       stdio: [options.stdinFile ? "pipe" : "ignore", "pipe", "pipe"],
     });

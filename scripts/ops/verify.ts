@@ -1,12 +1,19 @@
 // The guide's recovery step 3 ("verify data integrity") and more: the endpoint is the writer, the schema is
-// Visor's, both tables are there with their counts (and, given a backup manifest, the very rows it recorded),
-// JSON columns parse, no lock is left expired, and the HA smoke test passes. One PASS/FAIL per check.
+// what Visor's store needs (as `inspectSchema` judges it: no stricter column check here), Visor's three
+// tables are there with their counts (and, given a backup manifest, the very rows it recorded), JSON
+// columns parse, no lock is left expired, and the HA smoke test passes. One PASS/FAIL per check.
 import type { Knex } from "knex";
 import { describeEndpoint, openKnex, resolveConnection, type VisorConnection } from "../../components/visor/connection";
 import { databaseNowMs, query, serverVersion, writerStatus } from "../../components/visor/dialects";
 import { inspectWith } from "../../components/visor/inspect";
 import { redactSecrets } from "../../components/visor/redact";
-import { SCHEDULER_LOCKS, SCHEDULES, VISOR_TABLES } from "../../components/visor/schema-definition";
+import {
+  MESSAGE_TRIGGERS,
+  SCHEDULER_LOCKS,
+  SCHEDULES,
+  VISOR_TABLE_NAMES,
+  VISOR_TABLES,
+} from "../../components/visor/schema-definition";
 import { runSmokeTest } from "../../components/visor/smoke-test";
 import { tableHashes, type TableDigest } from "./checksum";
 import { dbErrorMessage } from "./errors";
@@ -46,7 +53,11 @@ export interface VerifyReport {
   checks: VerifyCheck[];
 }
 
-export const JSON_COLUMNS = ["workflow_inputs", "output_context"] as const;
+/** The columns Visor JSON.parses, by table. */
+export const JSON_COLUMNS: Record<string, readonly string[]> = {
+  [SCHEDULES.name]: ["workflow_inputs", "output_context"],
+  [MESSAGE_TRIGGERS.name]: ["channels", "from_users", "inputs", "output_context"],
+};
 
 const REMEDY: Record<string, string> = {
   connect: "check --url (host, port, database, user, password) and that the server is up",
@@ -55,7 +66,7 @@ const REMEDY: Record<string, string> = {
   counts:
     "run `visor-db bootstrap` if the tables are missing; if the counts differ from the backup, restore again from the backup file",
   checksums: "rows differ from the backup: restore again, and make sure no Visor instance writes meanwhile (stop them first)",
-  "json-columns": "Visor JSON.parses these columns; fix or delete the listed schedules",
+  "json-columns": "Visor JSON.parses these columns; fix or delete the listed schedules / message triggers",
   "stale-locks":
     "expired locks are taken over on the next acquire; once every Visor instance is stopped they may be deleted (DELETE FROM scheduler_locks WHERE expires_at < now in ms)",
   smoke: "run `visor-db smoke` for the failing check's own remedy",
@@ -113,7 +124,7 @@ export async function verifyDatabase(options: VerifyOptions): Promise<VerifyRepo
     });
     await attempt("counts", async () => {
       const problems: string[] = [];
-      for (const name of [SCHEDULES.name, SCHEDULER_LOCKS.name]) {
+      for (const name of VISOR_TABLE_NAMES) {
         if (!tablesPresent.has(name)) {
           problems.push(`${name} does not exist`);
           continue;
@@ -128,7 +139,7 @@ export async function verifyDatabase(options: VerifyOptions): Promise<VerifyRepo
         .map(([n, c]) => `${n} ${c}`)
         .join(", ");
       if (problems.length) return [false, problems.join("; ")];
-      return [true, `${detail}${options.expected ? ` (as in ${options.expected.from})` : ""}`];
+      return [true, `${detail}${options.expected ? ` (as in ${options.expected.from}${notRecorded(options.expected)})` : ""}`];
     });
     if (options.expected?.digests) {
       await attempt("checksums", async () => {
@@ -142,23 +153,31 @@ export async function verifyDatabase(options: VerifyOptions): Promise<VerifyRepo
           if (!have || have.digest !== want.digest || have.rows !== want.rows) differing.push(spec.name);
         }
         if (differing.length) return [false, `rows of ${differing.join(", ")} differ from ${options.expected!.from}`];
-        return [true, `${compared} row(s) identical to ${options.expected!.from} (per-row SHA-256)`];
+        return [
+          true,
+          `${compared} row(s) identical to ${options.expected!.from} (per-row SHA-256${notRecorded(options.expected!)})`,
+        ];
       });
     }
-    if (tablesPresent.has(SCHEDULES.name)) {
+    const jsonTables = Object.keys(JSON_COLUMNS).filter((t) => tablesPresent.has(t));
+    if (jsonTables.length) {
       await attempt("json-columns", async () => {
         const bad: string[] = [];
         let n = 0;
-        const rows = (await db.select(["id", ...JSON_COLUMNS]).from(SCHEDULES.name)) as Record<string, string | null>[];
-        for (const row of rows) {
-          for (const col of JSON_COLUMNS) {
-            const v = row[col];
-            if (v === null || v === undefined) continue;
-            n++;
-            try {
-              JSON.parse(v);
-            } catch {
-              bad.push(`${row.id}.${col}`);
+        for (const table of jsonTables) {
+          const present = Object.keys(await db(table).columnInfo());
+          const cols = JSON_COLUMNS[table]!.filter((c) => present.includes(c));
+          const rows = (await db.select(["id", ...cols]).from(table)) as Record<string, string | null>[];
+          for (const row of rows) {
+            for (const col of cols) {
+              const v = row[col];
+              if (v === null || v === undefined) continue;
+              n++;
+              try {
+                JSON.parse(v);
+              } catch {
+                bad.push(`${table === SCHEDULES.name ? "" : `${table} `}${row.id}.${col}`);
+              }
             }
           }
         }
@@ -167,7 +186,8 @@ export async function verifyDatabase(options: VerifyOptions): Promise<VerifyRepo
             false,
             `${bad.length} value(s) are not valid JSON: ${bad.slice(0, 5).join(", ")}${bad.length > 5 ? ", …" : ""}`,
           ];
-        return [true, `${n} value(s) of ${JSON_COLUMNS.join(", ")} parse as JSON`];
+        const described = jsonTables.map((t) => `${t}.{${JSON_COLUMNS[t]!.join(", ")}}`).join(", ");
+        return [true, `${n} value(s) of ${described} parse as JSON`];
       });
     }
     if (tablesPresent.has(SCHEDULER_LOCKS.name)) {
@@ -191,6 +211,12 @@ export async function verifyDatabase(options: VerifyOptions): Promise<VerifyRepo
   } finally {
     await db.destroy();
   }
+}
+
+/** Tables a backup manifest does not record (older backups did not record message_triggers): not compared. */
+function notRecorded(expected: VerifyExpectation): string {
+  const missing = VISOR_TABLE_NAMES.filter((t) => !(t in expected.tables));
+  return missing.length ? `; ${missing.join(", ")} not recorded there, not compared` : "";
 }
 
 async function staleLocks(db: Knex, driver: Parameters<typeof databaseNowMs>[1]): Promise<number> {

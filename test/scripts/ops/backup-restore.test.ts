@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { Client } from "pg";
 import { bootstrapSchema } from "../../../components/visor/bootstrap";
 import { openKnex } from "../../../components/visor/connection";
-import { SCHEDULER_LOCKS, SCHEDULES } from "../../../components/visor/schema-definition";
+import { MESSAGE_TRIGGERS, SCHEDULER_LOCKS, SCHEDULES } from "../../../components/visor/schema-definition";
 import { backupDatabase } from "../../../scripts/ops/backup";
 import { tableHashes, type RowHashes } from "../../../scripts/ops/checksum";
 import { restoreDatabase } from "../../../scripts/ops/restore";
@@ -19,14 +19,19 @@ import { runCli } from "../../support/cli";
 import { scratchMariaDb } from "../../support/mariadb";
 import { need, postgresMajors, scratchDatabase, servers } from "../../support/servers";
 import { failureLines, seed } from "./fixtures";
+import { seedTriggers } from "./trigger-fixtures";
 
 const NO_PG_ENV = { PGHOST: "", PGUSER: "", PGPASSWORD: "", PGDATABASE: "", DATABASE_URL: "" };
 const workDir = () => mkdtempSync(join(tmpdir(), "visor-db-backup-"));
 
-async function hashes(url: string): Promise<{ schedules: RowHashes; locks: RowHashes }> {
+async function hashes(url: string): Promise<{ schedules: RowHashes; locks: RowHashes; triggers: RowHashes }> {
   const db = await openKnex({ url }, { pool: { min: 0, max: 1 } });
   try {
-    return { schedules: (await tableHashes(db, SCHEDULES))!, locks: (await tableHashes(db, SCHEDULER_LOCKS))! };
+    return {
+      schedules: (await tableHashes(db, SCHEDULES))!,
+      locks: (await tableHashes(db, SCHEDULER_LOCKS))!,
+      triggers: (await tableHashes(db, MESSAGE_TRIGGERS))!,
+    };
   } finally {
     await db.destroy();
   }
@@ -52,6 +57,7 @@ test("DR drill on PostgreSQL: 10,000 schedules → backup → drop database → 
   const db = await scratchDatabase(postgres, "dr");
   await bootstrapSchema({ url: db.url });
   await seed(db.url, 10_000, 25);
+  await seedTriggers(db.url, 12);
   const before = await hashes(db.url);
   assert.equal(before.schedules.rows, 10_000);
 
@@ -68,6 +74,7 @@ test("DR drill on PostgreSQL: 10,000 schedules → backup → drop database → 
   assert.equal(backup.manifest.consistent, true);
   assert.deepEqual(backup.manifest.tables.schedules, { rows: 10_000, digest: before.schedules.digest });
   assert.deepEqual(backup.manifest.tables.scheduler_locks, { rows: 25, digest: before.locks.digest });
+  assert.deepEqual(backup.manifest.tables.message_triggers, { rows: 12, digest: before.triggers.digest });
   assert.match(b.stderr, /visor-db backup: .*dumping schedules 10000 row\(s\)/);
   assert.deepEqual(readdirSync(dir).sort(), ["visor-drill.dump", "visor-drill.dump.manifest.json", "visor-drill.dump.sha256"]);
 
@@ -80,13 +87,14 @@ test("DR drill on PostgreSQL: 10,000 schedules → backup → drop database → 
   for (const name of ["connect", "writer", "schema", "counts", "checksums", "json-columns", "stale-locks", "smoke"]) {
     assert.match(r.stdout, new RegExp(`^PASS ${name}: `, "m"), name);
   }
-  assert.match(r.stdout, /PASS counts: schedules 10000, scheduler_locks 25/);
+  assert.match(r.stdout, /PASS counts: schedules 10000, scheduler_locks 25, message_triggers 12 /);
   assert.match(r.stdout, /^VERIFIED$/m);
 
   const after = await hashes(db.url);
   assert.equal(after.schedules.digest, before.schedules.digest);
   assert.deepEqual([...after.schedules.hashes], [...before.schedules.hashes], "every schedule row identical");
   assert.deepEqual([...after.locks.hashes], [...before.locks.hashes], "every lock row identical");
+  assert.deepEqual([...after.triggers.hashes], [...before.triggers.hashes], "every message trigger row identical");
 
   // The smoke test already passed within restore's verification (PASS smoke above).
   const v = await runCli(["verify", "--url", db.url, "--manifest", out, "--allow-stale-locks", "--skip-smoke", "--json"]);
@@ -94,7 +102,7 @@ test("DR drill on PostgreSQL: 10,000 schedules → backup → drop database → 
   const report = JSON.parse(v.stdout);
   assert.equal(report.passed, true);
   assert.equal(report.checks.find((c: { name: string }) => c.name === "checksums").passed, true);
-  assert.deepEqual(report.counts, { schedules: 10_000, scheduler_locks: 25 });
+  assert.deepEqual(report.counts, { schedules: 10_000, scheduler_locks: 25, message_triggers: 12 });
   assertNoPassword(db.password, b.stdout, b.stderr, r.stdout, r.stderr, v.stdout, v.stderr);
 });
 

@@ -110,3 +110,14 @@ test("backup names, versions and tool errors", () => {
     'pg_dump: error: connection to server failed: FATAL:  password authentication failed for user "visor" (pw ***)',
   );
 });
+
+test("text read as bytes: valid UTF-8 hashes as its string; other bytes keep their identity", () => {
+  const text = col("previous_response");
+  assert.equal(canonicalValue(text, Buffer.from("Zoë ✓ 日本")), "Zoë ✓ 日本");
+  const a = canonicalValue(text, Buffer.from([0x41, 0xff, 0xfe, 0x42]));
+  const b = canonicalValue(text, Buffer.from([0x41, 0xfe, 0xff, 0x42]));
+  assert.notEqual(a, b, "lossy decoding would make both A\uFFFD\uFFFDB");
+  assert.notEqual(a, "A\uFFFD\uFFFDB");
+  // No decoded text can take the form invalid bytes get (it starts with a lone surrogate).
+  assert.equal(a, "\udc0041fffe42");
+});

@@ -12,6 +12,7 @@ import { runCli } from "../../support/cli";
 import { scratchMariaDb } from "../../support/mariadb";
 import { need, scratchDatabase, servers } from "../../support/servers";
 import { failureLines, seed } from "./fixtures";
+import { seedTriggers } from "./trigger-fixtures";
 
 test("monitor on PostgreSQL: connections, sizes, a waiting lock with its blocker, stale locks, stuck claims, the pg_stat_statements hint", async () => {
   const { postgres } = await servers();
@@ -79,6 +80,7 @@ test("verify: one PASS/FAIL per check; expired locks and bad JSON fail, --allow-
   const db = await scratchDatabase(postgres, "ver");
   await bootstrapSchema({ url: db.url });
   await seed(db.url, 40, 5);
+  await seedTriggers(db.url, 7);
   const ok = await runCli(["verify", "--url", db.url, "--allow-stale-locks"]);
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
   const lines = ok.stdout.trim().split("\n");
@@ -87,13 +89,18 @@ test("verify: one PASS/FAIL per check; expired locks and bad JSON fail, --allow-
     lines.slice(1, -1).map((l) => l.split(":")[0]),
     ["PASS connect", "PASS writer", "PASS schema", "PASS counts", "PASS json-columns", "PASS stale-locks", "PASS smoke"],
   );
-  assert.match(ok.stdout, /^PASS counts: schedules 40, scheduler_locks 5$/m);
+  assert.match(ok.stdout, /^PASS counts: schedules 40, scheduler_locks 5, message_triggers 7$/m);
+  assert.match(
+    ok.stdout,
+    /^PASS json-columns: \d+ value\(s\) of schedules\.\{workflow_inputs, output_context\}, message_triggers\.\{channels, from_users, inputs, output_context\} parse as JSON$/m,
+  );
   assert.match(ok.stdout, /^PASS stale-locks: 3 expired lock\(s\), allowed/m);
   assert.equal(lines.at(-1), "VERIFIED");
 
   const k = await openKnex({ url: db.url }, { pool: { min: 0, max: 1 } });
   try {
     await k("schedules").where({ id: "00000000-0000-4000-8000-000000000002" }).update({ output_context: "{truncated" });
+    await k("message_triggers").where({ id: "10000000-0000-4000-8000-000000000003" }).update({ channels: "[C1," });
   } finally {
     await k.destroy();
   }
@@ -106,13 +113,13 @@ test("verify: one PASS/FAIL per check; expired locks and bad JSON fail, --allow-
   assert.equal(byName["json-columns"].passed, false);
   assert.match(
     byName["json-columns"].detail,
-    /1 value\(s\) are not valid JSON: 00000000-0000-4000-8000-000000000002\.output_context/,
+    /2 value\(s\) are not valid JSON: 00000000-0000-4000-8000-000000000002\.output_context, message_triggers 10000000-0000-4000-8000-000000000003\.channels/,
   );
   assert.equal(byName["stale-locks"].passed, false);
   assert.match(byName["stale-locks"].remedy, /taken over on the next acquire/);
   assert.equal(byName.smoke, undefined, "--skip-smoke");
   assert.deepEqual(failureLines(bad.stderr), [
-    "visor-db: verify: FAILED json-columns, stale-locks: 1 value(s) are not valid JSON: 00000000-0000-4000-8000-000000000002.output_context",
+    "visor-db: verify: FAILED json-columns, stale-locks: 2 value(s) are not valid JSON: 00000000-0000-4000-8000-000000000002.output_context, message_triggers 10000000-0000-4000-8000-000000000003.channels",
   ]);
 });
 
@@ -126,7 +133,10 @@ test("verify fails a database without Visor's schema, a replica, and an unreacha
     ["PASS connect", "PASS writer", "FAIL schema", "FAIL counts"],
   );
   assert.match(r.checks[2]!.detail, /table schedules does not exist/);
-  assert.match(r.checks[3]!.detail, /schedules does not exist; scheduler_locks does not exist/);
+  assert.match(
+    r.checks[3]!.detail,
+    /^schedules does not exist; scheduler_locks does not exist; message_triggers does not exist$/,
+  );
 
   const down = await verifyDatabase({ connection: { url: "postgresql://visor:pw-secret@127.0.0.1:1/visor" } });
   assert.deepEqual(
@@ -167,6 +177,6 @@ test("monitor and verify on MariaDB", async (t) => {
   const v = await runCli(["verify", "--url", db.url, "--allow-stale-locks", "--json"]);
   assert.equal(v.code, 0, v.stdout + v.stderr);
   const report = JSON.parse(v.stdout);
-  assert.deepEqual(report.counts, { schedules: 1002, scheduler_locks: 4 });
+  assert.deepEqual(report.counts, { schedules: 1002, scheduler_locks: 4, message_triggers: 0 });
   assert.equal(report.checks.find((c: { name: string }) => c.name === "smoke").passed, true);
 });
