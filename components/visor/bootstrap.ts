@@ -20,6 +20,8 @@ export interface BootstrapResult {
   added: string[];
   version: string;
   report: SchemaReport;
+  /** Times another creator (a starting Visor) made an object first and bootstrap re-inspected. */
+  raceRetries: number;
 }
 
 export class SchemaMismatchError extends Error {
@@ -29,8 +31,8 @@ export class SchemaMismatchError extends Error {
   }
 }
 
-/** Times bootstrap re-inspects after another creator made an object first; each race costs one retry. */
-const RACE_RETRIES = 10;
+/** Re-inspections after another creator made an object first: each needs a new object of theirs (Visor makes 8). */
+const RACE_RETRIES = 16;
 /** A table a starting Visor just created gets its indexes in the next statements: wait until they stop changing. */
 const SETTLE_QUIET_MS = 250;
 const SETTLE_MAX_MS = 3000;
@@ -120,7 +122,7 @@ export async function bootstrapWith(db: Knex, driver: VisorDriver, options: Boot
     const mark = { created: progress.created.length, added: progress.added.length };
     try {
       const report = await db.transaction((trx) => bootstrapIn(trx, driver, version, options, progress));
-      return { ...progress, report, version: SCHEMA_VERSION };
+      return { ...progress, report, version: SCHEMA_VERSION, raceRetries: attempt - 1 };
     } catch (err) {
       if (driver !== "mysql") {
         // Rolled back: nothing this attempt made exists.
