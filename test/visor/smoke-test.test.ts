@@ -212,3 +212,26 @@ test("a wrong password fails `connect` with the credentials remedy, never the ne
   assert.match(connect.remedy!, /user and password/);
   assert.doesNotMatch(JSON.stringify(report), /not-the-password/);
 });
+
+test("the row round trip writes a paused schedule (never due for a polling Visor node), with Visor's columns only", async () => {
+  const { postgres } = await servers();
+  const db = await scratchDatabase(postgres, "paused");
+  await bootstrapSchema({ url: db.url });
+  const c = new Client({ connectionString: db.url });
+  await c.connect();
+  try {
+    // Every row the smoke test inserts or updates, as the database saw it.
+    await c.query(`CREATE TABLE seen (op text, status text, guide_only_set boolean);
+      CREATE FUNCTION record_schedule() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        INSERT INTO seen VALUES (TG_OP, NEW.status, NEW.claimed_by IS NOT NULL OR NEW.claimed_at IS NOT NULL OR NEW.lock_token IS NOT NULL);
+        RETURN NEW; END $$;
+      CREATE TRIGGER record_schedule AFTER INSERT OR UPDATE ON schedules FOR EACH ROW EXECUTE FUNCTION record_schedule()`);
+    const report = await runSmokeTest({ connection: { url: db.url } });
+    assert.equal(report.passed, true, JSON.stringify(report.checks.filter((x) => !x.passed)));
+    const seen = (await c.query("SELECT op, status, guide_only_set FROM seen")).rows;
+    assert.deepEqual(seen, [{ op: "INSERT", status: "paused", guide_only_set: false }]);
+    assert.equal((await c.query("SELECT count(*)::int AS n FROM schedules")).rows[0].n, 0, "and removed again");
+  } finally {
+    await c.end();
+  }
+});
