@@ -178,7 +178,6 @@ async function race(url: string): Promise<{ mixed: number; visorFailed: number; 
         ]);
         stats.retries += boot.raceRetries;
         stats.slowestRoundMs = Math.max(stats.slowestRoundMs, Date.now() - started);
-        if (process.env.VISOR_RACE_TRACE) console.error(round, Date.now() - started, boot.raceRetries, boot.created, made);
         if (boot.created.length > 0 && made.length > 0) stats.mixed++;
         const report = await inspectWith(admin, driver, "");
         assert.equal(report.complete, true, `round ${round}: ${JSON.stringify(report.differences)}`);
