@@ -5,6 +5,8 @@ export * from "./visor/inspect";
 export * from "./visor/bootstrap";
 export * from "./visor/locks";
 export * from "./visor/smoke-test";
+export * from "./visor/remedies";
+export * from "./visor/visor-writes";
 export { redactUrl, redactSecrets } from "./visor/redact";
 export * from "./visor/retry";
 export type { VisorConnectionArgs, ConnectRetryArgs } from "./visor/providers/connection-args";

@@ -3,6 +3,7 @@
 import { localCommand } from "./commands/local";
 import { bootstrapCommand } from "./commands/bootstrap";
 import { smokeCommand } from "./commands/smoke";
+import { inspectCommand } from "./commands/inspect";
 import { planCommand } from "./commands/plan";
 import { localMainJob } from "./commands/main-job";
 import { backupCommand } from "./commands/backup";
@@ -13,10 +14,11 @@ import { verifyCommand } from "./commands/verify";
 import { UsageError } from "./cli/usage";
 import { redactSecrets } from "../components/visor/redact";
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+export const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   local: (argv) => localCommand(argv, localMainJob),
   bootstrap: bootstrapCommand,
   smoke: smokeCommand,
+  inspect: inspectCommand,
   backup: backupCommand,
   restore: restoreCommand,
   "migrate-sqlite": migrateSqliteCommand,
@@ -34,6 +36,7 @@ Commands:
                          'local up' also bootstraps Visor's schema and runs the HA smoke test
   bootstrap              create Visor's schema on a database
   smoke                  the HA smoke test against a writer (and a pooler)
+  inspect                each of Visor's tables, columns and indexes against what Visor's SQL store needs
   backup                 pg_dump -Fc / mysqldump into visor-YYYYMMDD.dump|.sql, checksummed, never overwriting
   restore                pg_restore / mysql from a backup; refuses a target with Visor data unless --force; verifies
   migrate-sqlite         copy Visor's SQLite (or legacy JSON) store into PostgreSQL/MySQL, idempotently

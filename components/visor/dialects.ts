@@ -102,6 +102,21 @@ export function isDuplicateKey(driver: VisorDriver, err: unknown): boolean {
   return e.number === 2627 || e.number === 2601;
 }
 
+/**
+ * Another creator (a starting Visor, which takes no lock of ours) made this object between our inspect
+ * and our create: PostgreSQL's "already exists" or the duplicate key on pg_type/pg_class when both CREATE
+ * TABLEs run at once; MySQL's 1050 (table), 1060 (column), 1061 (index name); SQL Server's 2714, 1913, 2705.
+ */
+export function isConcurrentCreate(driver: VisorDriver, err: unknown): boolean {
+  const e = err as { code?: string; errno?: number; number?: number; constraint?: string; message?: string };
+  if (driver === "postgresql") {
+    if (e.code === "42P07" || e.code === "42710" || e.code === "42701") return true;
+    return e.code === "23505" && /pg_type_typname_nsp_index|pg_class_relname_nsp_index/.test(`${e.constraint} ${e.message}`);
+  }
+  if (driver === "mysql") return e.errno === 1050 || e.errno === 1060 || e.errno === 1061;
+  return e.number === 2714 || e.number === 1913 || e.number === 2705;
+}
+
 /** Serialises concurrent bootstraps; held for the duration of `trx`. All three work through PgBouncer in transaction mode. */
 export async function takeSchemaLock(trx: Knex.Transaction, driver: VisorDriver): Promise<void> {
   if (driver === "postgresql") {

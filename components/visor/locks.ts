@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
 import { openKnex, resolveConnection, type VisorConnection, type VisorDriver } from "./connection";
 import { atomicAcquireSql, atomicRenewSql, isDuplicateKey, query } from "./dialects";
+import { insertLock, releaseLock, renewLock, takeOverExpiredLock } from "./lock-statements";
 
 export interface LockGrant {
   token: string;
@@ -64,19 +65,11 @@ export class SchedulerLocks {
     // Visor: take over an expired row, else insert; a duplicate key means someone else holds it.
     const now = this.now();
     const expiresAt = now + ttlMs;
-    const updated = await db("scheduler_locks")
-      .where("lock_id", lockId)
-      .andWhere("expires_at", "<", now)
-      .update({ node_id: this.nodeId, lock_token: token, acquired_at: now, expires_at: expiresAt });
+    const row = { node_id: this.nodeId, lock_token: token, acquired_at: now, expires_at: expiresAt };
+    const updated = await takeOverExpiredLock(db, lockId, now, row);
     if (Number(updated) > 0) return { token, acquiredAt: now, expiresAt };
     try {
-      await db("scheduler_locks").insert({
-        lock_id: lockId,
-        node_id: this.nodeId,
-        lock_token: token,
-        acquired_at: now,
-        expires_at: expiresAt,
-      });
+      await insertLock(db, lockId, row);
       return { token, acquiredAt: now, expiresAt };
     } catch (err) {
       // Unlike Visor, anything but a duplicate key is an error, not "not acquired".
@@ -114,16 +107,14 @@ export class SchedulerLocks {
       return affected(this.driver, result) > 0;
     }
     const now = this.now();
-    const updated = await db("scheduler_locks")
-      .where({ lock_id: lockId, lock_token: token })
-      .update({ acquired_at: now, expires_at: now + ttlMs });
+    const updated = await renewLock(db, lockId, token, now, ttlMs);
     return Number(updated) > 0;
   }
 
   /** Deletes the lock if the token still holds it. */
   async release(lockId: string, token: string): Promise<boolean> {
     const db = await this.db();
-    const deleted = await db("scheduler_locks").where({ lock_id: lockId, lock_token: token }).delete();
+    const deleted = await releaseLock(db, lockId, token);
     return Number(deleted) > 0;
   }
 

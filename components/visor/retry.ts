@@ -1,6 +1,7 @@
 // A fresh RDS/Cloud SQL/Azure endpoint may not resolve or accept connections for a while: retry with
 // bounded exponential backoff and say what we wait for. Wrong credentials, a missing database, a failed
 // TLS verification or a read-only endpoint will not fix themselves: fail at once.
+import type { Knex } from "knex";
 import { describeEndpoint, openKnex, type VisorConnection } from "./connection";
 import { redactSecrets } from "./redact";
 
@@ -74,31 +75,34 @@ const HINTS: Record<Exclude<ConnectFailure, "transient" | "other">, string> = {
   database: "the database does not exist on this server (not retried)",
 };
 
-/** Resolves once `SELECT 1` succeeds on `conn`. */
-export async function waitForConnection(conn: VisorConnection, options: RetryOptions = {}): Promise<void> {
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Calls `probe` (given the time left) until it resolves, with backoff; permanent failures end it at once. */
+async function retryUntilAnswering(
+  endpoint: string,
+  secrets: (string | undefined)[],
+  options: RetryOptions,
+  probe: (remainingMs: number) => Promise<void>,
+): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 300_000;
   let delay = options.initialDelayMs ?? 1000;
   const maxDelay = options.maxDelayMs ?? 30_000;
-  const endpoint = describeEndpoint(conn);
   const started = Date.now();
-  const clean = (m: string) => redactSecrets(m, [conn.password]);
-  const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-    });
-    return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
-  };
   for (let attempt = 1; ; attempt++) {
     // Every attempt ends inside the budget: a pooler can queue SELECT 1 while its server is unreachable.
     const remaining = Math.max(1000, timeoutMs - (Date.now() - started));
-    const db = await openKnex(conn, { pool: { min: 0, max: 1 }, connectTimeoutMs: Math.min(10_000, remaining) });
     try {
-      await within(db.raw("SELECT 1"), Math.min(15_000, remaining), endpoint);
+      await probe(remaining);
       return;
     } catch (err) {
       const failure = classifyConnectError(err);
-      const message = clean(err instanceof Error ? err.message : String(err));
+      const message = redactSecrets(err instanceof Error ? err.message : String(err), secrets);
       if (failure !== "transient" && failure !== "other")
         throw new ConnectError(`${endpoint}: ${HINTS[failure]}: ${message}`, failure);
       const elapsed = Date.now() - started;
@@ -109,9 +113,32 @@ export async function waitForConnection(conn: VisorConnection, options: RetryOpt
       options.log?.(`waiting for ${endpoint} to accept connections (attempt ${attempt}: ${message}); next try in ${delay} ms`);
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, maxDelay);
+    }
+  }
+}
+
+/** Resolves once `SELECT 1` succeeds on `conn`; each attempt has a fresh pool, closed within 1 s. */
+export async function waitForConnection(conn: VisorConnection, options: RetryOptions = {}): Promise<void> {
+  const endpoint = describeEndpoint(conn);
+  await retryUntilAnswering(endpoint, [conn.password], options, async (remaining) => {
+    const db = await openKnex(conn, { pool: { min: 0, max: 1 }, connectTimeoutMs: Math.min(10_000, remaining) });
+    try {
+      await within(db.raw("SELECT 1"), Math.min(15_000, remaining), endpoint);
     } finally {
       // A half-open connection must not hold the caller past the budget either.
       await within(db.destroy(), 1000, "closing the probe connection").catch(() => undefined);
     }
-  }
+  });
+}
+
+/** The same wait on a knex the caller keeps using afterwards (one pool for a whole operation). */
+export async function waitForKnex(
+  db: Knex,
+  endpoint: string,
+  options: RetryOptions = {},
+  secrets: (string | undefined)[] = [],
+): Promise<void> {
+  await retryUntilAnswering(endpoint, secrets, options, (remaining) =>
+    within(db.raw("SELECT 1"), Math.min(15_000, remaining), endpoint),
+  );
 }

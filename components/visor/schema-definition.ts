@@ -15,6 +15,11 @@ export interface ColumnSpec {
   nullable: boolean;
   default?: string | number | boolean;
   primary?: boolean;
+  /**
+   * In the guide (and Visor's SQLite DDL) but never created, read or written by Visor's SQL store: a
+   * table without it is still what Visor needs. `bootstrap` adds it; `inspect` reports it as information.
+   */
+  guideOnly?: boolean;
 }
 
 export interface IndexSpec {
@@ -60,9 +65,9 @@ export const SCHEDULES: TableSpec = {
     col("failure_count", "integer", { ...req, default: 0 }),
     col("last_error", "text"),
     col("previous_response", "text"),
-    col("claimed_by", "varchar", { length: 255 }),
-    col("claimed_at", "bigint"),
-    col("lock_token", "varchar", { length: 36 }),
+    col("claimed_by", "varchar", { length: 255, guideOnly: true }),
+    col("claimed_at", "bigint", { guideOnly: true }),
+    col("lock_token", "varchar", { length: 36, guideOnly: true }),
   ],
   indexes: [
     { name: "idx_schedules_creator_id", columns: ["creator_id"] },
@@ -113,3 +118,8 @@ export const MESSAGE_TRIGGERS: TableSpec = {
 /** In creation order. */
 export const VISOR_TABLES: readonly TableSpec[] = [SCHEDULES, SCHEDULER_LOCKS, MESSAGE_TRIGGERS];
 export const VISOR_TABLE_NAMES: readonly string[] = VISOR_TABLES.map((t) => t.name);
+
+/** The columns Visor's SQL store itself writes to a table (every column but the guide-only ones). */
+export function visorColumns(spec: TableSpec): ColumnSpec[] {
+  return spec.columns.filter((c) => !c.guideOnly);
+}

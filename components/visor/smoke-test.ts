@@ -3,11 +3,14 @@
 // it created (run id in every lock id and creator_id) and removes them even when a check fails.
 import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
-import { openKnex, resolveConnection, type VisorConnection, type VisorDriver } from "./connection";
+import { describeEndpoint, openKnex, resolveConnection, type VisorConnection, type VisorDriver } from "./connection";
 import { databaseNowMs, query, serverVersion, writerStatus } from "./dialects";
 import { inspectWith } from "./inspect";
 import { SchedulerLocks } from "./locks";
 import { redactSecrets } from "./redact";
+import { CONNECT_REMEDIES, OPTIONAL_COLUMN_NOTE, SMOKE_REMEDIES } from "./remedies";
+import { classifyConnectError } from "./retry";
+import { rowRoundtrip } from "./smoke-row";
 
 export interface SmokeTestOptions {
   /** The writer endpoint Visor will use. */
@@ -51,24 +54,6 @@ export interface SmokeReport {
   runId: string;
   checks: SmokeCheck[];
 }
-
-export const REMEDIES: Record<string, string> = {
-  writer: "point Visor (and this check) at the primary/writer endpoint, not a read replica or reader endpoint",
-  schema: "run `visor-db bootstrap` (or the VisorSchema resource) against this database first",
-  "row-roundtrip":
-    "check the column types of `schedules` against the guide (`visor-db inspect`), and the database's character set (utf8mb4 on MySQL)",
-  "mutual-exclusion":
-    "scheduler_locks must have its PRIMARY KEY on lock_id and the endpoint must be a single writer (no multi-primary)",
-  renewal: "the renew UPDATE must reach the writer; check that the endpoint is not a read replica or a statement-mode pooler",
-  fencing: "the lock_token column must be present and compared; re-run `visor-db bootstrap` and check scheduler_locks",
-  "expiry-takeover": "expires_at must be stored as BIGINT epoch milliseconds; check scheduler_locks column types",
-  release: "the DELETE must reach the writer; check the endpoint and its permissions (DELETE on scheduler_locks)",
-  "clock-skew":
-    "run NTP (chrony/systemd-timesyncd) on every Visor node and use a managed database clock; Visor compares timestamps written by one node's clock with another node's clock",
-  "heartbeat-ratio": "set scheduler.ha.heartbeat_interval below lock_ttl / 3 (the guide: lock_ttl 60 s, heartbeat_interval 15 s)",
-  "pooler-mode":
-    "set PgBouncer's pool_mode = transaction (the guide's setting); session mode pins one server connection per Visor connection",
-};
 
 function validate(o: SmokeTestOptions): Required<Omit<SmokeTestOptions, "poolerConnection" | "connection" | "hostClock">> {
   const int = (field: string, v: number | undefined, min: number, max: number, d: number) => {
@@ -217,7 +202,7 @@ async function check(name: string, fn: () => Promise<string>, secrets: (string |
       name,
       passed: false,
       detail: detail.length > 600 ? `${detail.slice(0, 300)} … ${detail.slice(-200)}` : detail,
-      remedy: REMEDIES[base],
+      remedy: base === "connect" ? CONNECT_REMEDIES[classifyConnectError(err)] : SMOKE_REMEDIES[base],
     };
   }
 }
@@ -269,7 +254,17 @@ export async function runSmokeTest(options: SmokeTestOptions): Promise<SmokeRepo
   const created: SchedulerLocks[] = [];
   const scenarios: LockScenario[] = [];
   const creatorId = `visor-db-smoke:${runId}`;
+  const passed = (name: string) => checks.find((c) => c.name === name)?.passed === true;
   try {
+    // An endpoint that does not answer is a network problem, not a replica: its own check and remedy.
+    checks.push(
+      await check(
+        "connect",
+        async () => `${driver} ${await serverVersion(admin, driver)} answered at ${describeEndpoint(options.connection)}`,
+        secrets,
+      ),
+    );
+    if (!passed("connect")) return report();
     checks.push(
       await check(
         "writer",
@@ -281,20 +276,31 @@ export async function runSmokeTest(options: SmokeTestOptions): Promise<SmokeRepo
         secrets,
       ),
     );
-    if (!checks[0]!.passed) return report();
+    if (!passed("writer")) return report();
     checks.push(
       await check(
         "schema",
         async () => {
           const r = await inspectWith(admin, driver, await serverVersion(admin, driver));
-          if (!r.valid) throw new Error(r.differences.map((d) => d.detail).join("; "));
+          if (!r.valid)
+            throw new Error(
+              r.differences
+                .filter((d) => d.severity !== "info")
+                .map((d) => d.detail)
+                .join("; "),
+            );
           const missingIdx = r.differences.filter((d) => d.kind === "missing-index").length;
-          return `schedules, scheduler_locks and message_triggers present with Visor's columns${missingIdx ? ` (${missingIdx} recommended index(es) missing)` : ""}`;
+          const optional = r.differences.filter((d) => d.kind === "optional-column").map((d) => d.column);
+          const notes = [
+            missingIdx ? `${missingIdx} recommended index(es) missing` : "",
+            optional.length ? `guide-only column(s) ${optional.join(", ")} absent: ${OPTIONAL_COLUMN_NOTE}` : "",
+          ].filter(Boolean);
+          return `schedules, scheduler_locks and message_triggers present with the columns Visor's SQL store uses${notes.length ? ` (${notes.join("; ")})` : ""}`;
         },
         secrets,
       ),
     );
-    if (!checks[1]!.passed) return report();
+    if (!passed("schema")) return report();
     checks.push(await check("row-roundtrip", () => rowRoundtrip(admin, driver, creatorId), secrets));
     const makeNodes = (conn: VisorConnection, label: string) =>
       Array.from({ length: o.nodes }, (_, i) => {
@@ -350,18 +356,27 @@ export async function runSmokeTest(options: SmokeTestOptions): Promise<SmokeRepo
       try {
         checks.push(
           await check(
-            "writer@pooler",
-            async () => {
-              const s = await writerStatus(poolerDb, driver);
-              if (!s.isWriter) throw new Error(`through the pooler: ${s.detail}`);
-              return `through the pooler: ${s.detail}`;
-            },
+            "connect@pooler",
+            async () => `the pooler answered at ${describeEndpoint(pooler)} (server ${await serverVersion(poolerDb, driver)})`,
             secrets,
           ),
         );
+        if (passed("connect@pooler"))
+          checks.push(
+            await check(
+              "writer@pooler",
+              async () => {
+                const s = await writerStatus(poolerDb, driver);
+                if (!s.isWriter) throw new Error(`through the pooler: ${s.detail}`);
+                return `through the pooler: ${s.detail}`;
+              },
+              secrets,
+            ),
+          );
       } finally {
         await poolerDb.destroy();
       }
+      if (!passed("connect@pooler")) return report();
       if (resolveConnection(pooler).driver === "postgresql")
         checks.push(await check("pooler-mode", () => detectPoolMode(pooler), secrets));
       await runLockChecks(pooler, "pooler", "@pooler");
@@ -372,64 +387,10 @@ export async function runSmokeTest(options: SmokeTestOptions): Promise<SmokeRepo
     const ids = scenarios.flatMap((s) => [...s.lockIds]);
     try {
       if (ids.length) await admin("scheduler_locks").whereIn("lock_id", ids).delete();
-      if (checks.length > 2) await admin("schedules").where("creator_id", creatorId).delete();
+      if (checks.some((c) => c.name === "row-roundtrip")) await admin("schedules").where("creator_id", creatorId).delete();
     } catch {
       /* cleanup is best effort: a failed check has already been reported */
     }
     await admin.destroy();
   }
-}
-
-/** A schedule row as Visor writes it, read back identically (JSON text, bigints, booleans, unicode). */
-async function rowRoundtrip(db: Knex, driver: VisorDriver, creatorId: string): Promise<string> {
-  const id = randomUUID();
-  const now = Date.now();
-  const row = {
-    id,
-    creator_id: creatorId,
-    creator_context: "slack:C0SMOKE",
-    creator_name: "Smoke Tëst ✓",
-    timezone: "Europe/Zürich".normalize(),
-    schedule_expr: "*/5 * * * *",
-    run_at: null,
-    is_recurring: true,
-    original_expression: "every 5 minutes",
-    workflow: "visor-db-smoke",
-    workflow_inputs: JSON.stringify({ text: 'héllo "quoted" \\ 🚀', n: 1, nested: { ok: true, list: [1, 2, 3] } }),
-    output_context: JSON.stringify({ channel: "C0SMOKE" }),
-    status: "active",
-    created_at: now,
-    last_run_at: null,
-    next_run_at: 9_007_199_254_740_991, // Number.MAX_SAFE_INTEGER: BIGINT must hold every epoch-ms value exactly
-    run_count: 2_147_483_647,
-    failure_count: 0,
-    last_error: null,
-    // MySQL TEXT holds 65,535 bytes (Visor creates `text` columns on every dialect), so stay below it.
-    previous_response: "x".repeat(60_000),
-    claimed_by: null,
-    claimed_at: null,
-    lock_token: null,
-  };
-  await db("schedules").insert(row);
-  const [back] = await db("schedules").where({ id });
-  if (!back) throw new Error("the inserted schedule row was not found");
-  const norm = (k: string, v: unknown) => {
-    if (v === null || v === undefined) return null;
-    if (k === "is_recurring") return Boolean(Number(v) || v === true);
-    if (
-      typeof v === "bigint" ||
-      (typeof v === "string" && /^-?\d+$/.test(v) && typeof (row as Record<string, unknown>)[k] === "number")
-    )
-      return Number(v);
-    return v;
-  };
-  const bad = Object.keys(row).filter(
-    (k) =>
-      JSON.stringify(norm(k, (back as Record<string, unknown>)[k])) !==
-      JSON.stringify(norm(k, (row as Record<string, unknown>)[k])),
-  );
-  await db("schedules").where({ id }).delete();
-  if (bad.length) throw new Error(`columns changed on the way back: ${bad.join(", ")}`);
-  JSON.parse(String(back.workflow_inputs));
-  return `a schedule row (JSON text, 2^53−1 epoch ms, booleans, unicode, 60 kB text) read back identically (${driver})`;
 }

@@ -7,7 +7,10 @@ import { parseFlags } from "../cli/usage";
 export const BOOTSTRAP_HELP = `visor-db bootstrap --url <url> [--grant-to <role>] [--json]
 
 Creates Visor's tables (schedules, scheduler_locks, message_triggers) and the guide's indexes where
-missing. Never alters or drops; a column of the wrong type is reported and nothing is changed.
+missing (an index on the same columns under any name counts), and adds the guide-only columns
+schedules.claimed_by/claimed_at/lock_token to a schema Visor made. Never alters or drops; a column of the
+wrong type is reported and nothing is changed. Safe next to a starting Visor: what it creates first is
+re-inspected and kept.
   --url        connection URL (or PGHOST/PGUSER/PGPASSWORD/PGDATABASE)
   --ssl-mode   disable | require | verify-ca | verify-full     --ssl-ca  CA bundle file
   --grant-to   grant SELECT/INSERT/UPDATE/DELETE on Visor's tables to this role
@@ -34,12 +37,17 @@ export async function bootstrapCommand(argv: string[]): Promise<number> {
         added: result.added,
         version: result.version,
         valid: result.report.valid,
+        raceRetries: result.raceRetries,
       }),
     );
   } else {
     console.log(`schema ${result.version} on ${describeEndpoint(conn)}`);
     console.log(result.created.length ? `created: ${result.created.join(", ")}` : "all tables already present");
     if (result.added.length) console.log(`added: ${result.added.join(", ")}`);
+    if (result.raceRetries)
+      console.log(
+        `another creator (a starting Visor?) made objects at the same moment: re-inspected ${result.raceRetries} time(s)`,
+      );
   }
   return 0;
 }

@@ -6,13 +6,18 @@ import { UsageError, intFlag, parseFlags } from "../cli/usage";
 
 export const SMOKE_HELP = `visor-db smoke --url <writer-url> [--pooler-url <url>] [--nodes N] [--json]
 
-Simulated Visor nodes run Visor's lock protocol against the endpoint: writer, schema, row round trip,
+Simulated Visor nodes run Visor's lock protocol against the endpoint: connect, writer, schema, row round trip,
 mutual exclusion, renewal, fencing, expiry takeover, release, clock skew, heartbeat ratio (and the lock
-checks again through the pooler). Only its own rows are touched, and removed.
+checks again through the pooler). Only its own rows are touched, and removed. An endpoint that does not
+answer fails \`connect\` (network path), one that answers read-only fails \`writer\`.
+  --url        connection URL (or PGHOST/PGUSER/PGPASSWORD/PGDATABASE)
+  --ssl-mode   disable | require | verify-ca | verify-full     --ssl-ca  CA bundle file
+  --pooler-url the pooler (PgBouncer, RDS Proxy) Visor connects through: the lock checks run again there
   --nodes N            simulated nodes (2-32, default 3)
   --lock-ttl-ms N      Visor's lock_ttl (default 60000)     --heartbeat-ms N  (default 15000)
   --max-clock-skew-ms N  (default min(1000, lock_ttl/10))
-  --clock node|database  lock variant to prove (default node, as Visor)`;
+  --clock node|database  lock variant to prove (default node, as Visor)
+  --json       machine-readable report`;
 
 export function formatReport(report: SmokeReport, endpoint: string): string[] {
   return [

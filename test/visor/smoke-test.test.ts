@@ -3,6 +3,7 @@
 // touches only its own rows.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { createServer, type AddressInfo } from "node:net";
 import { Client } from "pg";
 import { bootstrapSchema, runSmokeTest } from "../../components";
 import { startPgBouncer, findPgBouncer } from "../../scripts/local-env/pgbouncer";
@@ -20,7 +21,7 @@ test("passes on the writer of every PostgreSQL major, with every named check", a
     assert.equal(report.passed, true, JSON.stringify(report.checks.filter((c) => !c.passed)));
     assert.deepEqual(
       report.checks.map((c) => c.name),
-      ["writer", "schema", "row-roundtrip", ...LOCK_CHECKS, "clock-skew", "heartbeat-ratio"],
+      ["connect", "writer", "schema", "row-roundtrip", ...LOCK_CHECKS, "clock-skew", "heartbeat-ratio"],
     );
     assert.equal(report.via, "direct");
     assert.equal(report.isWriter, true);
@@ -68,11 +69,13 @@ test("a replica endpoint fails `writer` with a message that says to use the writ
   const report = await runSmokeTest({ connection: { url: postgres.reader!.url } });
   assert.equal(report.passed, false);
   assert.equal(report.isWriter, false);
-  const writer = report.checks[0]!;
-  assert.equal(writer.name, "writer");
-  assert.match(writer.detail, /pg_is_in_recovery\(\) is true: this endpoint is a read replica/);
-  assert.match(writer.remedy!, /writer endpoint/);
-  assert.equal(report.checks.length, 1, "nothing is written to a replica");
+  const [connect, writer] = report.checks;
+  assert.equal(connect!.name, "connect");
+  assert.equal(connect!.passed, true, "a replica answers: it is not a connection failure");
+  assert.equal(writer!.name, "writer");
+  assert.match(writer!.detail, /pg_is_in_recovery\(\) is true: this endpoint is a read replica/);
+  assert.match(writer!.remedy!, /writer endpoint/);
+  assert.equal(report.checks.length, 2, "nothing is written to a replica");
 });
 
 test("a PgBouncer in session mode fails `pooler-mode` with the remedy; transaction mode passes", async (t) => {
@@ -154,4 +157,81 @@ test("visor-db smoke: ✔ per check and exit 0 on the writer; ✖ with remedy an
   const usage = await runCli(["smoke", "--url", postgres.writer.url, "--nodes", "64"]);
   assert.equal(usage.code, 2);
   assert.equal(usage.stderr.trim(), 'visor-db: smoke: --nodes must be an integer from 2 to 32 (got "64")');
+});
+
+/** A loopback port nothing listens on (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+test("an endpoint that refuses connections fails `connect` (not `writer`) with a network-path remedy", async () => {
+  const port = await closedPort();
+  const url = `postgresql://visor:secret-pw-1@127.0.0.1:${port}/visor`;
+  const report = await runSmokeTest({ connection: { url } });
+  assert.equal(report.passed, false);
+  assert.deepEqual(
+    report.checks.map((c) => [c.name, c.passed]),
+    [["connect", false]],
+    "no writer verdict without an answer",
+  );
+  const connect = report.checks[0]!;
+  assert.match(connect.detail, /ECONNREFUSED/);
+  for (const part of [/host name and port/, /DNS/, /security group \/ firewall/, /TLS mode/]) assert.match(connect.remedy!, part);
+  assert.doesNotMatch(connect.remedy!, /read replica/);
+  assert.doesNotMatch(JSON.stringify(report), /secret-pw-1/);
+
+  const cli = await runCli(["smoke", "--url", url]);
+  assert.equal(cli.code, 1);
+  assert.match(cli.stdout, /^✖ connect: .*ECONNREFUSED/m);
+  assert.match(cli.stdout, /remedy: check the network path from this host to the database/);
+  assert.doesNotMatch(cli.stdout, /✖ writer/);
+});
+
+test("a host name that does not resolve fails `connect` with the DNS remedy", async () => {
+  // RFC 2606: .invalid never resolves.
+  const report = await runSmokeTest({ connection: { url: "postgresql://visor:pw@visor-db.invalid:5432/visor" } });
+  const connect = report.checks[0]!;
+  assert.equal(connect.name, "connect");
+  assert.equal(connect.passed, false);
+  assert.match(connect.detail, /ENOTFOUND|EAI_AGAIN/);
+  assert.match(connect.remedy!, /DNS resolution/);
+});
+
+test("a wrong password fails `connect` with the credentials remedy, never the network one", async () => {
+  const { postgres } = await servers();
+  const w = postgres.writer;
+  const url = `postgresql://${w.user}:not-the-password@${w.host}:${w.port}/${w.database}`;
+  const report = await runSmokeTest({ connection: { url } });
+  const connect = report.checks[0]!;
+  assert.equal(connect.name, "connect");
+  assert.equal(connect.passed, false);
+  assert.match(connect.remedy!, /user and password/);
+  assert.doesNotMatch(JSON.stringify(report), /not-the-password/);
+});
+
+test("the row round trip writes a paused schedule (never due for a polling Visor node), with Visor's columns only", async () => {
+  const { postgres } = await servers();
+  const db = await scratchDatabase(postgres, "paused");
+  await bootstrapSchema({ url: db.url });
+  const c = new Client({ connectionString: db.url });
+  await c.connect();
+  try {
+    // Every row the smoke test inserts or updates, as the database saw it.
+    await c.query(`CREATE TABLE seen (op text, status text, guide_only_set boolean);
+      CREATE FUNCTION record_schedule() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        INSERT INTO seen VALUES (TG_OP, NEW.status, NEW.claimed_by IS NOT NULL OR NEW.claimed_at IS NOT NULL OR NEW.lock_token IS NOT NULL);
+        RETURN NEW; END $$;
+      CREATE TRIGGER record_schedule AFTER INSERT OR UPDATE ON schedules FOR EACH ROW EXECUTE FUNCTION record_schedule()`);
+    const report = await runSmokeTest({ connection: { url: db.url } });
+    assert.equal(report.passed, true, JSON.stringify(report.checks.filter((x) => !x.passed)));
+    const seen = (await c.query("SELECT op, status, guide_only_set FROM seen")).rows;
+    assert.deepEqual(seen, [{ op: "INSERT", status: "paused", guide_only_set: false }]);
+    assert.equal((await c.query("SELECT count(*)::int AS n FROM schedules")).rows[0].n, 0, "and removed again");
+  } finally {
+    await c.end();
+  }
 });

@@ -1,14 +1,15 @@
 // What the VisorSchema dynamic provider does: create = bootstrap, update = bootstrap to this package's
 // schema version, read = the schema actually present (so `pulumi refresh` shows drift), delete = keep
 // everything unless retainOnDelete is explicitly false.
-import { bootstrapSchema, dropVisorTables } from "../bootstrap";
+import type { Knex } from "knex";
+import { bootstrapWith, dropVisorTables } from "../bootstrap";
 import { describeEndpoint, openKnex, resolveConnection, type VisorConnection, type VisorDriver } from "../connection";
 import { writerStatus } from "../dialects";
 import { inspectSchema, type SchemaReport } from "../inspect";
 import { redactSecrets } from "../redact";
-import { waitForConnection } from "../retry";
+import { waitForKnex } from "../retry";
 import { SCHEMA_VERSION } from "../schema-definition";
-import { REMEDIES } from "../smoke-test";
+import { SMOKE_REMEDIES } from "../remedies";
 import type { ConnectRetryArgs } from "./connection-args";
 import { UNKNOWN, checkBool, checkConnection, checkRetry, endpointKey, stableJson, type CheckFailure } from "./inputs";
 
@@ -49,16 +50,9 @@ function describeReport(report: SchemaReport) {
 }
 
 /** A replica can hold a replicated schema and still never take Visor's writes: refuse it by name. */
-async function requireWriter(conn: VisorConnection): Promise<void> {
-  const { driver } = resolveConnection(conn);
-  const db = await openKnex(conn, { pool: { min: 0, max: 1 } });
-  try {
-    const status = await writerStatus(db, driver);
-    if (!status.isWriter)
-      throw new Error(`${describeEndpoint(conn)} is not the writer: ${status.detail}; remedy: ${REMEDIES.writer}`);
-  } finally {
-    await db.destroy();
-  }
+async function requireWriter(db: Knex, driver: VisorDriver, endpoint: string): Promise<void> {
+  const status = await writerStatus(db, driver);
+  if (!status.isWriter) throw new Error(`${endpoint} is not the writer: ${status.detail}; remedy: ${SMOKE_REMEDIES.writer}`);
 }
 
 /** Driver errors can quote a whole statement; keep deployment errors readable. */
@@ -66,15 +60,25 @@ function shorten(message: string): string {
   return message.length > 600 ? `${message.slice(0, 300)} … ${message.slice(-200)}` : message;
 }
 
+/** One operation: the connection resolved once, one pool for the wait, the writer check and the bootstrap. */
 async function apply(inputs: SchemaProviderInputs): Promise<SchemaProviderOutputs> {
-  const conn = withDriver(inputs);
+  const given = withDriver(inputs);
+  const secrets = [given.password];
   try {
-    await waitForConnection(conn, inputs.connectRetry);
-    await requireWriter(conn);
-    const result = await bootstrapSchema(conn, { grantTo: inputs.grantTo });
-    return { ...inputs, ...describeReport(result.report), schemaVersion: result.version };
+    const conn = resolveConnection(given);
+    secrets.push(conn.password);
+    const endpoint = describeEndpoint(conn);
+    const db = await openKnex(conn, { pool: { min: 0, max: 1 } });
+    try {
+      await waitForKnex(db, endpoint, inputs.connectRetry, secrets);
+      await requireWriter(db, conn.driver, endpoint);
+      const result = await bootstrapWith(db, conn.driver, { grantTo: inputs.grantTo });
+      return { ...inputs, ...describeReport(result.report), schemaVersion: result.version };
+    } finally {
+      await db.destroy();
+    }
   } catch (err) {
-    throw new Error(`VisorSchema: ${shorten(redactSecrets((err as Error).message, [conn.password]))}`);
+    throw new Error(`VisorSchema: ${shorten(redactSecrets((err as Error).message, secrets))}`);
   }
 }
 

@@ -407,3 +407,31 @@ test("check never shows any part of a password embedded in an invalid connection
       assert.ok(!r.failures[0]!.reason.includes(part), `"${part}" shown in: ${r.failures[0]!.reason}`);
   }
 });
+
+/** Sessions ever opened on one database (PostgreSQL 14+), once the closed ones have reported. */
+async function sessionsOn(adminUrl: string, database: string): Promise<number> {
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    let last = -1;
+    for (let stable = 0; stable < 4;) {
+      await new Promise((r) => setTimeout(r, 150));
+      await admin.query("SELECT pg_stat_clear_snapshot()");
+      const [row] = (await admin.query("SELECT sessions::int AS n FROM pg_stat_database WHERE datname = $1", [database])).rows;
+      stable = row.n === last ? stable + 1 : 0;
+      last = row.n;
+    }
+    return last;
+  } finally {
+    await admin.end();
+  }
+}
+
+test("one create resolves the connection once and uses one pool: one database session for the wait, the writer check and the bootstrap", async () => {
+  const { postgres } = await servers();
+  const ep = await scratchDatabase(postgres, "onepool");
+  const before = await sessionsOn(postgres.adminUrl, ep.database);
+  const { outs } = await createOn(ep);
+  assert.deepEqual([...outs.tables].sort(), [...VISOR_TABLES].sort());
+  assert.equal((await sessionsOn(postgres.adminUrl, ep.database)) - before, 1, "sessions opened by one create");
+});

@@ -22,6 +22,7 @@ import { findPgBouncer, startPgBouncer } from "../../../scripts/local-env/pgboun
 import type { Endpoint } from "../../../scripts/local-env/environment";
 
 const DIRECT_CHECKS = [
+  "connect",
   "writer",
   "schema",
   "row-roundtrip",
@@ -34,6 +35,7 @@ const DIRECT_CHECKS = [
   "heartbeat-ratio",
 ];
 const POOLER_CHECKS = [
+  "connect@pooler",
   "writer@pooler",
   "pooler-mode",
   "mutual-exclusion@pooler",
