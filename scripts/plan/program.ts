@@ -37,8 +37,8 @@ export function resolveEntry(path: string): string {
   return index;
 }
 
-/** A consumer's program: the directory with Pulumi.yaml. */
-export function readProgram(dir: string): PulumiProgram {
+/** A consumer's program: the directory with Pulumi.yaml. `main` overrides Pulumi.yaml's entry. */
+export function readProgram(dir: string, main?: string): PulumiProgram {
   const abs = resolve(dir);
   const file = join(abs, "Pulumi.yaml");
   if (!existsSync(file)) throw new Error(`--program ${dir} has no Pulumi.yaml`);
@@ -50,7 +50,7 @@ export function readProgram(dir: string): PulumiProgram {
   return {
     dir: abs,
     project: doc.name,
-    main: resolveEntry(resolve(abs, (doc.main as string | undefined) ?? ".")),
+    main: resolveEntry(main ?? resolve(abs, (doc.main as string | undefined) ?? ".")),
     stackConfigDir: resolve(abs, (doc.stackConfigDir as string | undefined) ?? "."),
   };
 }
@@ -69,13 +69,28 @@ function packageRoot(): string {
  * installed bin), the TypeScript sources when it runs from the checkout's scripts/.
  */
 export function ownProgram(): PulumiProgram {
-  const program = readProgram(packageRoot());
-  return { ...program, main: resolveEntry(join(__dirname, "..", "..", "stacks")) };
+  return readProgram(packageRoot(), join(__dirname, "..", "..", "stacks"));
 }
 
 /** Runs the program's entry as Pulumi's Node.js host would, returning its exports. */
 export function loadProgram(main: string): unknown {
-  if (!TYPESCRIPT.has(extname(main))) return require(main);
+  try {
+    return TYPESCRIPT.has(extname(main)) ? runTypeScript(main) : require(main);
+  } catch (err) {
+    // A cloud SDK (an optional peer) the program needs but the project did not install: say which.
+    const missing = /^Cannot find module '([^./][^']*)'/.exec(err instanceof Error ? err.message : "");
+    if ((err as { code?: string }).code === "MODULE_NOT_FOUND" && missing) {
+      const pkg = missing[1]!
+        .split("/")
+        .slice(0, missing[1]!.startsWith("@") ? 2 : 1)
+        .join("/");
+      throw new Error(`the program ${main} needs the package ${pkg}, which is not installed: npm install ${pkg}`);
+    }
+    throw err;
+  }
+}
+
+function runTypeScript(main: string): unknown {
   // esbuild is only needed for TypeScript programs; loaded here so the rest of the CLI never pays for it.
   const esbuild = require("esbuild") as typeof import("esbuild");
   const result = esbuild.buildSync({
