@@ -1,6 +1,7 @@
 // `visor-db plan`: runs a Pulumi program (ours, or a consumer's with --program) under Pulumi's mocks with
 // a stack's config file, records every resource it would register (type, name, parent, inputs, which
 // inputs are secret) and checks the Visor policies, all without cloud credentials or the Pulumi CLI.
+import { isAbsolute, relative } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { checkPlan, type RuleViolation } from "../../policy/rules";
 import { mockOutputs } from "./mock-outputs";
@@ -52,9 +53,15 @@ export interface PlanOptions {
   stacksDir?: string;
 }
 
+/** Relative to the working directory when inside it (messages then say `stacks/Pulumi.x.yaml`). */
+function shortPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
+}
+
 export async function runPlan(stack: string, options: PlanOptions = {}): Promise<Plan> {
   const program = options.program ? readProgram(options.program) : ownProgram();
-  const config = readStackConfig(stack, options.stacksDir ?? program.stackConfigDir);
+  const config = readStackConfig(stack, options.stacksDir ?? shortPath(program.stackConfigDir));
   const recorded: Recorded[] = [];
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   await pulumi.runtime.setMocks(
