@@ -3,7 +3,7 @@
 // planned under mocks in TypeScript and in JavaScript, and the installed `visor-db` bin run against the
 // local servers. No other cloud SDK, SQL Server/MySQL driver or native build may be installed, so any
 // code path that needs one fails here.
-import { before, test } from "node:test";
+import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -75,7 +75,7 @@ before(() => {
   );
   copyFileSync(join(root, "examples", "aws.ts"), join(project, "index.ts"));
 });
-process.on("exit", () => rmSync(project, { recursive: true, force: true }));
+after(() => rmSync(project, { recursive: true, force: true }));
 
 test("an AWS-only install has no other cloud SDK, no SQL Server/MySQL driver and nothing compiled", () => {
   const installed = installedPackages(nodeModules);
