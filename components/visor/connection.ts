@@ -58,6 +58,8 @@ const SCHEMES: Record<string, VisorDriver> = {
 };
 const DEFAULT_PORTS: Record<VisorDriver, number> = { postgresql: 5432, mysql: 3306, mssql: 1433 };
 export const KNEX_CLIENTS: Record<VisorDriver, string> = { postgresql: "pg", mysql: "mysql2", mssql: "mssql" };
+/** The npm package each dialect's knex client loads: pg is a dependency, mysql2 and tedious optional peers. */
+const DRIVER_PACKAGES: Record<VisorDriver, string> = { postgresql: "pg", mysql: "mysql2", mssql: "tedious" };
 
 function normaliseSsl(ssl: VisorConnection["ssl"]): ResolvedConnection["ssl"] {
   if (ssl === undefined || ssl === false) return undefined;
@@ -211,9 +213,22 @@ export function knexConfig(conn: VisorConnection, options: KnexOptions = {}): Kn
   };
 }
 
+/** One line naming the package to install, rather than knex's multi-line "Knex: run $ npm install …". */
+function assertDriverInstalled(driver: VisorDriver): void {
+  const pkg = DRIVER_PACKAGES[driver];
+  try {
+    require.resolve(pkg);
+  } catch {
+    throw new ConnectionError(
+      `connection.driver ${driver} needs the ${pkg} package (an optional peer dependency): npm install ${pkg}`,
+    );
+  }
+}
+
 /** Opens a knex instance; knex and the driver are imported here, at call time. */
 export async function openKnex(conn: VisorConnection, options: KnexOptions = {}): Promise<Knex> {
   const config = knexConfig(conn, options);
+  assertDriverInstalled(resolveConnection(conn).driver);
   const { default: knex } = await import("knex");
   return knex(config);
 }

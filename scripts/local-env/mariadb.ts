@@ -2,7 +2,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { createConnection } from "mysql2/promise";
 import {
   LOOPBACK,
   currentUserName,
@@ -75,6 +74,8 @@ export async function startMariaDb(): Promise<MariaDbServer> {
   await waitFor(
     `MariaDB on port ${port}`,
     async () => {
+      // mysql2 is an optional peer dependency: loaded only when a MariaDB is started.
+      const { createConnection } = await import("mysql2/promise");
       const admin = await createConnection({ socketPath, user: "root" });
       try {
         // The guide's MySQL "Initial Setup".

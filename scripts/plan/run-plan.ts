@@ -1,11 +1,12 @@
-// `visor-db plan`: runs the Pulumi program under Pulumi's mocks with a stack's config file, records
-// every resource it would register (type, name, parent, inputs, which inputs are secret) and checks
-// the Visor policies, all without cloud credentials or the Pulumi CLI.
-import { resolve as resolvePath } from "node:path";
+// `visor-db plan`: runs a Pulumi program (ours, or a consumer's with --program) under Pulumi's mocks with
+// a stack's config file, records every resource it would register (type, name, parent, inputs, which
+// inputs are secret) and checks the Visor policies, all without cloud credentials or the Pulumi CLI.
+import { isAbsolute, join, relative } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { checkPlan, haRequired, type PlannedResource, type RuleViolation } from "../../policy/rules";
 import { propertyDependencies } from "./dependencies";
 import { mockOutputs } from "./mock-outputs";
+import { loadProgram, ownProgram, readProgram } from "./program";
 import { redactInput } from "./redaction";
 import { readStackConfig } from "./stack-config";
 
@@ -39,17 +40,34 @@ async function settle<T>(o: pulumi.Input<T>): Promise<{ value: T; secret: boolea
   return { value, secret };
 }
 
-export async function runPlan(stack: string, options: { program?: string; stacksDir?: string } = {}): Promise<Plan> {
-  const config = readStackConfig(stack, options.stacksDir);
+export interface PlanOptions {
+  /** A consumer's program: the directory with its Pulumi.yaml. Default: this package's own program. */
+  program?: string;
+  /** Overrides the program's stackConfigDir. */
+  stacksDir?: string;
+}
+
+/** Relative to the working directory when inside it (messages then say `stacks/Pulumi.x.yaml`). */
+function shortPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
+}
+
+export async function runPlan(stack: string, options: PlanOptions = {}): Promise<Plan> {
+  const program = options.program ? readProgram(options.program) : ownProgram();
+  const config = readStackConfig(
+    stack,
+    options.stacksDir ?? shortPath(program.stackConfigDir),
+    join(program.dir, "Pulumi.yaml"),
+  );
   const recorded: Recorded[] = [];
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   await pulumi.runtime.setMocks(
     { newResource: (a) => ({ id: `${a.name}-id`, state: mockOutputs(a) }), call: (a) => a.inputs },
-    "visor-db-infra",
+    program.project,
     stack,
     false,
   );
-  const program = resolvePath(options.program ?? "stacks/index.ts");
   const { runInPulumiStack } = require("@pulumi/pulumi/runtime/stack") as {
     runInPulumiStack(init: () => Promise<unknown>): Promise<unknown>;
   };
@@ -60,7 +78,7 @@ export async function runPlan(stack: string, options: { program?: string; stacks
       recorded.push({ type: args.type, name: args.name, parent: parent?.__name, props: args.props as Record<string, unknown> });
       return undefined;
     });
-    return require(program);
+    return loadProgram(program.main);
   });
   await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
   const resources: PlanResource[] = [];

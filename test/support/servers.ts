@@ -1,4 +1,4 @@
-// The real servers a test needs. Under `npm test` they were started once by scripts/run-tests.ts; a test
+// The real servers a test needs. Under `npm test` they were started once by scripts/dev/run-tests.ts; a test
 // file run on its own starts them itself. A missing server skips the test locally and fails it in CI.
 import { after, type TestContext } from "node:test";
 import { randomBytes } from "node:crypto";

@@ -2,7 +2,7 @@
 // other PostgreSQL major), runs every test file against them with node:test, and always tears down.
 import { execFileSync, spawn } from "node:child_process";
 import { globSync } from "node:fs";
-import { startLocalEnvironment } from "./local-env/environment";
+import { startLocalEnvironment } from "../local-env/environment";
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
