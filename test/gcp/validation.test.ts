@@ -1,4 +1,4 @@
-// Bad input: one VisorValidationError naming the field and the allowed range, and nothing registered.
+// Bad input: one VisorValidationError naming the field and the whole allowed range, and nothing registered.
 import { setupMocks, registered } from "../support/pulumi-mocks";
 import { mockOutputs, NETWORK, REGION, SUBNET } from "./helpers";
 setupMocks(mockOutputs);
@@ -196,7 +196,8 @@ const cases: Case[] = [
     title: "a flag Cloud SQL manages",
     args: { parameters: { shared_preload_libraries: "auto_explain" } },
     field: "parameters.shared_preload_libraries",
-    allowed: "a flag Cloud SQL lets you set",
+    allowed:
+      "a flag Cloud SQL lets you set (it manages shared_preload_libraries, wal_level, archive_mode, archive_command, listen_addresses, port, ssl, ssl_cert_file, ssl_key_file, ssl_ca_file, data_directory, hba_file, password_encryption itself)",
   },
   {
     title: "PostgreSQL 13",
@@ -261,12 +262,8 @@ const cases: Case[] = [
   },
 ];
 
-test("the validation table has at least 15 cases", () => {
-  assert.ok(cases.length >= 15, `${cases.length} cases`);
-});
-
 cases.forEach((c, i) => {
-  test(`refuses ${c.title}`, () => {
+  test(`refuses ${c.title}`, async () => {
     const name = `bad${i}`;
     const args = { ...ok, ...c.args };
     assert.throws(
@@ -274,10 +271,12 @@ cases.forEach((c, i) => {
       (e: unknown) => {
         assert.ok(e instanceof VisorValidationError, `not a VisorValidationError: ${String(e)}`);
         assert.equal(e.field, c.field);
-        assert.ok(e.message.startsWith(`GcpVisorDatabase: ${c.field} must be ${c.allowed}`), e.message);
+        assert.ok(e.message.startsWith(`GcpVisorDatabase: ${c.field} must be ${c.allowed} (got `), e.message);
         return true;
       },
     );
+    // Registration is asynchronous: give a wrongly registered child time to show up before looking.
+    await new Promise((r) => setTimeout(r, 30));
     assert.deepEqual(
       registered.filter((r) => r.name === name || r.name.startsWith(`${name}-`)).map((r) => r.name),
       [],
