@@ -6,15 +6,11 @@ import * as iam from "@pulumi/aws/iam";
 import * as rds from "@pulumi/aws/rds";
 import * as random from "@pulumi/random";
 import type { Endpoint } from "../shared/args";
-import { child, safeName, type ChildContext } from "./context";
+import { POSTGRES_PORT } from "../shared/defaults";
+import { safeName, type AwsBuild } from "./context";
+import { LOG_EXPORTS, PERFORMANCE_INSIGHTS_RETENTION_DAYS } from "./defaults";
 import type { Network } from "./network";
 import type { ParameterGroups } from "./parameters";
-
-/** RDS exports both; Aurora PostgreSQL exports only `postgresql`. */
-export const RDS_LOG_EXPORTS = ["postgresql", "upgrade"];
-export const AURORA_LOG_EXPORTS = ["postgresql"];
-/** Performance Insights' free retention. */
-export const PERFORMANCE_INSIGHTS_RETENTION_DAYS = 7;
 
 export interface Writer {
   finalSnapshotSuffix: random.RandomId;
@@ -32,8 +28,8 @@ export interface Writer {
 }
 
 /** Settings shared by the RDS writer, RDS replicas and Aurora instances. */
-export function instanceMonitoring(ctx: ChildContext, monitoringRole: iam.Role | undefined) {
-  const { r } = ctx;
+export function instanceMonitoring(ctx: AwsBuild, monitoringRole: iam.Role | undefined) {
+  const { settings: r } = ctx;
   return {
     performanceInsightsEnabled: r.performanceInsights,
     performanceInsightsRetentionPeriod: r.performanceInsights ? PERFORMANCE_INSIGHTS_RETENTION_DAYS : undefined,
@@ -44,17 +40,17 @@ export function instanceMonitoring(ctx: ChildContext, monitoringRole: iam.Role |
 }
 
 export function createWriter(
-  ctx: ChildContext,
+  ctx: AwsBuild,
   network: Network,
   groups: ParameterGroups,
   monitoringRole: iam.Role | undefined,
 ): Writer {
-  const { r, name } = ctx;
+  const { settings: r, name } = ctx;
   // A fresh suffix whenever the database is replaced, so a re-created database never collides with the
   // final snapshot its predecessor left (DBSnapshotAlreadyExists).
   const finalSnapshotSuffix = new random.RandomId(
     `${name}-final-snapshot-suffix`,
-    ...child(ctx, "finalSnapshotSuffix", {
+    ...ctx.children.prepare("finalSnapshotSuffix", {
       byteLength: 4,
       keepers: { engine: r.engine, kmsKeyId: r.kmsKeyId ?? "aws-managed", masterUsername: r.masterUsername },
     }),
@@ -79,14 +75,14 @@ export function createWriter(
     autoMinorVersionUpgrade: true,
     // Takes effect only when the user raises engineVersion's major.
     allowMajorVersionUpgrade: true,
-    port: 5432,
+    port: POSTGRES_PORT,
     tags: r.base.tags,
   };
 
   if (r.engine === "rds") {
     const instance = new rds.Instance(
       `${name}-writer`,
-      ...child(ctx, "instance", {
+      ...ctx.children.prepare("instance", {
         ...common,
         engine: "postgres",
         instanceClass: r.instanceClass,
@@ -100,7 +96,7 @@ export function createWriter(
         backupWindow: r.backupWindow,
         maintenanceWindow: r.maintenanceWindow,
         caCertIdentifier: r.caCertIdentifier,
-        enabledCloudwatchLogsExports: RDS_LOG_EXPORTS,
+        enabledCloudwatchLogsExports: LOG_EXPORTS.rds,
         ...instanceMonitoring(ctx, monitoringRole),
       }),
     );
@@ -117,7 +113,7 @@ export function createWriter(
 
   const cluster = new rds.Cluster(
     `${name}-cluster`,
-    ...child(ctx, "cluster", {
+    ...ctx.children.prepare("cluster", {
       ...common,
       engine: "aurora-postgresql",
       // Standard Aurora storage is the API's empty value; "aurora" would show as perpetual drift.
@@ -128,7 +124,7 @@ export function createWriter(
       dbInstanceParameterGroupName: groups.instance.name,
       preferredBackupWindow: r.backupWindow,
       preferredMaintenanceWindow: r.maintenanceWindow,
-      enabledCloudwatchLogsExports: AURORA_LOG_EXPORTS,
+      enabledCloudwatchLogsExports: LOG_EXPORTS.aurora,
     }),
   );
   const writerInstance = auroraInstance(ctx, `${name}-writer`, cluster, groups, monitoringRole, {
@@ -149,7 +145,7 @@ export function createWriter(
 
 /** An Aurora instance (writer or reader) with the component's TLS, monitoring and parameter group. */
 export function auroraInstance(
-  ctx: ChildContext,
+  ctx: AwsBuild,
   name: string,
   cluster: rds.Cluster,
   groups: ParameterGroups,
@@ -157,11 +153,10 @@ export function auroraInstance(
   spec: { instanceClass: string; promotionTier: number; availabilityZone?: string },
   opts: pulumi.CustomResourceOptions = {},
 ): rds.ClusterInstance {
-  const { r } = ctx;
+  const { settings: r } = ctx;
   return new rds.ClusterInstance(
     name,
-    ...child(
-      ctx,
+    ...ctx.children.prepare(
       "clusterInstance",
       {
         clusterIdentifier: cluster.id,

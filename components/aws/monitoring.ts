@@ -4,25 +4,25 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as iam from "@pulumi/aws/iam";
-import { assumeRolePolicy, child, partitionOf, type ChildContext } from "./context";
+import { assumeRolePolicy, partitionOf, type AwsBuild } from "./context";
 import type { Writer } from "./database";
 import type { Replicas } from "./replicas";
 
-export function createMonitoringRole(ctx: ChildContext): iam.Role | undefined {
-  if (ctx.r.monitoringInterval === 0) return undefined;
+export function createMonitoringRole(ctx: AwsBuild): iam.Role | undefined {
+  if (ctx.settings.monitoringInterval === 0) return undefined;
   const role = new iam.Role(
     `${ctx.name}-monitoring`,
-    ...child(ctx, "monitoringRole", {
+    ...ctx.children.prepare("monitoringRole", {
       assumeRolePolicy: assumeRolePolicy("monitoring.rds.amazonaws.com"),
       description: `RDS enhanced monitoring for Visor database ${ctx.name}`,
-      tags: ctx.r.base.tags,
+      tags: ctx.settings.base.tags,
     }),
   );
   new iam.RolePolicyAttachment(
     `${ctx.name}-monitoring`,
-    ...child(ctx, "rolePolicyAttachment", {
+    ...ctx.children.prepare("rolePolicyAttachment", {
       role: role.name,
-      policyArn: `arn:${partitionOf(ctx.r.stackRegion)}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+      policyArn: `arn:${partitionOf(ctx.settings.stackRegion)}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
     }),
   );
   return role;
@@ -40,11 +40,11 @@ interface AlarmSpec {
   region?: string;
 }
 
-export function createAlarms(ctx: ChildContext, writer: Writer, replicas: Replicas): cloudwatch.MetricAlarm[] {
-  const { r, name } = ctx;
+export function createAlarms(ctx: AwsBuild, writer: Writer, replicas: Replicas): cloudwatch.MetricAlarm[] {
+  const { settings: r, name } = ctx;
   const a = r.alarms;
   if (!a) return [];
-  const maxConnections = Number(r.base.tuning.max_connections);
+  const maxConnections = r.base.tuning.maxConnections;
   // Aurora publishes the writer's metrics under the cluster with Role=WRITER, whatever instance holds it.
   const writerDims: Record<string, pulumi.Input<string>> = r.engine === "rds"
     ? { DBInstanceIdentifier: writer.identifier }
@@ -118,7 +118,7 @@ export function createAlarms(ctx: ChildContext, writer: Writer, replicas: Replic
     (s) =>
       new cloudwatch.MetricAlarm(
         `${name}-${s.suffix}`,
-        ...child(ctx, "alarm", {
+        ...ctx.children.prepare("alarm", {
           namespace: "AWS/RDS",
           metricName: s.metricName,
           alarmDescription: `Visor database ${name}: ${s.description}`,

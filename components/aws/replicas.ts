@@ -4,8 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as iam from "@pulumi/aws/iam";
 import * as rds from "@pulumi/aws/rds";
 import type { Endpoint } from "../shared/args";
-import { child, type ChildContext } from "./context";
-import { auroraInstance, instanceMonitoring, RDS_LOG_EXPORTS, type Writer } from "./database";
+import type { AwsBuild } from "./context";
+import { auroraInstance, instanceMonitoring, type Writer } from "./database";
+import { LOG_EXPORTS } from "./defaults";
 import type { Network } from "./network";
 import type { ParameterGroups } from "./parameters";
 
@@ -18,13 +19,13 @@ export interface Replicas {
 }
 
 export function createReplicas(
-  ctx: ChildContext,
+  ctx: AwsBuild,
   writer: Writer,
   network: Network,
   groups: ParameterGroups,
   monitoringRole: iam.Role | undefined,
 ): Replicas {
-  const { r, name } = ctx;
+  const { settings: r, name } = ctx;
   if (r.engine === "aurora") {
     const readers = r.replicas.map((s) =>
       auroraInstance(ctx, `${name}-reader-${s.index}`, writer.cluster!, groups, monitoringRole, s, {
@@ -44,7 +45,7 @@ export function createReplicas(
     const parameterGroup = crossRegion ? groups.byRegion[s.region!]! : groups.instance;
     return new rds.Instance(
       `${name}-replica-${s.index}`,
-      ...child(ctx, "replica", {
+      ...ctx.children.prepare("replica", {
         // Same region: the identifier; another region: the ARN (RDS's rule).
         replicateSourceDb: crossRegion ? writer.arn : writer.identifier,
         region: s.region,
@@ -66,7 +67,7 @@ export function createReplicas(
         // RDS refuses a final snapshot of a replica: its data is the writer's, which keeps one.
         skipFinalSnapshot: true,
         deletionProtection: r.base.deletionProtection,
-        enabledCloudwatchLogsExports: RDS_LOG_EXPORTS,
+        enabledCloudwatchLogsExports: LOG_EXPORTS.rds,
         ...instanceMonitoring(ctx, monitoringRole),
         // The writer's key lives in the writer's region.
         ...(crossRegion && r.performanceInsights ? { performanceInsightsKmsKeyId: s.kmsKeyId } : {}),

@@ -3,32 +3,23 @@
 // ("Visor's scheduler should always connect to the primary/writer endpoint").
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import * as pulumi from "@pulumi/pulumi";
-import type { AzureVisorDatabaseTransforms } from "./args";
 import type { ServerOperationChain } from "./chain";
 import { serverNetwork } from "./network";
-import { applyTransform } from "./transform";
-import type { ResolvedAzure } from "./validate";
+import type { AzureBuild } from "./context";
 
 export interface ReplicaResources {
   replicas: dbforpostgresql.Server[];
   virtualEndpoint?: dbforpostgresql.VirtualEndpoint;
 }
 
-export function createReplicas(
-  name: string,
-  parent: pulumi.Resource,
-  primary: dbforpostgresql.Server,
-  resourceGroupName: pulumi.Input<string>,
-  r: ResolvedAzure,
-  chain: ServerOperationChain,
-  transforms: AzureVisorDatabaseTransforms | undefined,
-  tags: Record<string, string>,
-): ReplicaResources {
+export function createReplicas(ctx: AzureBuild, primary: dbforpostgresql.Server, chain: ServerOperationChain): ReplicaResources {
+  const { name, settings: r } = ctx;
+  const { resourceGroupName, base } = r;
+  const tags = base.tags;
   const replicas = r.replicas.map((spec) =>
     // Replica creation snapshots the primary: one at a time, after the parameters are in place.
     chain.add((dependsOn) => {
-      const [a, o] = applyTransform(
-        transforms,
+      const [a, o] = ctx.children.prepare(
         "replica",
         {
           resourceGroupName,
@@ -44,15 +35,14 @@ export function createReplicas(
           network: serverNetwork(r, spec.delegatedSubnetId, spec.privateDnsZoneId),
           tags: { ...tags, "visor-role": "replica" },
         },
-        { parent, dependsOn },
+        { dependsOn },
       );
       return new dbforpostgresql.Server(`${name}-replica-${spec.index}`, a, o);
     }),
   );
   if (replicas.length === 0) return { replicas };
   const virtualEndpoint = chain.add((dependsOn) => {
-    const [a, o] = applyTransform(
-      transforms,
+    const [a, o] = ctx.children.prepare(
       "virtualEndpoint",
       {
         resourceGroupName,
@@ -62,7 +52,7 @@ export function createReplicas(
         // The pair's reader side targets the first replica; the writer side always follows the primary.
         members: [replicas[0]!.name],
       },
-      { parent, dependsOn },
+      { dependsOn },
     );
     return new dbforpostgresql.VirtualEndpoint(`${name}-ve`, a, o);
   });

@@ -2,7 +2,7 @@
 // transaction logs; daily full backups kept 30 days; an offsite copy → backups in a (multi-)region of your
 // choice; and nothing lost on deletion → backups retained and a final backup taken.
 import type * as inputs from "@pulumi/gcp/types/input";
-import type { ResolvedGcp } from "./validate";
+import type { ResolvedGcp } from "./resolved";
 
 export type BackupSettings = Pick<
   inputs.sql.DatabaseInstanceSettings,

@@ -4,26 +4,20 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as sql from "@pulumi/gcp/sql";
 import type * as inputs from "@pulumi/gcp/types/input";
-import type { GcpVisorDatabaseTransforms } from "./args";
 import { backupSettings } from "./backups";
 import type { PrivateServiceAccess } from "./network";
 import { databaseFlags } from "./parameters";
-import { tx } from "./transform";
-import type { ResolvedGcp } from "./validate";
+import type { GcpBuild } from "./context";
+import type { ResolvedGcp } from "./resolved";
 
 /**
  * Cloud SQL instance names: lower-case, from the component name, plus a random suffix. A deleted instance's name
  * cannot be reused for about a week, so the suffix is re-drawn whenever the instance would be replaced (its keepers
  * are the inputs that force replacement) and the replacement never collides with its predecessor.
  */
-export function instanceName(
-  name: string,
-  role: string,
-  parent: pulumi.Resource,
-  keepers: Record<string, pulumi.Input<string>>,
-  t?: GcpVisorDatabaseTransforms,
-): pulumi.Output<string> {
-  const [args, opts] = tx(t, "instanceNameSuffix", { byteLength: 3, keepers }, { parent });
+export function instanceName(ctx: GcpBuild, role: string, keepers: Record<string, pulumi.Input<string>>): pulumi.Output<string> {
+  const { name } = ctx;
+  const [args, opts] = ctx.children.prepare("instanceNameSuffix", { byteLength: 3, keepers });
   const suffix = new random.RandomId(`${name}-${role}-name-suffix`, args, opts);
   const stem = name
     .toLowerCase()
@@ -66,18 +60,12 @@ export function commonSettings(r: ResolvedGcp, psa: PrivateServiceAccess): Parti
   };
 }
 
-export function primaryInstance(
-  name: string,
-  parent: pulumi.Resource,
-  r: ResolvedGcp,
-  psa: PrivateServiceAccess,
-  t?: GcpVisorDatabaseTransforms,
-): sql.DatabaseInstance {
-  const [args, opts] = tx(
-    t,
+export function primaryInstance(ctx: GcpBuild, psa: PrivateServiceAccess): sql.DatabaseInstance {
+  const { name, settings: r } = ctx;
+  const [args, opts] = ctx.children.prepare(
     "instance",
     {
-      name: instanceName(name, "primary", parent, { region: r.region, encryptionKeyName: r.encryptionKeyName ?? "" }, t),
+      name: instanceName(ctx, "primary", { region: r.region, encryptionKeyName: r.encryptionKeyName ?? "" }),
       project: r.project,
       region: r.region,
       databaseVersion: r.databaseVersion,
@@ -95,7 +83,6 @@ export function primaryInstance(
       },
     },
     {
-      parent,
       // The provider's ordering trap: the instance only names the network, not the peering, so wait for it explicitly.
       dependsOn: [psa.dependency],
       // Autoresize grows the disk; a smaller configured size must not try to shrink (replace) the instance.
@@ -110,14 +97,14 @@ export function primaryInstance(
  * size per user/database, client limit — as pool flags. Clients use port 6432 on the instance's IP.
  */
 export function managedPoolConfig(r: ResolvedGcp): inputs.sql.DatabaseInstanceSettingsConnectionPoolConfig {
-  const p = r.base.pool;
+  const pool = r.base.pool;
   return {
     connectionPoolingEnabled: true,
     flags: [
       { name: "pool_mode", value: "transaction" },
-      { name: "max_pool_size", value: String(p.defaultPoolSize) },
-      { name: "min_pool_size", value: String(p.minPoolSize) },
-      { name: "max_client_connections", value: String(p.maxClientConn) },
+      { name: "max_pool_size", value: String(pool.defaultPoolSize) },
+      { name: "min_pool_size", value: String(pool.minPoolSize) },
+      { name: "max_client_connections", value: String(pool.maxClientConn) },
     ],
   };
 }

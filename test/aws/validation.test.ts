@@ -10,6 +10,7 @@ import { VisorValidationError } from "../../components/shared/validation";
 
 const VAULT_ARN = "arn:aws:backup:eu-central-1:210987654321:backup-vault:visor-offsite";
 const KMS = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const KMS_WEST = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
 interface Case {
   what: string;
@@ -23,9 +24,15 @@ const cases: Case[] = [
     what: "retention 0 (backups are mandatory)",
     args: { retentionDays: 0 },
     field: "retentionDays",
-    allowed: "an integer from 1 to 35",
+    allowed: "an integer from 7 to 35",
   },
-  { what: "retention above RDS's 35", args: { retentionDays: 36 }, field: "retentionDays", allowed: "an integer from 1 to 35" },
+  {
+    what: "retention below the guide's 7 days of WAL (the policy pack's floor on every cloud)",
+    args: { retentionDays: 1 },
+    field: "retentionDays",
+    allowed: "an integer from 7 to 35",
+  },
+  { what: "retention above RDS's 35", args: { retentionDays: 36 }, field: "retentionDays", allowed: "an integer from 7 to 35" },
   { what: "16 replicas", args: { replicas: 16 }, field: "replicas", allowed: "an integer from 0 to 15" },
   {
     what: "16 replica specs",
@@ -96,7 +103,7 @@ const cases: Case[] = [
   },
   {
     what: "cross-region replica without a subnet group",
-    args: { replicas: [{ region: "us-west-2", kmsKeyId: KMS }] },
+    args: { replicas: [{ region: "us-west-2", kmsKeyId: KMS_WEST }] },
     field: "replicas[0].subnetGroupName",
     allowed: "set for a cross-region replica (a DB subnet group in us-west-2)",
   },
@@ -225,7 +232,14 @@ const cases: Case[] = [
     what: "PgBouncer tasks × pool above max_connections",
     args: { pool: { defaultPoolSize: 30 } },
     field: "pool.defaultPoolSize",
-    allowed: "at most 22 with 2 PgBouncer tasks (tasks × pool ≤ tuning.maxConnections 50 − 5 reserved)",
+    allowed:
+      "at most 20 with 2 PgBouncer tasks (PgBouncer tasks × pool ≤ tuning.maxConnections 50 − 5 reserved − 4 for the bootstrap and smoke test)",
+  },
+  {
+    what: "cross-region replica key in the writer's region",
+    args: { replicas: [{ region: "us-west-2", kmsKeyId: KMS, subnetGroupName: "west" }] },
+    field: "replicas[0].kmsKeyId",
+    allowed: "a key in us-west-2 (arn:aws:kms:us-west-2:<account>:key/…)",
   },
   {
     what: "pooler settings without a pooler",
@@ -365,12 +379,15 @@ test("the offsite region has no default when the stack region is unknown or unpa
 
 test("valid edge values are accepted", () => {
   const r = validateAwsArgs(
-    { ...MINIMAL, retentionDays: 35, replicas: 15, engineVersion: "16.4", pool: { defaultPoolSize: 22 } },
+    { ...MINIMAL, retentionDays: 35, replicas: 15, engineVersion: "16.4", pool: { defaultPoolSize: 20 } },
     { region: "us-east-1" },
   );
   assert.equal(r.base.retentionDays, 35);
   assert.equal(r.replicas.length, 15);
   assert.equal(r.family, "postgres16");
-  assert.equal(validateAwsArgs({ ...MINIMAL, retentionDays: 1 }, { region: "us-east-1" }).base.retentionDays, 1);
+  assert.equal(validateAwsArgs({ ...MINIMAL, retentionDays: 7 }, { region: "us-east-1" }).base.retentionDays, 7);
+  // Without the bootstrap, its connections need no headroom: 2 tasks × 22 ≤ 50 − 5.
+  const noBootstrap = { ...MINIMAL, bootstrap: false, pool: { defaultPoolSize: 22 } };
+  assert.equal(validateAwsArgs(noBootstrap, { region: "us-east-1" }).base.pool.defaultPoolSize, 22);
   assert.equal(validateAwsArgs({ ...MINIMAL, engine: "aurora", replicas: 0 }, { region: "us-east-1" }).replicas.length, 0);
 });

@@ -51,9 +51,35 @@ const cases: Case[] = [
   {
     why: "Burstable keeps the default built-in PgBouncer",
     args: { skuTier: "Burstable", highAvailability: "Disabled" },
+    field: "pooler",
+    allowed:
+      '"none" with skuTier "Burstable" (Azure\'s built-in PgBouncer is not available on Burstable; choose "GeneralPurpose")',
+  },
+  {
+    why: "Burstable with the deprecated pgbouncer: true",
+    args: { skuTier: "Burstable", highAvailability: "Disabled", pgbouncer: true },
     field: "pgbouncer",
     allowed:
       'false with skuTier "Burstable" (Azure\'s built-in PgBouncer is not available on Burstable; choose "GeneralPurpose")',
+  },
+  {
+    why: "both spellings of the pooler",
+    args: { pooler: "none", pgbouncer: false },
+    field: "pgbouncer",
+    allowed: "unset when pooler is set (pgbouncer is its old name)",
+  },
+  {
+    why: "retention below the guide's 7 days",
+    args: { retentionDays: 6 },
+    field: "retentionDays",
+    allowed: "an integer from 7 to 35",
+  },
+  {
+    why: "built-in PgBouncer pool above max_connections less the headroom",
+    args: { pool: { defaultPoolSize: 45, maxClientConn: 200 } },
+    field: "pool.defaultPoolSize",
+    allowed:
+      "at most 41 with 1 built-in PgBouncer (built-in PgBouncer × pool ≤ tuning.maxConnections 50 − 5 reserved − 4 for the bootstrap and smoke test)",
   },
   {
     why: "Burstable size on General Purpose",
@@ -91,7 +117,7 @@ const cases: Case[] = [
     why: "too many replica specs",
     args: { replicas: [{}, {}, {}, {}, {}, {}] },
     field: "replicas",
-    allowed: "a number from 0 to 5 or at most 5 replica specs (Azure's limit per primary)",
+    allowed: "an integer from 0 to 5 or a list of at most 5 replica specs",
   },
   {
     why: "cross-region replica on the primary's subnet",
@@ -218,7 +244,7 @@ const cases: Case[] = [
     why: "component-owned parameter",
     args: { parameters: { "pgbouncer.pool_mode": "SESSION" } },
     field: "parameters.pgbouncer.pool_mode",
-    allowed: "left to the component (use the typed argument: pgbouncer)",
+    allowed: "left to the component (use the typed argument: pooler)",
   },
   {
     why: "alert threshold above 100%",

@@ -53,13 +53,19 @@ const cases: Case[] = [
   },
   { title: "retainedBackups 0", args: { retainedBackups: 0 }, field: "retainedBackups", allowed: "an integer from 1 to 365" },
   { title: "retainedBackups 366", args: { retainedBackups: 366 }, field: "retainedBackups", allowed: "an integer from 1 to 365" },
-  { title: "PITR 0 days", args: { retentionDays: 0 }, field: "retentionDays", allowed: "an integer from 1 to 7" },
-  { title: "PITR 8 days on Enterprise", args: { retentionDays: 8 }, field: "retentionDays", allowed: "an integer from 1 to 7" },
+  { title: "PITR 0 days", args: { retentionDays: 0 }, field: "retentionDays", allowed: "an integer from 7 to 7" },
+  {
+    title: "PITR 1 day (below the guide's 7 days of WAL, the policy pack's floor)",
+    args: { edition: "ENTERPRISE_PLUS", retentionDays: 1 },
+    field: "retentionDays",
+    allowed: "an integer from 7 to 35",
+  },
+  { title: "PITR 8 days on Enterprise", args: { retentionDays: 8 }, field: "retentionDays", allowed: "an integer from 7 to 7" },
   {
     title: "PITR 36 days on Enterprise Plus",
     args: { edition: "ENTERPRISE_PLUS", retentionDays: 36 },
     field: "retentionDays",
-    allowed: "an integer from 1 to 35",
+    allowed: "an integer from 7 to 35",
   },
   { title: "replicas 11", args: { replicas: 11 }, field: "replicas", allowed: "an integer from 0 to 10" },
   { title: "replicas -1", args: { replicas: -1 }, field: "replicas", allowed: "an integer from 0 to 10" },
@@ -68,7 +74,7 @@ const cases: Case[] = [
     title: "eleven replica specs",
     args: { replicas: Array.from({ length: 11 }, () => ({})) },
     field: "replicas",
-    allowed: "a count or a list of at most 10 replica specs",
+    allowed: "an integer from 0 to 10 or a list of at most 10 replica specs",
   },
   {
     title: "custom tier on Enterprise Plus",
@@ -110,7 +116,7 @@ const cases: Case[] = [
   {
     title: "pgbouncer without subnetwork",
     args: { pooler: "pgbouncer" },
-    field: "pgbouncer.subnetwork",
+    field: "poolerSettings.subnetwork",
     allowed: 'the subnetwork for the PgBouncer VMs and load balancer (required with pooler "pgbouncer")',
   },
   {
@@ -153,7 +159,7 @@ const cases: Case[] = [
     title: "public IP open to the world",
     args: { publicIp: true, authorizedNetworks: [{ cidr: "0.0.0.0/0" }] },
     field: "authorizedNetworks[0].cidr",
-    allowed: "an IPv4 CIDR other than 0.0.0.0/0",
+    allowed: "a bounded CIDR, not /0 (the database is never open to everyone)",
   },
   {
     title: "existing PSA without its connection",
@@ -171,7 +177,7 @@ const cases: Case[] = [
     title: "CMEK key in another region",
     args: { encryptionKeyName: "projects/acme/locations/us-east1/keyRings/visor/cryptoKeys/disk" },
     field: "encryptionKeyName",
-    allowed: "a Cloud KMS key in europe-west1 (projects/…/locations/europe-west1/keyRings/…/cryptoKeys/…)",
+    allowed: "a key in europe-west1 (projects/…/locations/europe-west1/keyRings/…/cryptoKeys/…)",
   },
   {
     title: "cross-region replica of a CMEK primary without its own key",
@@ -183,7 +189,26 @@ const cases: Case[] = [
     title: "replica key in the wrong region",
     args: { replicas: [{ region: "europe-west4", encryptionKeyName: KEY_EU }] },
     field: "replicas[0].encryptionKeyName",
-    allowed: "a Cloud KMS key in the replica's region (projects/…/locations/europe-west4/keyRings/…/cryptoKeys/…)",
+    allowed: "a key in europe-west4 (projects/…/locations/europe-west4/keyRings/…/cryptoKeys/…)",
+  },
+  {
+    title: "PgBouncer VMs × pool above max_connections (the same rule as AWS's tasks)",
+    args: { pooler: "pgbouncer", poolerSettings: { subnetwork: SUBNET, instances: 3 } },
+    field: "pool.defaultPoolSize",
+    allowed:
+      "at most 13 with 3 PgBouncer VMs (PgBouncer VMs × pool ≤ tuning.maxConnections 50 − 5 reserved − 4 for the bootstrap and smoke test)",
+  },
+  {
+    title: "unpinned PgBouncer image (the same rule as AWS's)",
+    args: { pooler: "pgbouncer", poolerSettings: { subnetwork: SUBNET, image: "edoburu/pgbouncer:latest" } },
+    field: "poolerSettings.image",
+    allowed: "a pinned image (a version tag or @sha256 digest, not :latest or untagged)",
+  },
+  {
+    title: "both spellings of the pooler settings",
+    args: { pooler: "pgbouncer", poolerSettings: { subnetwork: SUBNET }, pgbouncer: { subnetwork: SUBNET } },
+    field: "pgbouncer",
+    allowed: "unset when poolerSettings is set (pgbouncer is its old name)",
   },
   {
     title: "autoresize limit below disk size",
