@@ -391,3 +391,18 @@ test("valid edge values are accepted", () => {
   assert.equal(validateAwsArgs(noBootstrap, { region: "us-east-1" }).base.pool.defaultPoolSize, 22);
   assert.equal(validateAwsArgs({ ...MINIMAL, engine: "aurora", replicas: 0 }, { region: "us-east-1" }).replicas.length, 0);
 });
+
+test("deprecated spelling: `alarms` still works as `alerts`, but not both", () => {
+  const env = { region: "us-east-1" };
+  const viaOld = validateAwsArgs({ ...MINIMAL, alarms: { cpuPercent: 90 } }, env).alarms;
+  const viaNew = validateAwsArgs({ ...MINIMAL, alerts: { cpuPercent: 90 } }, env).alarms;
+  assert.deepEqual(viaOld, viaNew);
+  assert.equal(viaNew && viaNew.cpuPercent, 90);
+  assert.equal(validateAwsArgs({ ...MINIMAL, alarms: false }, env).alarms, false);
+  assert.throws(() => validateAwsArgs({ ...MINIMAL, alarms: { cpuPercent: 0 } }, env), {
+    message: "AwsVisorDatabase: alarms.cpuPercent must be an integer from 1 to 100 (got 0)",
+  });
+  assert.throws(() => validateAwsArgs({ ...MINIMAL, alarms: {}, alerts: {} }, env), {
+    message: 'AwsVisorDatabase: alarms must be unset when alerts is set (alarms is its old name) (got "[set]")',
+  });
+});

@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DNS_ZONE, MINIMAL, SUBNET, byPrefix, settle, setupAzureMocks } from "./helpers";
 setupAzureMocks();
-import { AzureVisorDatabase, VisorValidationError, type AzureVisorDatabaseArgs } from "../../components/azure";
+import {
+  AzureVisorDatabase,
+  validateAzure,
+  validateAzureArgs,
+  VisorValidationError,
+  type AzureVisorDatabaseArgs,
+} from "../../components/azure";
 
 interface Case {
   why: string;
@@ -310,4 +316,12 @@ test("a valid Burstable setup passes once HA and PgBouncer are turned off explic
     .filter((r) => r.type === "azure-native:dbforpostgresql:Configuration")
     .map((r) => r.inputs.configurationName);
   assert.ok(!parameters.some((p) => String(p).startsWith("pgbouncer.")), "no PgBouncer parameter on Burstable");
+});
+
+test("deprecated spelling: `pgbouncer: boolean` still works as `pooler`", () => {
+  assert.equal(validateAzure, validateAzureArgs);
+  assert.equal(validateAzureArgs({ ...MINIMAL, pgbouncer: false }).pgbouncer, false);
+  assert.equal(validateAzureArgs({ ...MINIMAL, pooler: "none" }).pgbouncer, false);
+  assert.equal(validateAzureArgs({ ...MINIMAL, pgbouncer: true }).pgbouncer, true);
+  assert.equal(validateAzureArgs(MINIMAL).pgbouncer, true);
 });

@@ -6,7 +6,13 @@ setupMocks(mockOutputs);
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as servicenetworking from "@pulumi/gcp/servicenetworking";
-import { GcpVisorDatabase, VisorValidationError, type GcpVisorDatabaseArgs } from "../../components/gcp";
+import {
+  GcpVisorDatabase,
+  validateGcp,
+  validateGcpArgs,
+  VisorValidationError,
+  type GcpVisorDatabaseArgs,
+} from "../../components/gcp";
 
 const ok: GcpVisorDatabaseArgs = { region: REGION, network: NETWORK };
 const KEY_EU = "projects/acme/locations/europe-west1/keyRings/visor/cryptoKeys/disk";
@@ -320,4 +326,22 @@ test("a valid pgbouncer config with an existing PSA connection passes validation
         pgbouncer: { subnetwork: SUBNET },
       }),
   );
+});
+
+test("deprecated spellings: `monitoring` (fractions) and `pgbouncer` still work as `alerts` (percent) and `poolerSettings`", () => {
+  assert.equal(validateGcp, validateGcpArgs);
+  const viaOld = validateGcpArgs({ ...ok, monitoring: { cpuThreshold: 0.9, connectionsThreshold: 0.5 } }).monitoring;
+  const viaNew = validateGcpArgs({ ...ok, alerts: { cpuPercent: 90, connectionsPercent: 50 } }).monitoring;
+  assert.deepEqual(viaOld, viaNew);
+  assert.equal(viaNew.cpuThreshold, 0.9);
+  assert.equal(validateGcpArgs({ ...ok, alerts: false }).monitoring.enabled, false);
+  assert.equal(validateGcpArgs({ ...ok, monitoring: { enabled: false } }).monitoring.enabled, false);
+  const pgbouncer = { subnetwork: SUBNET, instances: 1, machineType: "e2-medium" };
+  assert.deepEqual(
+    validateGcpArgs({ ...ok, pooler: "pgbouncer", pgbouncer }).pgbouncer,
+    validateGcpArgs({ ...ok, pooler: "pgbouncer", poolerSettings: pgbouncer }).pgbouncer,
+  );
+  assert.throws(() => validateGcpArgs({ ...ok, alerts: {}, monitoring: {} }), {
+    message: 'GcpVisorDatabase: monitoring must be unset when alerts is set (monitoring is its old name) (got "[set]")',
+  });
 });
