@@ -18,10 +18,10 @@ export interface Backups {
 }
 
 export function createBackups(ctx: AwsBuild, writer: Writer): Backups | undefined {
-  const { settings: r, name } = ctx;
-  const b = r.awsBackup;
+  const { settings, name } = ctx;
+  const b = settings.awsBackup;
   if (!b) return undefined;
-  const tags = r.base.tags;
+  const tags = settings.base.tags;
   const role = new iam.Role(
     `${name}-backup`,
     ...ctx.children.prepare("backupRole", {
@@ -35,7 +35,7 @@ export function createBackups(ctx: AwsBuild, writer: Writer): Backups | undefine
       `${name}-backup-${policy.endsWith("Backup") ? "backup" : "restores"}`,
       ...ctx.children.prepare("rolePolicyAttachment", {
         role: role.name,
-        policyArn: `arn:${partitionOf(r.stackRegion)}:iam::aws:policy/service-role/${policy}`,
+        policyArn: `arn:${partitionOf(settings.stackRegion)}:iam::aws:policy/service-role/${policy}`,
       }),
     );
   }

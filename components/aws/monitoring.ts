@@ -41,12 +41,12 @@ interface AlarmSpec {
 }
 
 export function createAlarms(ctx: AwsBuild, writer: Writer, replicas: Replicas): cloudwatch.MetricAlarm[] {
-  const { settings: r, name } = ctx;
-  const a = r.alarms;
+  const { settings, name } = ctx;
+  const a = settings.alarms;
   if (!a) return [];
-  const maxConnections = r.base.tuning.maxConnections;
+  const maxConnections = settings.base.tuning.maxConnections;
   // Aurora publishes the writer's metrics under the cluster with Role=WRITER, whatever instance holds it.
-  const writerDims: Record<string, pulumi.Input<string>> = r.engine === "rds"
+  const writerDims: Record<string, pulumi.Input<string>> = settings.engine === "rds"
     ? { DBInstanceIdentifier: writer.identifier }
     : { DBClusterIdentifier: writer.identifier, Role: "WRITER" };
   const specs: AlarmSpec[] = [
@@ -79,18 +79,18 @@ export function createAlarms(ctx: AwsBuild, writer: Writer, replicas: Replicas):
       dimensions: writerDims,
     },
   ];
-  if (r.engine === "rds") {
+  if (settings.engine === "rds") {
     // Storage autoscaling grows the disk; the alarm still tells someone before it has to.
     specs.push({
       suffix: "free-storage",
       metricName: "FreeStorageSpace",
-      description: `free storage below ${a.freeStoragePercent}% of ${r.allocatedStorage} GiB`,
+      description: `free storage below ${a.freeStoragePercent}% of ${settings.allocatedStorage} GiB`,
       comparisonOperator: "LessThanThreshold",
-      threshold: Math.floor((r.allocatedStorage * 1024 ** 3 * a.freeStoragePercent) / 100),
+      threshold: Math.floor((settings.allocatedStorage * 1024 ** 3 * a.freeStoragePercent) / 100),
       statistic: "Minimum",
       dimensions: writerDims,
     });
-    r.replicas.forEach((s, i) =>
+    settings.replicas.forEach((s, i) =>
       specs.push({
         suffix: `replica-${s.index}-lag`,
         metricName: "ReplicaLag",
@@ -102,7 +102,7 @@ export function createAlarms(ctx: AwsBuild, writer: Writer, replicas: Replicas):
         region: s.region,
       }),
     );
-  } else if (r.replicas.length) {
+  } else if (settings.replicas.length) {
     specs.push({
       suffix: "replica-lag",
       metricName: "AuroraReplicaLagMaximum",
@@ -133,7 +133,7 @@ export function createAlarms(ctx: AwsBuild, writer: Writer, replicas: Replicas):
           alarmActions: s.region ? [] : actions,
           okActions: s.region ? [] : actions,
           region: s.region,
-          tags: r.base.tags,
+          tags: settings.base.tags,
         }),
       ),
   );

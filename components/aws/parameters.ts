@@ -20,15 +20,15 @@ const sorted = (m: Record<string, string>): ParameterValue[] =>
     .map((name) => ({ name, value: m[name]!, applyMethod: DYNAMIC_PARAMETERS.has(name) ? "immediate" : "pending-reboot" }));
 
 /** The parameters each group gets: `instance` always, `cluster` for Aurora. Pure: no resources. */
-export function awsParameters(r: ResolvedAws): { instance: ParameterValue[]; cluster: ParameterValue[] } {
+export function awsParameters(settings: ResolvedAws): { instance: ParameterValue[]; cluster: ParameterValue[] } {
   // The last step of the tuning model: numbers to RDS's units, without what the engine lacks.
   const all: Record<string, string> = {
-    ...postgresParameters(r.base.tuning, TUNING_NOT_ON[r.engine]),
+    ...postgresParameters(settings.base.tuning, TUNING_NOT_ON[settings.engine]),
     shared_preload_libraries: "pg_stat_statements",
     "rds.force_ssl": "1",
-    ...r.base.parameters,
+    ...settings.base.parameters,
   };
-  if (r.engine === "rds") return { instance: sorted(all), cluster: [] };
+  if (settings.engine === "rds") return { instance: sorted(all), cluster: [] };
   const instance: Record<string, string> = {};
   const cluster: Record<string, string> = {};
   for (const [parameter, value] of Object.entries(all))
@@ -45,39 +45,39 @@ export interface ParameterGroups {
 }
 
 export function createParameterGroups(ctx: AwsBuild): ParameterGroups {
-  const { settings: r } = ctx;
-  const params = awsParameters(r);
-  const description = `Visor (operations guide tuning) ${r.family}`;
+  const { settings } = ctx;
+  const params = awsParameters(settings);
+  const description = `Visor (operations guide tuning) ${settings.family}`;
   // Pulumi replaces create-before-delete by default; the prefix gives the new group a free name.
-  const namePrefix = `visor-${r.family}-`;
+  const namePrefix = `visor-${settings.family}-`;
   const group = (name: string, region?: string) =>
     new rds.ParameterGroup(
       name,
       ...ctx.children.prepare("parameterGroup", {
         namePrefix,
-        family: r.family,
+        family: settings.family,
         description,
         parameters: params.instance,
         region,
-        tags: r.base.tags,
+        tags: settings.base.tags,
       }),
     );
   const instance = group(`${ctx.name}-params`);
   const cluster =
-    r.engine === "aurora"
+    settings.engine === "aurora"
       ? new rds.ClusterParameterGroup(
           `${ctx.name}-cluster-params`,
           ...ctx.children.prepare("clusterParameterGroup", {
             namePrefix,
-            family: r.family,
+            family: settings.family,
             description,
             parameters: params.cluster,
-            tags: r.base.tags,
+            tags: settings.base.tags,
           }),
         )
       : undefined;
   const byRegion: Record<string, rds.ParameterGroup> = {};
-  for (const replica of r.replicas) {
+  for (const replica of settings.replicas) {
     if (replica.region && !byRegion[replica.region])
       byRegion[replica.region] = group(`${ctx.name}-params-${replica.region}`, replica.region);
   }

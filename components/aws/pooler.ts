@@ -109,9 +109,9 @@ export function createPooler(ctx: AwsBuild, network: Network, writer: Writer, cr
 }
 
 function createPgBouncer(ctx: AwsBuild, network: Network, writer: Writer, creds: Credentials): Pooler {
-  const { settings: r, name } = ctx;
-  const p = r.pooler;
-  const tags = r.base.tags;
+  const { settings, name } = ctx;
+  const p = settings.pooler;
+  const tags = settings.base.tags;
   const base = `${name}-pgbouncer`;
 
   // NLB (clients → 6432) → tasks (6432) → writer (5432). The NLB has its own group, so tasks admit only it.
@@ -158,9 +158,9 @@ function createPgBouncer(ctx: AwsBuild, network: Network, writer: Writer, creds:
     writerHost: writer.endpoint.host,
     writerPort: writer.endpoint.port,
     verifier: creds.app.verifier,
-    settings: r.base,
+    settings: settings.base,
     serverSslMode: "verify-full",
-    serverCaFile: r.caBundlePem ? `${PGBOUNCER_DIR}/rds-ca.pem` : undefined,
+    serverCaFile: settings.caBundlePem ? `${PGBOUNCER_DIR}/rds-ca.pem` : undefined,
     authFile: `${PGBOUNCER_DIR}/userlist.txt`,
     clientTls: { keyFile: PGBOUNCER_TLS_KEY_FILE, certFile: PGBOUNCER_TLS_CERT_FILE },
   });
@@ -168,7 +168,7 @@ function createPgBouncer(ctx: AwsBuild, network: Network, writer: Writer, creds:
     `${base}-config`,
     ...ctx.children.prepare("secret", {
       description: `PgBouncer files for Visor database ${name} (userlist holds the app role's SCRAM verifier, tlsKey its TLS key)`,
-      kmsKeyId: r.kmsKeyId,
+      kmsKeyId: settings.kmsKeyId,
       tags,
     }),
   );
@@ -197,7 +197,7 @@ function createPgBouncer(ctx: AwsBuild, network: Network, writer: Writer, creds:
     `${base}-execution`,
     ...ctx.children.prepare("rolePolicyAttachment", {
       role: executionRole.name,
-      policyArn: `arn:${partitionOf(r.stackRegion)}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`,
+      policyArn: `arn:${partitionOf(settings.stackRegion)}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`,
     }),
   );
   const readConfig = readSecretPolicy(ctx, `${base}-read-config`, executionRole, configSecret.arn);
@@ -230,7 +230,7 @@ function createPgBouncer(ctx: AwsBuild, network: Network, writer: Writer, creds:
             { name: "PGBOUNCER_TLS_CERT", valueFrom: `${secretArn}:tlsCert::` },
           ],
           environment: [
-            ...(r.caBundlePem ? [{ name: "RDS_CA_BUNDLE", value: r.caBundlePem }] : []),
+            ...(settings.caBundlePem ? [{ name: "RDS_CA_BUNDLE", value: settings.caBundlePem }] : []),
             // A new secret version (new files, or a renewed certificate) changes the task definition, so ECS
             // rolls the tasks onto the new files.
             { name: "PGBOUNCER_CONFIG_VERSION", value: versionId },
@@ -263,7 +263,7 @@ function createPgBouncer(ctx: AwsBuild, network: Network, writer: Writer, creds:
   const targetGroup = new lb.TargetGroup(
     base,
     ...ctx.children.prepare("targetGroup", {
-      vpcId: r.vpcId,
+      vpcId: settings.vpcId,
       port: PGBOUNCER_PORT,
       protocol: "TCP",
       targetType: "ip",

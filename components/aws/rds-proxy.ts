@@ -23,8 +23,8 @@ export interface RdsProxyResources {
 }
 
 export function createRdsProxy(ctx: AwsBuild, network: Network, writer: Writer, creds: Credentials): Pooler {
-  const { settings: r, name } = ctx;
-  const tags = r.base.tags;
+  const { settings, name } = ctx;
+  const tags = settings.base.tags;
   const base = `${name}-proxy`;
   const sg = securityGroup(ctx, "proxy", `Visor RDS Proxy ${name}: ${POSTGRES_PORT} from allowed sources`);
   const rules = [
@@ -62,7 +62,7 @@ export function createRdsProxy(ctx: AwsBuild, network: Network, writer: Writer, 
         engineFamily: "POSTGRESQL",
         requireTls: true,
         roleArn: role.arn,
-        vpcSubnetIds: r.pooler.subnetIds,
+        vpcSubnetIds: settings.pooler.subnetIds,
         vpcSecurityGroupIds: [sg.id],
         idleClientTimeout: 1800,
         debugLogging: false,
@@ -73,7 +73,7 @@ export function createRdsProxy(ctx: AwsBuild, network: Network, writer: Writer, 
             secretArn: creds.secret.arn,
             iamAuth: "DISABLED",
             clientPasswordAuthType: "POSTGRES_SCRAM_SHA_256",
-            description: `Visor app role ${r.base.appUser}`,
+            description: `Visor app role ${settings.base.appUser}`,
           },
         ],
         tags,
@@ -82,15 +82,18 @@ export function createRdsProxy(ctx: AwsBuild, network: Network, writer: Writer, 
     ),
   );
   // The guide's pool: default_pool_size server connections, as a share of max_connections.
-  const maxConnections = r.base.tuning.maxConnections;
-  const maxConnectionsPercent = Math.min(100, Math.ceil((100 * r.base.pool.defaultPoolSize) / maxConnections));
+  const maxConnections = settings.base.tuning.maxConnections;
+  const maxConnectionsPercent = Math.min(100, Math.ceil((100 * settings.base.pool.defaultPoolSize) / maxConnections));
   const targetGroup = new rds.ProxyDefaultTargetGroup(
     base,
     ...ctx.children.prepare("proxyTargetGroup", {
       dbProxyName: proxy.name,
       connectionPoolConfig: {
         maxConnectionsPercent,
-        maxIdleConnectionsPercent: Math.min(maxConnectionsPercent, Math.ceil((100 * r.base.pool.minPoolSize) / maxConnections)),
+        maxIdleConnectionsPercent: Math.min(
+          maxConnectionsPercent,
+          Math.ceil((100 * settings.base.pool.minPoolSize) / maxConnections),
+        ),
         connectionBorrowTimeout: 120,
       },
     }),
@@ -102,7 +105,7 @@ export function createRdsProxy(ctx: AwsBuild, network: Network, writer: Writer, 
       {
         dbProxyName: proxy.name,
         targetGroupName: targetGroup.name,
-        ...(r.engine === "rds" ? { dbInstanceIdentifier: writer.identifier } : { dbClusterIdentifier: writer.identifier }),
+        ...(settings.engine === "rds" ? { dbInstanceIdentifier: writer.identifier } : { dbClusterIdentifier: writer.identifier }),
       },
       { dependsOn: writer.ready },
     ),

@@ -25,9 +25,9 @@ export function createReplicas(
   groups: ParameterGroups,
   monitoringRole: iam.Role | undefined,
 ): Replicas {
-  const { settings: r, name } = ctx;
-  if (r.engine === "aurora") {
-    const readers = r.replicas.map((s) =>
+  const { settings, name } = ctx;
+  if (settings.engine === "aurora") {
+    const readers = settings.replicas.map((s) =>
       auroraInstance(ctx, `${name}-reader-${s.index}`, writer.cluster!, groups, monitoringRole, s, {
         dependsOn: [writer.writerInstance!],
       }),
@@ -39,7 +39,7 @@ export function createReplicas(
     return { replicas: [], readers, endpoints };
   }
 
-  const replicas = r.replicas.map((s) => {
+  const replicas = settings.replicas.map((s) => {
     const crossRegion = s.region !== undefined;
     // A parameter group is regional: a cross-region replica gets its own group of the writer's family.
     const parameterGroup = crossRegion ? groups.byRegion[s.region!]! : groups.instance;
@@ -53,25 +53,25 @@ export function createReplicas(
         availabilityZone: s.availabilityZone,
         multiAz: s.multiAz,
         storageType: "gp3",
-        maxAllocatedStorage: r.maxAllocatedStorage,
+        maxAllocatedStorage: settings.maxAllocatedStorage,
         storageEncrypted: true,
         kmsKeyId: crossRegion ? s.kmsKeyId : undefined,
         dbSubnetGroupName: crossRegion ? s.subnetGroupName : undefined,
         vpcSecurityGroupIds: crossRegion ? s.securityGroupIds : [network.securityGroup.id],
         parameterGroupName: parameterGroup.name,
         publiclyAccessible: false,
-        caCertIdentifier: r.caCertIdentifier,
+        caCertIdentifier: settings.caCertIdentifier,
         iamDatabaseAuthenticationEnabled: true,
         autoMinorVersionUpgrade: true,
         copyTagsToSnapshot: true,
         // RDS refuses a final snapshot of a replica: its data is the writer's, which keeps one.
         skipFinalSnapshot: true,
-        deletionProtection: r.base.deletionProtection,
+        deletionProtection: settings.base.deletionProtection,
         enabledCloudwatchLogsExports: LOG_EXPORTS.rds,
         ...instanceMonitoring(ctx, monitoringRole),
         // The writer's key lives in the writer's region.
-        ...(crossRegion && r.performanceInsights ? { performanceInsightsKmsKeyId: s.kmsKeyId } : {}),
-        tags: r.base.tags,
+        ...(crossRegion && settings.performanceInsights ? { performanceInsightsKmsKeyId: s.kmsKeyId } : {}),
+        tags: settings.base.tags,
       }),
     );
   });

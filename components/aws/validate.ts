@@ -39,21 +39,21 @@ export function stackRegion(): string | undefined {
  */
 export function validateAwsArgs(args: AwsVisorDatabaseArgs, env: { region?: string } = { region: stackRegion() }): ResolvedAws {
   const region = env.region;
-  const v = new Validator(COMPONENT);
-  v.require(args !== null && typeof args === "object", "args", "an AwsVisorDatabaseArgs object", args);
-  v.require(args.vpcId !== undefined && args.vpcId !== "", "vpcId", "a VPC id", args.vpcId);
-  v.require(
+  const check = new Validator(COMPONENT);
+  check.require(args !== null && typeof args === "object", "args", "an AwsVisorDatabaseArgs object", args);
+  check.require(args.vpcId !== undefined && args.vpcId !== "", "vpcId", "a VPC id", args.vpcId);
+  check.require(
     Array.isArray(args.subnetIds) && args.subnetIds.length >= 2,
     "subnetIds",
     "a list of at least 2 subnets in different AZs (a DB subnet group needs 2)",
     args.subnetIds,
   );
-  const engine = v.oneOf("engine", args.engine, ["rds", "aurora"], "rds");
+  const engine = check.oneOf("engine", args.engine, ["rds", "aurora"], "rds");
 
   const version = args.engineVersion ?? DEFAULT_ENGINE_MAJOR;
   const allowed = AWS_ENGINE_MAJORS[engine];
   const major = typeof version === "string" ? version.split(".")[0]! : "";
-  v.require(
+  check.require(
     typeof version === "string" && /^\d+(\.\d+)?$/.test(version) && allowed.includes(major),
     "engineVersion",
     `a supported ${engine === "rds" ? "RDS for PostgreSQL" : "Aurora PostgreSQL"} major (${allowed.map((a) => JSON.stringify(a)).join(", ")}), optionally with a minor ("17.4")`,
@@ -63,45 +63,49 @@ export function validateAwsArgs(args: AwsVisorDatabaseArgs, env: { region?: stri
   // Engine applicability: settings the engine does not have are refused, not silently dropped.
   for (const key of TUNING_NOT_ON[engine]) {
     if (args.tuning?.[key] !== undefined)
-      v.fail(`tuning.${key}`, `unset when engine is ${JSON.stringify(engine)} (Aurora has no such parameter)`, args.tuning[key]);
+      check.fail(
+        `tuning.${key}`,
+        `unset when engine is ${JSON.stringify(engine)} (Aurora has no such parameter)`,
+        args.tuning[key],
+      );
   }
-  const base = validateBase(v, args, { maxRetentionDays: 35 });
+  const base = validateBase(check, args, { maxRetentionDays: 35 });
 
   for (const field of ["allocatedStorage", "maxAllocatedStorage", "multiAz"] as const)
-    onlyFor(v, engine, "rds", field, args[field]);
-  onlyFor(v, engine, "aurora", "auroraStorageType", args.auroraStorageType);
+    onlyFor(check, engine, "rds", field, args[field]);
+  onlyFor(check, engine, "aurora", "auroraStorageType", args.auroraStorageType);
 
   const instanceClass = args.instanceClass ?? DEFAULT_INSTANCE_CLASS;
-  v.require(
+  check.require(
     typeof instanceClass === "string" && /^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(instanceClass),
     "instanceClass",
     'an RDS instance class like "db.t4g.medium"',
     args.instanceClass,
   );
-  const allocatedStorage = v.int("allocatedStorage", args.allocatedStorage, 20, 65_536, 20);
-  const maxAllocatedStorage = v.int(
+  const allocatedStorage = check.int("allocatedStorage", args.allocatedStorage, 20, 65_536, 20);
+  const maxAllocatedStorage = check.int(
     "maxAllocatedStorage",
     args.maxAllocatedStorage,
     allocatedStorage + 1,
     65_536,
     Math.max(100, allocatedStorage * 5),
   );
-  const auroraStorageType = v.oneOf("auroraStorageType", args.auroraStorageType, ["aurora", "aurora-iopt1"], "aurora");
+  const auroraStorageType = check.oneOf("auroraStorageType", args.auroraStorageType, ["aurora", "aurora-iopt1"], "aurora");
 
-  const masterUsername = v.identifier("masterUsername", args.masterUsername, "visor_admin");
-  v.require(!RESERVED_MASTER_USERNAMES.includes(masterUsername), "masterUsername", "not a name RDS reserves", masterUsername);
-  requireDistinctAdmin(v, "masterUsername", masterUsername, base.appUser);
+  const masterUsername = check.identifier("masterUsername", args.masterUsername, "visor_admin");
+  check.require(!RESERVED_MASTER_USERNAMES.includes(masterUsername), "masterUsername", "not a name RDS reserves", masterUsername);
+  requireDistinctAdmin(check, "masterUsername", masterUsername, base.appUser);
 
   const sgs = args.allowedSecurityGroupIds ?? [];
   const cidrs = args.allowedCidrBlocks ?? [];
-  v.require(Array.isArray(sgs), "allowedSecurityGroupIds", "a list of security group ids", sgs);
-  v.require(Array.isArray(cidrs), "allowedCidrBlocks", "a list of IPv4 CIDRs", cidrs);
+  check.require(Array.isArray(sgs), "allowedSecurityGroupIds", "a list of security group ids", sgs);
+  check.require(Array.isArray(cidrs), "allowedCidrBlocks", "a list of IPv4 CIDRs", cidrs);
   for (const [i, sg] of sgs.entries()) {
     if (typeof sg === "string")
-      v.require(/^sg-[0-9a-f]{8,17}$/.test(sg), `allowedSecurityGroupIds[${i}]`, "a security group id (sg-…)", sg);
+      check.require(/^sg-[0-9a-f]{8,17}$/.test(sg), `allowedSecurityGroupIds[${i}]`, "a security group id (sg-…)", sg);
   }
-  for (const [index, cidr] of cidrs.entries()) requireBoundedCidr(v, `allowedCidrBlocks[${index}]`, cidr);
-  v.require(
+  for (const [index, cidr] of cidrs.entries()) requireBoundedCidr(check, `allowedCidrBlocks[${index}]`, cidr);
+  check.require(
     sgs.length + cidrs.length > 0,
     "allowedSecurityGroupIds",
     "a non-empty list (or allowedCidrBlocks): nothing could reach the database",
@@ -109,34 +113,34 @@ export function validateAwsArgs(args: AwsVisorDatabaseArgs, env: { region?: stri
   );
 
   const backupWindow = args.backupWindow ?? "03:00-03:30";
-  v.require(
+  check.require(
     typeof backupWindow === "string" && WINDOW.test(backupWindow) && windowMinutes(backupWindow) >= 30,
     "backupWindow",
     'a UTC window "hh:mm-hh:mm" of at least 30 minutes',
     args.backupWindow,
   );
   const maintenanceWindow = args.maintenanceWindow ?? "sun:07:00-sun:08:00";
-  v.require(
+  check.require(
     typeof maintenanceWindow === "string" && WEEK_WINDOW.test(maintenanceWindow),
     "maintenanceWindow",
     'a UTC window "ddd:hh:mm-ddd:hh:mm" like "sun:07:00-sun:08:00"',
     args.maintenanceWindow,
   );
 
-  const replicas = resolveReplicas(v, args, engine, instanceClass, region);
-  const awsBackup = resolveAwsBackup(v, args, region);
-  const pooler = resolvePooler(v, args, base);
+  const replicas = resolveReplicas(check, args, engine, instanceClass, region);
+  const awsBackup = resolveAwsBackup(check, args, region);
+  const pooler = resolvePooler(check, args, base);
 
   const monitoringInterval = args.monitoringInterval ?? 60;
-  v.require(
+  check.require(
     (MONITORING_INTERVALS as readonly number[]).includes(monitoringInterval),
     "monitoringInterval",
     `one of ${MONITORING_INTERVALS.join(", ")} seconds`,
     args.monitoringInterval,
   );
-  const caCertIdentifier = v.oneOf("caCertIdentifier", args.caCertIdentifier, CA_CERTS, DEFAULT_CA_CERT);
+  const caCertIdentifier = check.oneOf("caCertIdentifier", args.caCertIdentifier, CA_CERTS, DEFAULT_CA_CERT);
   if (args.caBundlePem !== undefined) {
-    v.require(
+    check.require(
       typeof args.caBundlePem === "string" && args.caBundlePem.includes("-----BEGIN CERTIFICATE-----"),
       "caBundlePem",
       "a PEM bundle (-----BEGIN CERTIFICATE-----…)",
@@ -144,7 +148,7 @@ export function validateAwsArgs(args: AwsVisorDatabaseArgs, env: { region?: stri
     );
   }
   if (args.caBundleFile !== undefined) {
-    v.require(
+    check.require(
       typeof args.caBundleFile === "string" && args.caBundleFile.startsWith("/"),
       "caBundleFile",
       "an absolute path to the RDS CA bundle",
@@ -155,7 +159,7 @@ export function validateAwsArgs(args: AwsVisorDatabaseArgs, env: { region?: stri
   // TLS is not optional for Visor, and pg_stat_statements is how the guide finds slow queries.
   const parameters = base.parameters;
   if (parameters["rds.force_ssl"] !== undefined)
-    v.require(
+    check.require(
       parameters["rds.force_ssl"] === "1",
       "parameters.rds.force_ssl",
       '"1" (TLS is required)',
@@ -163,7 +167,7 @@ export function validateAwsArgs(args: AwsVisorDatabaseArgs, env: { region?: stri
     );
   if (parameters.shared_preload_libraries !== undefined) {
     const libs = parameters.shared_preload_libraries.split(",").map((s) => s.trim());
-    v.require(
+    check.require(
       libs.includes("pg_stat_statements"),
       "parameters.shared_preload_libraries",
       "a list that includes pg_stat_statements",
@@ -184,7 +188,7 @@ export function validateAwsArgs(args: AwsVisorDatabaseArgs, env: { region?: stri
     instanceClass,
     allocatedStorage,
     maxAllocatedStorage,
-    multiAz: v.bool("multiAz", args.multiAz, true),
+    multiAz: check.bool("multiAz", args.multiAz, true),
     auroraStorageType,
     masterUsername,
     backupWindow,
@@ -192,9 +196,9 @@ export function validateAwsArgs(args: AwsVisorDatabaseArgs, env: { region?: stri
     awsBackup,
     replicas,
     pooler,
-    performanceInsights: v.bool("performanceInsights", args.performanceInsights, true),
+    performanceInsights: check.bool("performanceInsights", args.performanceInsights, true),
     monitoringInterval,
-    alarms: resolveAlerts(v, args),
+    alarms: resolveAlerts(check, args),
     kmsKeyId: args.kmsKeyId,
     caCertIdentifier,
     caBundlePem: args.caBundlePem,

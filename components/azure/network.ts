@@ -7,11 +7,11 @@ import type { AzureBuild } from "./context";
 import type { ResolvedAzure } from "./resolved";
 
 export function serverNetwork(
-  r: Pick<ResolvedAzure, "publicAccess">,
+  settings: Pick<ResolvedAzure, "publicAccess">,
   delegatedSubnetId: pulumi.Input<string> | undefined,
   privateDnsZoneId: pulumi.Input<string> | undefined,
 ): dbforpostgresql.ServerArgs["network"] {
-  if (r.publicAccess) return { publicNetworkAccess: "Enabled" };
+  if (settings.publicAccess) return { publicNetworkAccess: "Enabled" };
   return {
     delegatedSubnetResourceId: delegatedSubnetId,
     privateDnsZoneArmResourceId: privateDnsZoneId,
@@ -24,9 +24,9 @@ export function createFirewallRules(
   server: dbforpostgresql.Server,
   chain: ServerOperationChain,
 ): dbforpostgresql.FirewallRule[] {
-  const { name, settings: r } = ctx;
-  const resourceGroupName = r.resourceGroupName;
-  return (r.publicAccess ?? []).map((range) =>
+  const { name, settings } = ctx;
+  const resourceGroupName = settings.resourceGroupName;
+  return (settings.publicAccess ?? []).map((range) =>
     chain.add((dependsOn) => {
       const [a, o] = ctx.children.prepare(
         "firewallRule",

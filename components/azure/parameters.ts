@@ -10,26 +10,26 @@ import type { ResolvedAzure } from "./resolved";
 
 /** The parameters to set, in the order they are applied. A user value replaces ours in place. */
 export function serverParameters(
-  r: ResolvedAzure,
-  userParameters: Record<string, string> = r.base.parameters,
+  settings: ResolvedAzure,
+  userParameters: Record<string, string> = settings.base.parameters,
 ): [string, string][] {
   const list: [string, string][] = [
     // The last step of the tuning model: numbers to Azure's units (8 kB pages and kB).
-    ...Object.entries(postgresParameters(r.base.tuning)),
+    ...Object.entries(postgresParameters(settings.base.tuning)),
     // The guide's slow-query view needs the library preloaded (Azure restarts to apply it).
     ["shared_preload_libraries", "pg_stat_statements"],
     // Azure's default, pinned: Visor connects with verify-full.
     ["require_secure_transport", "on"],
   ];
-  if (r.pgbouncer) {
+  if (settings.pgbouncer) {
     list.push(
       // Enabled first: Azure hides the other pgbouncer.* parameters until it is true.
       ["pgbouncer.enabled", "true"],
       // Azure spells the modes in upper case. Visor's locks are single statements: transaction mode is safe.
       ["pgbouncer.pool_mode", "TRANSACTION"],
-      ["pgbouncer.default_pool_size", String(r.base.pool.defaultPoolSize)],
-      ["pgbouncer.min_pool_size", String(r.base.pool.minPoolSize)],
-      ["pgbouncer.max_client_conn", String(r.base.pool.maxClientConn)],
+      ["pgbouncer.default_pool_size", String(settings.base.pool.defaultPoolSize)],
+      ["pgbouncer.min_pool_size", String(settings.base.pool.minPoolSize)],
+      ["pgbouncer.max_client_conn", String(settings.base.pool.maxClientConn)],
     );
   }
   for (const [name, value] of Object.entries(userParameters).sort(([a], [b]) => a.localeCompare(b))) {

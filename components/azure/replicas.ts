@@ -13,10 +13,10 @@ export interface ReplicaResources {
 }
 
 export function createReplicas(ctx: AzureBuild, primary: dbforpostgresql.Server, chain: ServerOperationChain): ReplicaResources {
-  const { name, settings: r } = ctx;
-  const { resourceGroupName, base } = r;
+  const { name, settings } = ctx;
+  const { resourceGroupName, base } = settings;
   const tags = base.tags;
-  const replicas = r.replicas.map((spec) =>
+  const replicas = settings.replicas.map((spec) =>
     // Replica creation snapshots the primary: one at a time, after the parameters are in place.
     chain.add((dependsOn) => {
       const [a, o] = ctx.children.prepare(
@@ -27,12 +27,12 @@ export function createReplicas(ctx: AzureBuild, primary: dbforpostgresql.Server,
           location: spec.location,
           createMode: "Replica",
           sourceServerResourceId: primary.id,
-          version: r.version,
+          version: settings.version,
           sku: { name: spec.skuName, tier: spec.skuTier },
           // Azure requires the replica's storage to match the primary's.
-          storage: { storageSizeGB: r.storageSizeGb, autoGrow: r.storageAutoGrow ? "Enabled" : "Disabled" },
+          storage: { storageSizeGB: settings.storageSizeGb, autoGrow: settings.storageAutoGrow ? "Enabled" : "Disabled" },
           availabilityZone: spec.availabilityZone,
-          network: serverNetwork(r, spec.delegatedSubnetId, spec.privateDnsZoneId),
+          network: serverNetwork(settings, spec.delegatedSubnetId, spec.privateDnsZoneId),
           tags: { ...tags, "visor-role": "replica" },
         },
         { dependsOn },
@@ -47,7 +47,7 @@ export function createReplicas(ctx: AzureBuild, primary: dbforpostgresql.Server,
       {
         resourceGroupName,
         serverName: primary.name,
-        virtualEndpointName: r.virtualEndpointName,
+        virtualEndpointName: settings.virtualEndpointName,
         endpointType: "ReadWrite",
         // The pair's reader side targets the first replica; the writer side always follows the primary.
         members: [replicas[0]!.name],

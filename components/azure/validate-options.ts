@@ -12,12 +12,12 @@ const ipToInt = (ip: string) => ip.split(".").reduce((n, octet) => n * 256 + Num
 
 /** Private (VNet-integrated) by default; public access only on request, and never both. */
 export function resolveNetwork(
-  v: Validator,
+  check: Validator,
   args: AzureVisorDatabaseArgs,
 ): Pick<ResolvedAzure, "publicAccess" | "delegatedSubnetId" | "privateDnsZoneId"> {
   let publicAccess: ResolvedAzure["publicAccess"];
   if (args.publicAccess !== undefined) {
-    v.require(
+    check.require(
       args.delegatedSubnetId === undefined,
       "publicAccess",
       "omitted when delegatedSubnetId is set (a VNet-integrated server has no public endpoint)",
@@ -25,61 +25,66 @@ export function resolveNetwork(
     );
     const ranges = args.publicAccess?.allowedIpRanges;
     if (!Array.isArray(ranges) || ranges.length === 0 || ranges.length > 100)
-      v.fail("publicAccess.allowedIpRanges", "1 to 100 IP ranges", ranges);
+      check.fail("publicAccess.allowedIpRanges", "1 to 100 IP ranges", ranges);
     publicAccess = ranges.map((r, i) => {
       const f = `publicAccess.allowedIpRanges[${i}]`;
-      v.require(
+      check.require(
         isString(r?.startIpAddress) && IPV4.test(r.startIpAddress),
         `${f}.startIpAddress`,
         "an IPv4 address",
         r?.startIpAddress,
       );
-      v.require(isString(r.endIpAddress) && IPV4.test(r.endIpAddress), `${f}.endIpAddress`, "an IPv4 address", r.endIpAddress);
-      v.require(
+      check.require(
+        isString(r.endIpAddress) && IPV4.test(r.endIpAddress),
+        `${f}.endIpAddress`,
+        "an IPv4 address",
+        r.endIpAddress,
+      );
+      check.require(
         ipToInt(r.startIpAddress) <= ipToInt(r.endIpAddress),
         `${f}.endIpAddress`,
         `at least startIpAddress (${r.startIpAddress})`,
         r.endIpAddress,
       );
       // 0.0.0.0–0.0.0.0 means "any Azure service, any tenant": too broad for Visor's lock table.
-      v.require(
+      check.require(
         !(r.startIpAddress === "0.0.0.0" && r.endIpAddress === "0.0.0.0"),
         `${f}`,
         "a real range (0.0.0.0–0.0.0.0 admits every Azure tenant)",
         r,
       );
-      v.require(
+      check.require(
         !(r.startIpAddress === "0.0.0.0" && r.endIpAddress === "255.255.255.255"),
         `${f}`,
         "narrower than the whole internet",
         r,
       );
       const name = r.name ?? `visor-${i}`;
-      v.require(/^[A-Za-z0-9_-]{1,80}$/.test(name), `${f}.name`, "1–80 characters: letters, digits, _ and -", r.name);
+      check.require(/^[A-Za-z0-9_-]{1,80}$/.test(name), `${f}.name`, "1–80 characters: letters, digits, _ and -", r.name);
       return { name, startIpAddress: r.startIpAddress, endIpAddress: r.endIpAddress };
     });
   } else {
-    v.require(
+    check.require(
       args.delegatedSubnetId !== undefined && args.delegatedSubnetId !== "",
       "delegatedSubnetId",
       "a subnet id delegated to Microsoft.DBforPostgreSQL/flexibleServers (or set publicAccess to opt into public access)",
       args.delegatedSubnetId,
     );
-    v.require(
+    check.require(
       args.privateDnsZoneId !== undefined && args.privateDnsZoneId !== "",
       "privateDnsZoneId",
       "a private DNS zone id linked to the VNet",
       args.privateDnsZoneId,
     );
     if (isString(args.delegatedSubnetId))
-      v.require(
+      check.require(
         /\/subnets\/[^/]+$/i.test(args.delegatedSubnetId),
         "delegatedSubnetId",
         "a subnet resource id (…/virtualNetworks/<vnet>/subnets/<subnet>)",
         args.delegatedSubnetId,
       );
     if (isString(args.privateDnsZoneId))
-      v.require(
+      check.require(
         /\/privateDnsZones\/[^/]+\.postgres\.database\.azure\.com$/i.test(args.privateDnsZoneId),
         "privateDnsZoneId",
         "a private DNS zone id ending in .postgres.database.azure.com",
@@ -94,32 +99,32 @@ export function resolveNetwork(
 
 /** Read replicas: General Purpose or Memory Optimized, each cross-region one on a subnet of its own region. */
 export function resolveReplicas(
-  v: Validator,
+  check: Validator,
   args: AzureVisorDatabaseArgs,
   primary: { skuTier: AzureSkuTier; skuName: string; publicAccess: ResolvedAzure["publicAccess"] },
 ): Pick<ResolvedAzure, "replicas" | "virtualEndpointName"> {
   const { skuTier, skuName, publicAccess } = primary;
-  const specs = replicaSpecs<AzureReplicaSpec>(v, args.replicas, MAX_REPLICAS);
+  const specs = replicaSpecs<AzureReplicaSpec>(check, args.replicas, MAX_REPLICAS);
   const count = specs.length;
   const replicas: ResolvedReplica[] = [];
   for (const [i, s] of specs.entries()) {
     const f = `replicas[${i}]`;
-    const tier = v.oneOf(`${f}.skuTier`, s.skuTier, SKU_TIERS, skuTier);
-    v.require(
+    const tier = check.oneOf(`${f}.skuTier`, s.skuTier, SKU_TIERS, skuTier);
+    check.require(
       tier !== "Burstable",
       `${f}.skuTier`,
       '"GeneralPurpose" or "MemoryOptimized" (Azure has no read replicas on Burstable)',
       tier,
     );
-    const name = v.nonEmpty(`${f}.skuName`, s.skuName, skuName);
-    v.require(
+    const name = check.nonEmpty(`${f}.skuName`, s.skuName, skuName);
+    check.require(
       /^Standard_[A-Za-z0-9_]+$/.test(name) && !/^Standard_B/.test(name),
       `${f}.skuName`,
       `a ${tier} compute size such as "Standard_D2ds_v5"`,
       name,
     );
     if (s.serverName !== undefined)
-      v.require(
+      check.require(
         isString(s.serverName) && SERVER_NAME.test(s.serverName),
         `${f}.serverName`,
         "3–63 characters: a-z, 0-9 and -, not starting or ending with -",
@@ -133,14 +138,14 @@ export function resolveReplicas(
       s.location.toLowerCase() !== args.location.toLowerCase();
     if (crossRegion && !publicAccess) {
       // The primary's subnet lives in the primary's region; Azure refuses it for another region.
-      v.require(
+      check.require(
         s.delegatedSubnetId !== undefined && s.delegatedSubnetId !== args.delegatedSubnetId,
         `${f}.delegatedSubnetId`,
         `a delegated subnet in ${String(s.location)} (a cross-region replica cannot use the primary's subnet)`,
         s.delegatedSubnetId,
       );
     }
-    v.require(
+    check.require(
       !(publicAccess && s.delegatedSubnetId !== undefined),
       `${f}.delegatedSubnetId`,
       "omitted when publicAccess is set (replicas follow the primary's network mode)",
@@ -159,20 +164,20 @@ export function resolveReplicas(
     });
   }
   const replicaNames = replicas.map((r) => r.serverName).filter(isString);
-  v.require(
+  check.require(
     new Set(replicaNames).size === replicaNames.length && !replicaNames.includes(args.serverName ?? ""),
     "replicas",
     "distinct server names, none equal to serverName",
     replicaNames,
   );
   if (args.virtualEndpointName !== undefined) {
-    v.require(
+    check.require(
       count > 0,
       "virtualEndpointName",
       "set only with replicas (Azure virtual endpoints need a replica)",
       args.virtualEndpointName,
     );
-    v.require(
+    check.require(
       isString(args.virtualEndpointName) && SERVER_NAME.test(args.virtualEndpointName),
       "virtualEndpointName",
       "3–63 characters: a-z, 0-9 and -",

@@ -23,15 +23,15 @@ import type { ResolvedAzure } from "./resolved";
 import { isString, resolveNetwork, resolveReplicas } from "./validate-options";
 
 export function validateAzureArgs(args: AzureVisorDatabaseArgs): ResolvedAzure {
-  const v = new Validator(COMPONENT);
-  if (!args || typeof args !== "object") v.fail("args", "an object", args);
-  v.require(
+  const check = new Validator(COMPONENT);
+  if (!args || typeof args !== "object") check.fail("args", "an object", args);
+  check.require(
     args.resourceGroupName !== undefined && args.resourceGroupName !== "",
     "resourceGroupName",
     "a resource group name",
     args.resourceGroupName,
   );
-  v.require(
+  check.require(
     args.location !== undefined && args.location !== "",
     "location",
     'an Azure region such as "westeurope"',
@@ -39,19 +39,19 @@ export function validateAzureArgs(args: AzureVisorDatabaseArgs): ResolvedAzure {
   );
 
   // Azure keeps PITR 7–35 days; the guide's 7 days of WAL is the floor everywhere.
-  const base = validateBase(v, args, { maxRetentionDays: MAX_RETENTION_DAYS });
+  const base = validateBase(check, args, { maxRetentionDays: MAX_RETENTION_DAYS });
 
-  const version = v.oneOf(
+  const version = check.oneOf(
     "engineVersion",
     args.engineVersion as (typeof AZURE_PG_VERSIONS)[number] | undefined,
     AZURE_PG_VERSIONS,
     DEFAULT_PG_VERSION,
   );
-  const skuTier = v.oneOf("skuTier", args.skuTier, SKU_TIERS, "GeneralPurpose");
-  const skuName = v.nonEmpty("skuName", args.skuName, DEFAULT_SKU[skuTier]);
-  v.require(/^Standard_[A-Za-z0-9_]+$/.test(skuName), "skuName", 'an Azure compute size such as "Standard_D2ds_v5"', skuName);
+  const skuTier = check.oneOf("skuTier", args.skuTier, SKU_TIERS, "GeneralPurpose");
+  const skuName = check.nonEmpty("skuName", args.skuName, DEFAULT_SKU[skuTier]);
+  check.require(/^Standard_[A-Za-z0-9_]+$/.test(skuName), "skuName", 'an Azure compute size such as "Standard_D2ds_v5"', skuName);
   const burstableName = /^Standard_B/.test(skuName);
-  v.require(
+  check.require(
     burstableName === (skuTier === "Burstable"),
     "skuName",
     `a ${skuTier} size (Standard_B* sizes are exactly the Burstable tier)`,
@@ -59,25 +59,25 @@ export function validateAzureArgs(args: AzureVisorDatabaseArgs): ResolvedAzure {
   );
 
   const storageSizeGb = args.storageSizeGb ?? 128;
-  v.require(
+  check.require(
     (AZURE_STORAGE_SIZES_GB as readonly number[]).includes(storageSizeGb),
     "storageSizeGb",
     `one of ${AZURE_STORAGE_SIZES_GB.join(", ")} (GiB)`,
     args.storageSizeGb,
   );
-  const storageAutoGrow = v.bool("storageAutoGrow", args.storageAutoGrow, true);
+  const storageAutoGrow = check.bool("storageAutoGrow", args.storageAutoGrow, true);
 
-  const highAvailability = v.oneOf("highAvailability", args.highAvailability, HA_MODES, "ZoneRedundant");
-  const pgbouncer = resolvePooler(v, args);
+  const highAvailability = check.oneOf("highAvailability", args.highAvailability, HA_MODES, "ZoneRedundant");
+  const pgbouncer = resolvePooler(check, args);
   if (skuTier === "Burstable") {
     // Say it here, not as an ARM error twenty minutes into `pulumi up`.
-    v.require(
+    check.require(
       highAvailability === "Disabled",
       "highAvailability",
       '"Disabled" with skuTier "Burstable" (Azure offers no high availability on Burstable; choose "GeneralPurpose" for HA)',
       args.highAvailability ?? "ZoneRedundant (default)",
     );
-    v.require(
+    check.require(
       !pgbouncer,
       args.pooler !== undefined || args.pgbouncer === undefined ? "pooler" : "pgbouncer",
       `${args.pooler !== undefined || args.pgbouncer === undefined ? '"none"' : "false"} with skuTier "Burstable" (Azure's built-in PgBouncer is not available on Burstable; choose "GeneralPurpose")`,
@@ -85,41 +85,41 @@ export function validateAzureArgs(args: AzureVisorDatabaseArgs): ResolvedAzure {
     );
   }
   if (highAvailability === "ZoneRedundant" && args.standbyAvailabilityZone !== undefined) {
-    v.require(
+    check.require(
       args.standbyAvailabilityZone !== args.availabilityZone,
       "standbyAvailabilityZone",
       'a zone other than availabilityZone with highAvailability "ZoneRedundant"',
       args.standbyAvailabilityZone,
     );
   }
-  v.require(
+  check.require(
     highAvailability !== "Disabled" || args.standbyAvailabilityZone === undefined,
     "standbyAvailabilityZone",
     'omitted when highAvailability is "Disabled"',
     args.standbyAvailabilityZone,
   );
   // Azure's own ranges, narrower than the shared ones.
-  v.require(
+  check.require(
     base.tuning.maxConnections >= AZURE_LIMITS.minMaxConnections,
     "tuning.maxConnections",
     `at least ${AZURE_LIMITS.minMaxConnections} on Azure (it reserves connections for its own agents)`,
     base.tuning.maxConnections,
   );
   if (pgbouncer) {
-    v.require(
+    check.require(
       base.pool.defaultPoolSize <= AZURE_LIMITS.maxDefaultPoolSize,
       "pool.defaultPoolSize",
       "at most 4950 (Azure's pgbouncer.default_pool_size limit)",
       base.pool.defaultPoolSize,
     );
-    requirePoolerCapacity(v, {
+    requirePoolerCapacity(check, {
       count: 1,
       what: "built-in PgBouncer",
       poolSize: base.pool.defaultPoolSize,
       maxConnections: base.tuning.maxConnections,
       bootstrapConnections: bootstrapConnections(base.bootstrap),
     });
-    v.require(
+    check.require(
       base.pool.maxClientConn <= AZURE_LIMITS.maxClientConn,
       "pool.maxClientConn",
       "at most 50000 (Azure's pgbouncer.max_client_conn limit)",
@@ -128,14 +128,14 @@ export function validateAzureArgs(args: AzureVisorDatabaseArgs): ResolvedAzure {
   }
 
   if (args.serverName !== undefined)
-    v.require(
+    check.require(
       isString(args.serverName) && SERVER_NAME.test(args.serverName),
       "serverName",
       "3–63 characters: a-z, 0-9 and -, not starting or ending with -",
       args.serverName,
     );
-  const administratorLogin = v.nonEmpty("administratorLogin", args.administratorLogin, "visoradmin");
-  v.require(
+  const administratorLogin = check.nonEmpty("administratorLogin", args.administratorLogin, "visoradmin");
+  check.require(
     /^[a-z_][a-z0-9_]{0,62}$/i.test(administratorLogin) &&
       !/^pg_/i.test(administratorLogin) &&
       !RESERVED_LOGINS.includes(administratorLogin.toLowerCase()),
@@ -143,74 +143,78 @@ export function validateAzureArgs(args: AzureVisorDatabaseArgs): ResolvedAzure {
     `a PostgreSQL identifier that is not reserved by Azure (${RESERVED_LOGINS.join(", ")}, pg_*)`,
     administratorLogin,
   );
-  requireDistinctAdmin(v, "administratorLogin", administratorLogin, base.appUser);
+  requireDistinctAdmin(check, "administratorLogin", administratorLogin, base.appUser);
 
-  const network = resolveNetwork(v, args);
+  const network = resolveNetwork(check, args);
 
   // Backups.
-  const geoRedundantBackup = v.bool("geoRedundantBackup", args.geoRedundantBackup, true);
-  const allowGeoBackupReplace = v.bool("allowGeoBackupReplace", args.allowGeoBackupReplace, false);
+  const geoRedundantBackup = check.bool("geoRedundantBackup", args.geoRedundantBackup, true);
+  const allowGeoBackupReplace = check.bool("allowGeoBackupReplace", args.allowGeoBackupReplace, false);
   // A replace is a new, empty server; the deletion lock would stop it half-way, so ask for both.
-  v.require(
+  check.require(
     !allowGeoBackupReplace || !base.deletionProtection,
     "allowGeoBackupReplace",
     "used with deletionProtection: false (changing geoRedundantBackup replaces the server: a new, empty server)",
     allowGeoBackupReplace,
   );
   let longTermRetention: ResolvedAzure["longTermRetention"] = false;
-  const l = optIn<AzureLongTermRetention>(v, "longTermRetention", args.longTermRetention);
+  const l = optIn<AzureLongTermRetention>(check, "longTermRetention", args.longTermRetention);
   if (l) {
     const start = l.scheduleStartUtc ?? "2024-01-07T02:00:00+00:00";
-    v.require(
+    check.require(
       isString(start) && !Number.isNaN(Date.parse(start)) && /T\d\d:\d\d/.test(start),
       "longTermRetention.scheduleStartUtc",
       'an ISO 8601 date-time such as "2024-01-07T02:00:00+00:00"',
       l.scheduleStartUtc,
     );
     longTermRetention = {
-      retentionDays: v.int("longTermRetention.retentionDays", l.retentionDays, 7, 3650, 90),
+      retentionDays: check.int("longTermRetention.retentionDays", l.retentionDays, 7, 3650, 90),
       scheduleStartUtc: start,
-      vaultRedundancy: v.oneOf(
+      vaultRedundancy: check.oneOf(
         "longTermRetention.vaultRedundancy",
         l.vaultRedundancy,
         ["GeoRedundant", "ZoneRedundant", "LocallyRedundant"],
         "GeoRedundant",
       ),
-      softDeleteDays: v.int("longTermRetention.softDeleteDays", l.softDeleteDays, 14, 180, 14),
+      softDeleteDays: check.int("longTermRetention.softDeleteDays", l.softDeleteDays, 14, 180, 14),
     };
   }
 
-  const { replicas, virtualEndpointName } = resolveReplicas(v, args, { skuTier, skuName, publicAccess: network.publicAccess });
+  const { replicas, virtualEndpointName } = resolveReplicas(check, args, {
+    skuTier,
+    skuName,
+    publicAccess: network.publicAccess,
+  });
 
   // Monitoring.
   let alerts: ResolvedAzure["alerts"] = false;
-  const a = optIn<AzureAlerts>(v, "alerts", args.alerts);
+  const a = optIn<AzureAlerts>(check, "alerts", args.alerts);
   if (a) {
     alerts = {
       actionGroupId: a.actionGroupId,
-      cpuPercent: v.int("alerts.cpuPercent", a.cpuPercent, 1, 100, 80),
-      storagePercent: v.int("alerts.storagePercent", a.storagePercent, 1, 100, 80),
-      connectionsPercent: v.int("alerts.connectionsPercent", a.connectionsPercent, 1, 100, 80),
-      replicationLagSeconds: v.int("alerts.replicationLagSeconds", a.replicationLagSeconds, 1, 86_400, 60),
+      cpuPercent: check.int("alerts.cpuPercent", a.cpuPercent, 1, 100, 80),
+      storagePercent: check.int("alerts.storagePercent", a.storagePercent, 1, 100, 80),
+      connectionsPercent: check.int("alerts.connectionsPercent", a.connectionsPercent, 1, 100, 80),
+      replicationLagSeconds: check.int("alerts.replicationLagSeconds", a.replicationLagSeconds, 1, 86_400, 60),
     };
   }
 
   let entraAdmin: ResolvedAzure["entraAdmin"];
   if (args.entraAdmin !== undefined) {
     const e = args.entraAdmin;
-    v.require(e.objectId !== undefined && e.objectId !== "", "entraAdmin.objectId", "the principal's object id", e.objectId);
-    v.require(
+    check.require(e.objectId !== undefined && e.objectId !== "", "entraAdmin.objectId", "the principal's object id", e.objectId);
+    check.require(
       e.principalName !== undefined && e.principalName !== "",
       "entraAdmin.principalName",
       "the principal's name",
       e.principalName,
     );
-    v.require(e.tenantId !== undefined && e.tenantId !== "", "entraAdmin.tenantId", "the Entra tenant id", e.tenantId);
+    check.require(e.tenantId !== undefined && e.tenantId !== "", "entraAdmin.tenantId", "the Entra tenant id", e.tenantId);
     entraAdmin = {
       objectId: e.objectId,
       principalName: e.principalName,
       tenantId: e.tenantId,
-      principalType: v.oneOf<"User" | "Group" | "ServicePrincipal">(
+      principalType: check.oneOf<"User" | "Group" | "ServicePrincipal">(
         "entraAdmin.principalType",
         e.principalType,
         ["User", "Group", "ServicePrincipal"],
@@ -220,14 +224,14 @@ export function validateAzureArgs(args: AzureVisorDatabaseArgs): ResolvedAzure {
   }
 
   if (args.keyVault !== undefined) {
-    v.require(
+    check.require(
       args.keyVault.vaultName !== undefined && args.keyVault.vaultName !== "",
       "keyVault.vaultName",
       "an existing Key Vault's name",
       args.keyVault.vaultName,
     );
     if (args.keyVault.secretName !== undefined)
-      v.require(
+      check.require(
         /^[0-9a-zA-Z-]{1,127}$/.test(args.keyVault.secretName),
         "keyVault.secretName",
         "1–127 characters: letters, digits and -",
@@ -236,7 +240,7 @@ export function validateAzureArgs(args: AzureVisorDatabaseArgs): ResolvedAzure {
   }
 
   for (const p of OWNED_PARAMETERS) {
-    v.require(
+    check.require(
       !(args.parameters && p in args.parameters),
       `parameters.${p}`,
       "left to the component (use the typed argument: pooler)",
@@ -273,15 +277,15 @@ export function validateAzureArgs(args: AzureVisorDatabaseArgs): ResolvedAzure {
 }
 
 /** `pooler: "pgbouncer" | "none"` (Azure's built-in PgBouncer), or its old spelling `pgbouncer: boolean`. */
-function resolvePooler(v: Validator, args: AzureVisorDatabaseArgs): boolean {
-  v.require(
+function resolvePooler(check: Validator, args: AzureVisorDatabaseArgs): boolean {
+  check.require(
     args.pooler === undefined || args.pgbouncer === undefined,
     "pgbouncer",
     "unset when pooler is set (pgbouncer is its old name)",
     args.pgbouncer,
   );
-  if (args.pooler === undefined && args.pgbouncer !== undefined) return v.bool("pgbouncer", args.pgbouncer, true);
-  return v.oneOf("pooler", args.pooler, ["pgbouncer", "none"] as const, "pgbouncer") === "pgbouncer";
+  if (args.pooler === undefined && args.pgbouncer !== undefined) return check.bool("pgbouncer", args.pgbouncer, true);
+  return check.oneOf("pooler", args.pooler, ["pgbouncer", "none"] as const, "pgbouncer") === "pgbouncer";
 }
 
 /** @deprecated The old name of validateAzureArgs. */

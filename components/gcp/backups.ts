@@ -9,17 +9,17 @@ export type BackupSettings = Pick<
   "backupConfiguration" | "finalBackupConfig" | "retainBackupsOnDelete"
 >;
 
-export function backupSettings(r: ResolvedGcp): BackupSettings {
+export function backupSettings(settings: ResolvedGcp): BackupSettings {
   return {
     backupConfiguration: {
       enabled: true,
       pointInTimeRecoveryEnabled: true,
-      transactionLogRetentionDays: r.base.retentionDays,
-      startTime: r.backupStartTime,
-      location: r.backupLocation,
-      backupRetentionSettings: { retainedBackups: r.retainedBackups, retentionUnit: "COUNT" },
+      transactionLogRetentionDays: settings.base.retentionDays,
+      startTime: settings.backupStartTime,
+      location: settings.backupLocation,
+      backupRetentionSettings: { retainedBackups: settings.retainedBackups, retentionUnit: "COUNT" },
     },
-    finalBackupConfig: { enabled: true, retentionDays: r.finalBackupRetentionDays },
+    finalBackupConfig: { enabled: true, retentionDays: settings.finalBackupRetentionDays },
     retainBackupsOnDelete: true,
   };
 }

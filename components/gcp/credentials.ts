@@ -16,12 +16,12 @@ export interface CloudSqlCredentials {
 }
 
 export function cloudSqlCredentials(ctx: GcpBuild, primary: sql.DatabaseInstance, creds: AppCredentials): CloudSqlCredentials {
-  const { name, settings: r } = ctx;
-  const keep = r.base.deletionProtection ? "ABANDON" : "DELETE";
+  const { name, settings } = ctx;
+  const keep = settings.base.deletionProtection ? "ABANDON" : "DELETE";
   const [dbArgs, dbOpts] = ctx.children.prepare(
     "database",
     // ABANDON while protected: `pulumi destroy` never drops Visor's data.
-    { project: r.project, instance: primary.name, name: r.base.databaseName, deletionPolicy: keep },
+    { project: settings.project, instance: primary.name, name: settings.base.databaseName, deletionPolicy: keep },
   );
   const database = new sql.Database(`${name}-database`, dbArgs, dbOpts);
   // Cloud SQL hashes this plain password itself (with its own salt); see pooler.ts for what that means for PgBouncer.
@@ -29,9 +29,9 @@ export function cloudSqlCredentials(ctx: GcpBuild, primary: sql.DatabaseInstance
     "user",
     // ABANDON: PostgreSQL refuses to drop a role that owns objects, which Visor's tables are.
     {
-      project: r.project,
+      project: settings.project,
       instance: primary.name,
-      name: r.base.appUser,
+      name: settings.base.appUser,
       type: "BUILT_IN",
       password: creds.plain,
       deletionPolicy: "ABANDON",
@@ -42,9 +42,9 @@ export function cloudSqlCredentials(ctx: GcpBuild, primary: sql.DatabaseInstance
 
   const iamUsers: sql.User[] = [];
   const iamUserRoles: projects.IAMMember[] = [];
-  r.iamUsers.forEach((u, i) => {
+  settings.iamUsers.forEach((u, i) => {
     const [a, o] = ctx.children.prepare("iamUser", {
-      project: r.project,
+      project: settings.project,
       instance: primary.name,
       name: u.sqlName,
       type: u.type,
@@ -54,7 +54,7 @@ export function cloudSqlCredentials(ctx: GcpBuild, primary: sql.DatabaseInstance
     if (u.grantRole) {
       const member = `${u.type === "CLOUD_IAM_SERVICE_ACCOUNT" ? "serviceAccount" : "user"}:${u.email}`;
       const [ma, mo] = ctx.children.prepare("iamUserRole", {
-        project: r.project ?? primary.project,
+        project: settings.project ?? primary.project,
         role: "roles/cloudsql.instanceUser",
         member,
       });
@@ -74,13 +74,13 @@ export interface ConnectionSecret {
  * the CA for `host`: PgBouncer's own certificate with pooler "pgbouncer", else Cloud SQL's server CA.
  */
 export function connectionSecret(ctx: GcpBuild, connection: AppConnectionArgs): ConnectionSecret {
-  const { name, settings: r } = ctx;
+  const { name, settings } = ctx;
   const [secretArgs, secretOpts] = ctx.children.prepare("connectionSecret", {
-    project: r.project,
+    project: settings.project,
     secretId: undefined,
     replication: { auto: {} },
-    labels: r.base.tags,
-    deletionProtection: r.base.deletionProtection,
+    labels: settings.base.tags,
+    deletionProtection: settings.base.deletionProtection,
   });
   const secret = new secretmanager.Secret(
     `${name}-connection`,

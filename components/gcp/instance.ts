@@ -28,58 +28,61 @@ export function instanceName(ctx: GcpBuild, role: string, keepers: Record<string
   return pulumi.interpolate`${stem || "visor"}-${role}-${suffix.hex}`;
 }
 
-export function ipConfiguration(r: ResolvedGcp, psa: PrivateServiceAccess): inputs.sql.DatabaseInstanceSettingsIpConfiguration {
+export function ipConfiguration(
+  settings: ResolvedGcp,
+  psa: PrivateServiceAccess,
+): inputs.sql.DatabaseInstanceSettingsIpConfiguration {
   return {
-    ipv4Enabled: r.publicIp,
-    privateNetwork: r.network,
+    ipv4Enabled: settings.publicIp,
+    privateNetwork: settings.network,
     allocatedIpRange: psa.allocatedIpRange,
-    authorizedNetworks: r.authorizedNetworks.map((n) => ({ name: n.name, value: n.cidr })),
-    sslMode: r.sslMode,
-    serverCaMode: r.serverCaMode,
+    authorizedNetworks: settings.authorizedNetworks.map((n) => ({ name: n.name, value: n.cidr })),
+    sslMode: settings.sslMode,
+    serverCaMode: settings.serverCaMode,
   };
 }
 
 /** Settings a replica shares with the primary. */
-export function commonSettings(r: ResolvedGcp, psa: PrivateServiceAccess): Partial<inputs.sql.DatabaseInstanceSettings> {
+export function commonSettings(settings: ResolvedGcp, psa: PrivateServiceAccess): Partial<inputs.sql.DatabaseInstanceSettings> {
   return {
-    edition: r.edition,
-    diskType: r.diskType,
+    edition: settings.edition,
+    diskType: settings.diskType,
     diskAutoresize: true,
-    diskAutoresizeLimit: r.diskAutoresizeLimitGb,
-    ipConfiguration: ipConfiguration(r, psa),
-    databaseFlags: databaseFlags(r),
-    deletionProtectionEnabled: r.base.deletionProtection,
+    diskAutoresizeLimit: settings.diskAutoresizeLimitGb,
+    ipConfiguration: ipConfiguration(settings, psa),
+    databaseFlags: databaseFlags(settings),
+    deletionProtectionEnabled: settings.base.deletionProtection,
     insightsConfig: {
-      queryInsightsEnabled: r.queryInsights,
-      recordApplicationTags: r.queryInsights,
-      recordClientAddress: r.queryInsights,
+      queryInsightsEnabled: settings.queryInsights,
+      recordApplicationTags: settings.queryInsights,
+      recordClientAddress: settings.queryInsights,
       queryStringLength: 1024,
-      queryPlansPerMinute: r.queryInsights ? 5 : 0,
+      queryPlansPerMinute: settings.queryInsights ? 5 : 0,
     },
-    userLabels: r.base.tags,
+    userLabels: settings.base.tags,
   };
 }
 
 export function primaryInstance(ctx: GcpBuild, psa: PrivateServiceAccess): sql.DatabaseInstance {
-  const { name, settings: r } = ctx;
+  const { name, settings } = ctx;
   const [args, opts] = ctx.children.prepare(
     "instance",
     {
-      name: instanceName(ctx, "primary", { region: r.region, encryptionKeyName: r.encryptionKeyName ?? "" }),
-      project: r.project,
-      region: r.region,
-      databaseVersion: r.databaseVersion,
-      encryptionKeyName: r.encryptionKeyName,
+      name: instanceName(ctx, "primary", { region: settings.region, encryptionKeyName: settings.encryptionKeyName ?? "" }),
+      project: settings.project,
+      region: settings.region,
+      databaseVersion: settings.databaseVersion,
+      encryptionKeyName: settings.encryptionKeyName,
       // Pulumi-side guard: `pulumi destroy`/replacement fails while true.
-      deletionProtection: r.base.deletionProtection,
+      deletionProtection: settings.base.deletionProtection,
       settings: {
-        ...commonSettings(r, psa),
-        tier: r.tier,
-        availabilityType: r.availabilityType,
-        diskSize: r.diskSizeGb,
-        ...backupSettings(r),
-        connectionPoolConfigs: r.pooler === "managed" ? [managedPoolConfig(r)] : undefined,
-        maintenanceWindow: { day: r.maintenanceWindow.day, hour: r.maintenanceWindow.hour, updateTrack: "stable" },
+        ...commonSettings(settings, psa),
+        tier: settings.tier,
+        availabilityType: settings.availabilityType,
+        diskSize: settings.diskSizeGb,
+        ...backupSettings(settings),
+        connectionPoolConfigs: settings.pooler === "managed" ? [managedPoolConfig(settings)] : undefined,
+        maintenanceWindow: { day: settings.maintenanceWindow.day, hour: settings.maintenanceWindow.hour, updateTrack: "stable" },
       },
     },
     {
@@ -96,8 +99,8 @@ export function primaryInstance(ctx: GcpBuild, psa: PrivateServiceAccess): sql.D
  * Cloud SQL Managed Connection Pooling (Enterprise Plus): the guide's PgBouncer settings — transaction pooling, pool
  * size per user/database, client limit — as pool flags. Clients use port 6432 on the instance's IP.
  */
-export function managedPoolConfig(r: ResolvedGcp): inputs.sql.DatabaseInstanceSettingsConnectionPoolConfig {
-  const pool = r.base.pool;
+export function managedPoolConfig(settings: ResolvedGcp): inputs.sql.DatabaseInstanceSettingsConnectionPoolConfig {
+  const pool = settings.base.pool;
   return {
     connectionPoolingEnabled: true,
     flags: [

@@ -16,9 +16,9 @@ export interface AlertSpec {
   sum?: boolean;
 }
 
-export function alertSpecs(r: ResolvedGcp): AlertSpec[] {
-  const m = r.monitoring;
-  const maxConnections = r.base.tuning.maxConnections;
+export function alertSpecs(settings: ResolvedGcp): AlertSpec[] {
+  const m = settings.monitoring;
+  const maxConnections = settings.base.tuning.maxConnections;
   const specs: AlertSpec[] = [
     {
       key: "cpu",
@@ -40,7 +40,7 @@ export function alertSpecs(r: ResolvedGcp): AlertSpec[] {
       sum: true,
     },
   ];
-  if (r.replicas.length > 0) {
+  if (settings.replicas.length > 0) {
     specs.push({
       key: "replica-lag",
       title: "replica lag",
@@ -55,12 +55,12 @@ export function alertPolicies(
   ctx: GcpBuild,
   instances: { primary: sql.DatabaseInstance; replicas: sql.DatabaseInstance[] },
 ): monitoring.AlertPolicy[] {
-  const { name, settings: r } = ctx;
-  if (!r.monitoring.enabled) return [];
+  const { name, settings } = ctx;
+  if (!settings.monitoring.enabled) return [];
   const all = [instances.primary, ...instances.replicas];
   // Cloud SQL's monitored resource labels the instance as "<project>:<instance>".
   const ids = pulumi.all(all.map((i) => pulumi.interpolate`${i.project}:${i.name}`));
-  return alertSpecs(r).map((spec) => {
+  return alertSpecs(settings).map((spec) => {
     const watched =
       spec.key === "replica-lag" ? pulumi.all(instances.replicas.map((i) => pulumi.interpolate`${i.project}:${i.name}`)) : ids;
     const filter = watched.apply(
@@ -69,12 +69,12 @@ export function alertPolicies(
         `(${list.map((id) => `resource.labels.database_id = "${id}"`).join(" OR ")})`,
     );
     const [args, opts] = ctx.children.prepare("alertPolicy", {
-      project: r.project,
+      project: settings.project,
       displayName: `${name}: Cloud SQL ${spec.title}`,
       combiner: "OR",
       severity: spec.key === "cpu" ? "WARNING" : "ERROR",
-      notificationChannels: r.monitoring.notificationChannels,
-      userLabels: r.base.tags,
+      notificationChannels: settings.monitoring.notificationChannels,
+      userLabels: settings.base.tags,
       conditions: [
         {
           displayName: `${spec.metric.split("/").slice(-2).join("/")} > ${spec.threshold}`,
@@ -82,7 +82,7 @@ export function alertPolicies(
             filter,
             comparison: "COMPARISON_GT",
             thresholdValue: spec.threshold,
-            duration: `${r.monitoring.durationSeconds}s`,
+            duration: `${settings.monitoring.durationSeconds}s`,
             aggregations: [
               spec.sum
                 ? {

@@ -16,20 +16,20 @@ export interface PrivateServiceAccess {
 }
 
 export function privateServiceAccess(ctx: GcpBuild): PrivateServiceAccess {
-  const { name, settings: r } = ctx;
-  if (!r.psa.create) return { dependency: r.psa.connection!, allocatedIpRange: r.psa.allocatedIpRange };
+  const { name, settings } = ctx;
+  if (!settings.psa.create) return { dependency: settings.psa.connection!, allocatedIpRange: settings.psa.allocatedIpRange };
   const [rangeArgs, rangeOpts] = ctx.children.prepare("privateIpRange", {
-    project: r.project,
-    network: r.network,
+    project: settings.project,
+    network: settings.network,
     purpose: "VPC_PEERING",
     addressType: "INTERNAL",
-    prefixLength: r.psa.prefixLength,
-    labels: r.base.tags,
+    prefixLength: settings.psa.prefixLength,
+    labels: settings.base.tags,
     description: "Private Service Access range for Cloud SQL (visor-db-infra)",
   });
   const range = new compute.GlobalAddress(`${name}-psa-range`, rangeArgs, rangeOpts);
   const [connArgs, connOpts] = ctx.children.prepare("privateServiceAccess", {
-    network: r.network,
+    network: settings.network,
     service: "servicenetworking.googleapis.com",
     reservedPeeringRanges: [range.name],
     // No updateOnCreationFail: on a VPC that already has this peering it would replace the other ranges; such a
@@ -38,5 +38,5 @@ export function privateServiceAccess(ctx: GcpBuild): PrivateServiceAccess {
     deletionPolicy: "ABANDON",
   });
   const connection = new servicenetworking.Connection(`${name}-psa`, connArgs, connOpts);
-  return { range, connection, dependency: connection, allocatedIpRange: r.psa.allocatedIpRange ?? range.name };
+  return { range, connection, dependency: connection, allocatedIpRange: settings.psa.allocatedIpRange ?? range.name };
 }

@@ -14,12 +14,12 @@ export interface DatabaseFlag {
  * least the primary's). Order: the guide's tuning, then feature flags, then the user's `parameters` last, so a user
  * value wins. Sorted by name for a stable plan.
  */
-export function databaseFlags(r: ResolvedGcp): DatabaseFlag[] {
-  const flags: Record<string, string> = postgresParameters(r.base.tuning);
+export function databaseFlags(settings: ResolvedGcp): DatabaseFlag[] {
+  const flags: Record<string, string> = postgresParameters(settings.base.tuning);
   // Visor's lock protocol is short transactions; log the slow ones (the guide's "Slow queries" check).
   flags.log_min_duration_statement = "1000";
-  if (r.iamUsers.length > 0) flags["cloudsql.iam_authentication"] = "on";
-  Object.assign(flags, r.base.parameters);
+  if (settings.iamUsers.length > 0) flags["cloudsql.iam_authentication"] = "on";
+  Object.assign(flags, settings.base.parameters);
   return Object.keys(flags)
     .sort()
     .map((name) => ({ name, value: flags[name]! }));

@@ -70,7 +70,7 @@ export function plainPasswordUserlist(user: string, password: string): string {
  * holds the plain password (see the file comment).
  */
 export function pgbouncerFiles(
-  r: ResolvedGcp,
+  settings: ResolvedGcp,
   writer: pulumi.Output<Endpoint>,
   creds: AppCredentials,
   serverCa: pulumi.Output<string>,
@@ -80,7 +80,7 @@ export function pgbouncerFiles(
     writerHost: writer.host,
     writerPort: writer.port,
     verifier: creds.verifier,
-    settings: r.base,
+    settings: settings.base,
     serverCaFile: "/etc/pgbouncer/server-ca.pem",
     serverSslMode: "verify-full",
     clientTls: { keyFile: CLIENT_TLS_KEY_FILE, certFile: CLIENT_TLS_CERT_FILE },
@@ -88,7 +88,7 @@ export function pgbouncerFiles(
   return pulumi.secret(
     pulumi.all([rendered, creds.plain, serverCa, tls.keyPem, tls.certPem]).apply(([files, password, ca, key, cert]) => ({
       ini: files.ini,
-      userlist: plainPasswordUserlist(r.base.appUser, password),
+      userlist: plainPasswordUserlist(settings.base.appUser, password),
       serverCa: ca,
       tlsKey: key,
       tlsCert: cert,
@@ -100,8 +100,8 @@ export function pgbouncerPool(
   ctx: GcpBuild,
   c: { writer: pulumi.Output<Endpoint>; creds: AppCredentials; serverCa: pulumi.Output<string>; dependsOn: pulumi.Resource[] },
 ): PgBouncerPool {
-  const { name, settings: r } = ctx;
-  const vm = r.pgbouncer;
+  const { name, settings } = ctx;
+  const vm = settings.pgbouncer;
   const tag = `${name}-pgbouncer`
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, "-")
@@ -109,23 +109,23 @@ export function pgbouncerPool(
 
   // The load balancer's IP, reserved before anything else so the certificate can name it (see the file comment).
   const [adArgs, adOpts] = ctx.children.prepare("poolerAddress", {
-    project: r.project,
-    region: r.region,
+    project: settings.project,
+    region: settings.region,
     subnetwork: vm.subnetwork,
     addressType: "INTERNAL",
     purpose: "GCE_ENDPOINT",
-    labels: r.base.tags,
+    labels: settings.base.tags,
     description: "PgBouncer's internal load balancer (visor-db-infra)",
   });
   const address = new compute.Address(`${name}-pgbouncer`, adArgs, adOpts);
   const tls = poolerTlsCertificate(ctx.children, { ipAddresses: [address.address] });
-  const files = pgbouncerFiles(r, c.writer, c.creds, c.serverCa, tls);
+  const files = pgbouncerFiles(settings, c.writer, c.creds, c.serverCa, tls);
 
   const [secArgs, secOpts] = ctx.children.prepare("poolerConfigSecret", {
-    project: r.project,
+    project: settings.project,
     secretId: secretIdFor(name, "pgbouncer-config"),
     replication: { auto: {} },
-    labels: r.base.tags,
+    labels: settings.base.tags,
   });
   const configSecret = new secretmanager.Secret(`${name}-pgbouncer-config`, secArgs, secOpts);
   const [verArgs, verOpts] = ctx.children.prepare(
@@ -137,7 +137,7 @@ export function pgbouncerPool(
 
   // A dedicated identity that can read this one secret and nothing else.
   const [saArgs, saOpts] = ctx.children.prepare("poolerServiceAccount", {
-    project: r.project,
+    project: settings.project,
     accountId: serviceAccountId(name),
     displayName: `PgBouncer for ${name} (visor-db-infra)`,
   });
@@ -153,14 +153,14 @@ export function pgbouncerPool(
   const [tplArgs, tplOpts] = ctx.children.prepare(
     "poolerTemplate",
     {
-      project: r.project,
+      project: settings.project,
       namePrefix: `${tag.slice(0, 30)}-`,
       machineType: vm.machineType,
       tags: [tag],
-      labels: r.base.tags,
+      labels: settings.base.tags,
       disks: [{ boot: true, autoDelete: true, sourceImage: vm.osImage, diskSizeGb: 10, diskType: "pd-balanced" }],
       // No external IP: image pulls and Secret Manager go through Cloud NAT / Private Google Access.
-      networkInterfaces: [{ network: r.network, subnetwork: vm.subnetwork }],
+      networkInterfaces: [{ network: settings.network, subnetwork: vm.subnetwork }],
       serviceAccount: { email: serviceAccount.email, scopes: ["https://www.googleapis.com/auth/cloud-platform"] },
       shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
       metadata: {
@@ -178,8 +178,8 @@ export function pgbouncerPool(
   const template = new compute.InstanceTemplate(`${name}-pgbouncer`, tplArgs, tplOpts);
 
   const [hcArgs, hcOpts] = ctx.children.prepare("poolerHealthCheck", {
-    project: r.project,
-    region: r.region,
+    project: settings.project,
+    region: settings.region,
     tcpHealthCheck: { port: PGBOUNCER_PORT },
     checkIntervalSec: 5,
     timeoutSec: 5,
@@ -189,8 +189,8 @@ export function pgbouncerPool(
   const healthCheck = new compute.RegionHealthCheck(`${name}-pgbouncer`, hcArgs, hcOpts);
 
   const [fwArgs, fwOpts] = ctx.children.prepare("poolerFirewall", {
-    project: r.project,
-    network: r.network,
+    project: settings.project,
+    network: settings.network,
     direction: "INGRESS",
     allows: [{ protocol: "tcp", ports: [String(PGBOUNCER_PORT)] }],
     sourceRanges: vm.allowedSourceRanges,
@@ -199,8 +199,8 @@ export function pgbouncerPool(
   });
   const firewall = new compute.Firewall(`${name}-pgbouncer-clients`, fwArgs, fwOpts);
   const [hfArgs, hfOpts] = ctx.children.prepare("poolerHealthCheckFirewall", {
-    project: r.project,
-    network: r.network,
+    project: settings.project,
+    network: settings.network,
     direction: "INGRESS",
     allows: [{ protocol: "tcp", ports: [String(PGBOUNCER_PORT)] }],
     sourceRanges: HEALTH_CHECK_RANGES,
@@ -212,8 +212,8 @@ export function pgbouncerPool(
   const [grpArgs, grpOpts] = ctx.children.prepare(
     "poolerGroup",
     {
-      project: r.project,
-      region: r.region,
+      project: settings.project,
+      region: settings.region,
       baseInstanceName: tag.slice(0, 50),
       versions: [{ name: "pgbouncer", instanceTemplate: template.selfLinkUnique }],
       targetSize: vm.instances,
@@ -234,8 +234,8 @@ export function pgbouncerPool(
   const group = new compute.RegionInstanceGroupManager(`${name}-pgbouncer`, grpArgs, grpOpts);
 
   const [beArgs, beOpts] = ctx.children.prepare("poolerBackend", {
-    project: r.project,
-    region: r.region,
+    project: settings.project,
+    region: settings.region,
     loadBalancingScheme: "INTERNAL",
     protocol: "TCP",
     healthChecks: healthCheck.id,
@@ -246,17 +246,17 @@ export function pgbouncerPool(
   const backend = new compute.RegionBackendService(`${name}-pgbouncer`, beArgs, beOpts);
 
   const [frArgs, frOpts] = ctx.children.prepare("poolerForwardingRule", {
-    project: r.project,
-    region: r.region,
+    project: settings.project,
+    region: settings.region,
     loadBalancingScheme: "INTERNAL",
     // The reserved address the certificate names.
     ipAddress: address.address,
     ipProtocol: "TCP",
     ports: [String(PGBOUNCER_PORT)],
     backendService: backend.id,
-    network: r.network,
+    network: settings.network,
     subnetwork: vm.subnetwork,
-    labels: r.base.tags,
+    labels: settings.base.tags,
   });
   const forwardingRule = new compute.ForwardingRule(`${name}-pgbouncer`, frArgs, frOpts);
 

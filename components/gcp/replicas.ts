@@ -6,8 +6,8 @@ import type { PrivateServiceAccess } from "./network";
 import type { GcpBuild } from "./context";
 
 export function readReplicas(ctx: GcpBuild, primary: sql.DatabaseInstance, psa: PrivateServiceAccess): sql.DatabaseInstance[] {
-  const { name, settings: r } = ctx;
-  return r.replicas.map((spec, i) => {
+  const { name, settings } = ctx;
+  return settings.replicas.map((spec, i) => {
     const role = `replica-${i + 1}`;
     const [args, opts] = ctx.children.prepare(
       "replica",
@@ -17,14 +17,14 @@ export function readReplicas(ctx: GcpBuild, primary: sql.DatabaseInstance, psa: 
           region: spec.region,
           encryptionKeyName: spec.encryptionKeyName ?? "",
         }),
-        project: r.project,
+        project: settings.project,
         region: spec.region,
-        databaseVersion: r.databaseVersion,
+        databaseVersion: settings.databaseVersion,
         masterInstanceName: primary.name,
         encryptionKeyName: spec.encryptionKeyName,
-        deletionProtection: r.base.deletionProtection,
+        deletionProtection: settings.base.deletionProtection,
         settings: {
-          ...commonSettings(r, psa),
+          ...commonSettings(settings, psa),
           tier: spec.tier,
           availabilityType: spec.availabilityType,
           // Read replicas take no backups of their own; the primary's cover them.

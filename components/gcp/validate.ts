@@ -12,11 +12,11 @@ const NETWORK = /^(https:\/\/www\.googleapis\.com\/compute\/v1\/)?projects\/[^/]
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /** "18" | "POSTGRES_18" → "POSTGRES_18". */
-function databaseVersion(v: Validator, args: GcpVisorDatabaseArgs): string {
+function databaseVersion(check: Validator, args: GcpVisorDatabaseArgs): string {
   const given = args.databaseVersion ?? args.engineVersion;
   if (args.databaseVersion !== undefined && args.engineVersion !== undefined) {
     const norm = (s: string) => s.replace(/^POSTGRES_/, "");
-    v.require(
+    check.require(
       norm(args.databaseVersion) === norm(args.engineVersion),
       "engineVersion",
       `the same major as databaseVersion (${args.databaseVersion})`,
@@ -28,115 +28,116 @@ function databaseVersion(v: Validator, args: GcpVisorDatabaseArgs): string {
   if (given === undefined) return `POSTGRES_${DEFAULT_PG_MAJOR}`;
   const m = typeof given === "string" ? /^(?:POSTGRES_)?(\d+)$/.exec(given) : null;
   const major = m ? Number(m[1]) : NaN;
-  if (!(major >= MIN_PG_MAJOR && major <= DEFAULT_PG_MAJOR)) v.fail(field, allowed, given);
+  if (!(major >= MIN_PG_MAJOR && major <= DEFAULT_PG_MAJOR)) check.fail(field, allowed, given);
   return `POSTGRES_${major}`;
 }
 
 export function validateGcpArgs(args: GcpVisorDatabaseArgs | undefined): ResolvedGcp {
-  const v = new Validator(COMPONENT);
-  if (!args || typeof args !== "object") return v.fail("args", "an object with at least region and network", args);
-  const region = v.nonEmpty("region", args.region);
-  v.require(REGION.test(region), "region", 'a Google Cloud region such as "europe-west1"', args.region);
-  v.require(
+  const check = new Validator(COMPONENT);
+  if (!args || typeof args !== "object") return check.fail("args", "an object with at least region and network", args);
+  const region = check.nonEmpty("region", args.region);
+  check.require(REGION.test(region), "region", 'a Google Cloud region such as "europe-west1"', args.region);
+  check.require(
     args.network !== undefined && args.network !== "",
     "network",
     "the VPC's id (projects/<p>/global/networks/<n>) or self link",
     args.network,
   );
   if (typeof args.network === "string")
-    v.require(
+    check.require(
       NETWORK.test(args.network),
       "network",
       "the VPC's id (projects/<p>/global/networks/<n>) or self link",
       args.network,
     );
 
-  const edition = v.oneOf("edition", args.edition, GCP_EDITIONS, "ENTERPRISE");
-  const base = validateBase(v, args, { maxRetentionDays: PITR_MAX_DAYS[edition] });
-  const version = databaseVersion(v, args);
-  const primaryTier = tier(v, edition, args.tier);
-  const availabilityType = v.oneOf("availabilityType", args.availabilityType, ["REGIONAL", "ZONAL"] as const, "REGIONAL");
+  const edition = check.oneOf("edition", args.edition, GCP_EDITIONS, "ENTERPRISE");
+  const base = validateBase(check, args, { maxRetentionDays: PITR_MAX_DAYS[edition] });
+  const version = databaseVersion(check, args);
+  const primaryTier = tier(check, edition, args.tier);
+  const availabilityType = check.oneOf("availabilityType", args.availabilityType, ["REGIONAL", "ZONAL"] as const, "REGIONAL");
 
-  const diskSizeGb = v.int("diskSizeGb", args.diskSizeGb, 10, 65_536, 20);
-  const diskAutoresizeLimitGb = v.int(
+  const diskSizeGb = check.int("diskSizeGb", args.diskSizeGb, 10, 65_536, 20);
+  const diskAutoresizeLimitGb = check.int(
     "diskAutoresizeLimitGb",
     args.diskAutoresizeLimitGb,
     diskSizeGb,
     65_536,
     Math.max(200, diskSizeGb),
   );
-  const diskType = v.oneOf("diskType", args.diskType, ["PD_SSD", "HYPERDISK_BALANCED"] as const, "PD_SSD");
-  v.require(
+  const diskType = check.oneOf("diskType", args.diskType, ["PD_SSD", "HYPERDISK_BALANCED"] as const, "PD_SSD");
+  check.require(
     !(diskType === "HYPERDISK_BALANCED" && diskSizeGb < 20),
     "diskSizeGb",
     "at least 20 with diskType HYPERDISK_BALANCED",
     diskSizeGb,
   );
   const encryptionKeyName = args.encryptionKeyName;
-  if (encryptionKeyName !== undefined) requireKeyInRegion(v, "encryptionKeyName", encryptionKeyName, region, cmekExample(region));
+  if (encryptionKeyName !== undefined)
+    requireKeyInRegion(check, "encryptionKeyName", encryptionKeyName, region, cmekExample(region));
 
   const p = args.privateServiceAccess ?? {};
-  const psaCreate = v.bool("privateServiceAccess.create", p.create, true);
+  const psaCreate = check.bool("privateServiceAccess.create", p.create, true);
   const psa = {
     create: psaCreate,
-    prefixLength: v.int("privateServiceAccess.prefixLength", p.prefixLength, 8, 24, 16),
+    prefixLength: check.int("privateServiceAccess.prefixLength", p.prefixLength, 8, 24, 16),
     connection: p.connection,
     allocatedIpRange: p.allocatedIpRange,
   };
-  v.require(
+  check.require(
     psaCreate || p.connection !== undefined,
     "privateServiceAccess.connection",
     "your servicenetworking.Connection when privateServiceAccess.create is false (the instance must wait for it)",
     p.connection,
   );
   if (p.allocatedIpRange !== undefined)
-    v.require(
+    check.require(
       /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(p.allocatedIpRange),
       "privateServiceAccess.allocatedIpRange",
       "an RFC 1035 name",
       p.allocatedIpRange,
     );
 
-  const publicIp = v.bool("publicIp", args.publicIp, false);
+  const publicIp = check.bool("publicIp", args.publicIp, false);
   const authorizedNetworks = args.authorizedNetworks ?? [];
-  v.require(
+  check.require(
     publicIp || authorizedNetworks.length === 0,
     "authorizedNetworks",
     "empty unless publicIp is true",
     authorizedNetworks,
   );
-  authorizedNetworks.forEach((network, index) => requireBoundedCidr(v, `authorizedNetworks[${index}].cidr`, network?.cidr));
+  authorizedNetworks.forEach((network, index) => requireBoundedCidr(check, `authorizedNetworks[${index}].cidr`, network?.cidr));
 
-  const sslMode = v.oneOf("sslMode", args.sslMode, GCP_SSL_MODES, "ENCRYPTED_ONLY");
-  const serverCaMode = v.oneOf(
+  const sslMode = check.oneOf("sslMode", args.sslMode, GCP_SSL_MODES, "ENCRYPTED_ONLY");
+  const serverCaMode = check.oneOf(
     "serverCaMode",
     args.serverCaMode,
     ["GOOGLE_MANAGED_CAS_CA", "GOOGLE_MANAGED_INTERNAL_CA"] as const,
     "GOOGLE_MANAGED_CAS_CA",
   );
 
-  const retainedBackups = v.int("retainedBackups", args.retainedBackups, 1, 365, 30);
+  const retainedBackups = check.int("retainedBackups", args.retainedBackups, 1, 365, 30);
   const backupStartTime = args.backupStartTime ?? "03:00";
-  v.require(/^([01]\d|2[0-3]):[0-5]\d$/.test(backupStartTime), "backupStartTime", 'a UTC time "HH:MM"', args.backupStartTime);
+  check.require(/^([01]\d|2[0-3]):[0-5]\d$/.test(backupStartTime), "backupStartTime", 'a UTC time "HH:MM"', args.backupStartTime);
   if (args.backupLocation !== undefined)
-    v.require(
+    check.require(
       /^([a-z]+|[a-z]+-[a-z]+\d+)$/.test(args.backupLocation),
       "backupLocation",
       'a region ("europe-west4") or multi-region ("eu", "us", "asia")',
       args.backupLocation,
     );
-  const finalBackupRetentionDays = v.int("finalBackupRetentionDays", args.finalBackupRetentionDays, 1, 365, 90);
+  const finalBackupRetentionDays = check.int("finalBackupRetentionDays", args.finalBackupRetentionDays, 1, 365, 90);
 
-  const reps = resolveReplicas(v, args, region, primaryTier, edition, encryptionKeyName);
+  const reps = resolveReplicas(check, args, region, primaryTier, edition, encryptionKeyName);
 
   const maintenanceWindow = {
-    day: v.int("maintenanceWindow.day", args.maintenanceWindow?.day, 1, 7, 7),
-    hour: v.int("maintenanceWindow.hour", args.maintenanceWindow?.hour, 0, 23, 4),
+    day: check.int("maintenanceWindow.day", args.maintenanceWindow?.day, 1, 7, 7),
+    hour: check.int("maintenanceWindow.hour", args.maintenanceWindow?.hour, 0, 23, 4),
   };
-  const queryInsights = v.bool("queryInsights", args.queryInsights, true);
+  const queryInsights = check.bool("queryInsights", args.queryInsights, true);
 
   const iamUsers = (args.iamUsers ?? []).map((u, i) => {
-    v.require(
+    check.require(
       typeof u?.email === "string" && EMAIL.test(u.email),
       `iamUsers[${i}].email`,
       "a Google account or service account e-mail",
@@ -148,34 +149,34 @@ export function validateGcpArgs(args: GcpVisorDatabaseArgs | undefined): Resolve
       // Cloud SQL names a service account's database user without the domain suffix.
       sqlName: sa ? u.email.replace(/\.gserviceaccount\.com$/, "") : u.email,
       type: sa ? ("CLOUD_IAM_SERVICE_ACCOUNT" as const) : ("CLOUD_IAM_USER" as const),
-      grantRole: v.bool(`iamUsers[${i}].grantInstanceUserRole`, u.grantInstanceUserRole, true),
+      grantRole: check.bool(`iamUsers[${i}].grantInstanceUserRole`, u.grantInstanceUserRole, true),
     };
   });
-  v.require(
+  check.require(
     new Set(iamUsers.map((u) => u.email)).size === iamUsers.length,
     "iamUsers",
     "a list without duplicate e-mails",
     iamUsers.map((u) => u.email),
   );
 
-  const pooler = v.oneOf("pooler", args.pooler, GCP_POOLERS, DEFAULT_POOLER[edition]);
-  v.require(
+  const pooler = check.oneOf("pooler", args.pooler, GCP_POOLERS, DEFAULT_POOLER[edition]);
+  check.require(
     !(pooler === "managed" && edition !== "ENTERPRISE_PLUS"),
     "pooler",
     '"pgbouncer" or "none" on edition ENTERPRISE (managed pooling needs ENTERPRISE_PLUS)',
     pooler,
   );
-  const pgbouncer = resolvePgBouncer(v, args, pooler, base);
+  const pgbouncer = resolvePgBouncer(check, args, pooler, base);
 
   // Client certificates: neither the bootstrap nor PgBouncer presents one.
   if (sslMode === "TRUSTED_CLIENT_CERTIFICATE_REQUIRED") {
-    v.require(
+    check.require(
       base.bootstrap === false,
       "sslMode",
       '"ENCRYPTED_ONLY" while bootstrap is on (the bootstrap has no client certificate)',
       sslMode,
     );
-    v.require(
+    check.require(
       pooler !== "pgbouncer",
       "sslMode",
       '"ENCRYPTED_ONLY" with pooler "pgbouncer" (PgBouncer has no client certificate)',
@@ -184,14 +185,14 @@ export function validateGcpArgs(args: GcpVisorDatabaseArgs | undefined): Resolve
   }
 
   for (const k of Object.keys(args.parameters ?? {})) {
-    v.require(
+    check.require(
       !(CLOUD_SQL_MANAGED_SETTINGS as readonly string[]).includes(k),
       `parameters.${k}`,
       `a flag Cloud SQL lets you set (it manages ${CLOUD_SQL_MANAGED_SETTINGS.join(", ")} itself)`,
       k,
     );
   }
-  const monitoring = resolveAlerts(v, args, base.tuning.maxConnections);
+  const monitoring = resolveAlerts(check, args, base.tuning.maxConnections);
 
   return {
     base,
