@@ -1,4 +1,6 @@
-// visor-db-infra: the cloud-free core. Cloud components live in visor-db-infra/aws, /gcp and /azure.
+// visor-db-infra: the cloud-free core — what users call. Cloud components live in visor-db-infra/aws,
+// /gcp and /azure. Internals (validation helpers, the component skeleton, bootstrap wiring) are not
+// exported: they can change without notice.
 export * from "./visor/connection";
 export * from "./visor/schema-definition";
 export * from "./visor/inspect";
@@ -13,15 +15,28 @@ export type { VisorConnectionArgs, ConnectRetryArgs } from "./visor/providers/co
 export { VisorSchema, type VisorSchemaArgs } from "./visor/providers/visor-schema";
 export { VisorHaSmokeTest, type VisorHaSmokeTestArgs } from "./visor/providers/visor-ha-smoke-test";
 export { schemaProvider, smokeTestProvider } from "./visor/providers/providers";
+/**
+ * @internal Loaded by name by the serialized dynamic providers (`schemaProvider`, `smokeTestProvider`) when
+ * the Pulumi engine runs them; not API.
+ */
 export { schemaProviderLogic, type SchemaProviderInputs, type SchemaProviderOutputs } from "./visor/providers/schema-logic";
+/** @internal See `schemaProviderLogic`. */
 export {
   smokeTestProviderLogic,
   smokeFailureMessage,
   type SmokeProviderInputs,
   type SmokeProviderOutputs,
 } from "./visor/providers/smoke-logic";
-export * from "./shared/validation";
-export * from "./shared/tuning";
-export * from "./shared/args";
-export * from "./shared/base-validation";
-export { wireBootstrap, type BootstrapWiringArgs, type BootstrapResources } from "./shared/bootstrap-wiring";
+export { VisorValidationError } from "./shared/validation";
+export type { Size, VisorTuning } from "./shared/tuning";
+export type {
+  ChildTransform,
+  Endpoint,
+  SharedChildTransforms,
+  VisorBootstrapSettings,
+  VisorDatabaseArgsBase,
+  VisorDatabaseOutputs,
+  VisorHaSettings,
+  VisorPoolSettings,
+} from "./shared/args";
+export type { AppConnectionDocument } from "./shared/app-connection";

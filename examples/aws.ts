@@ -11,4 +11,4 @@ const db = new AwsVisorDatabase("visor", {
 
 export const writer = db.writerEndpoint;
 export const pooler = db.poolerEndpoint;
-export const appConnectionSecretArn = db.appConnectionSecretArn;
+export const appConnectionSecretId = db.appConnectionSecretId;

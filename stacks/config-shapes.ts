@@ -17,6 +17,7 @@ import type {
   ReplicaSpec,
 } from "../components/aws/args";
 import type {
+  GcpAlertSettings,
   GcpIamDatabaseUser,
   GcpMonitoringArgs,
   GcpPgBouncerArgs,
@@ -83,6 +84,15 @@ const base: KeysOf<VisorDatabaseArgsBase> = {
   tags: ANY,
 };
 
+const AWS_ALERTS = object<AwsAlarmSettings>({
+  snsTopicArn: ANY,
+  cpuPercent: ANY,
+  freeStoragePercent: ANY,
+  freeableMemoryMiB: ANY,
+  connectionsPercent: ANY,
+  replicaLagSeconds: ANY,
+});
+
 export const AWS_SHAPE = object<AwsVisorDatabaseArgs>({
   ...base,
   vpcId: ANY,
@@ -132,19 +142,23 @@ export const AWS_SHAPE = object<AwsVisorDatabaseArgs>({
   }),
   performanceInsights: ANY,
   monitoringInterval: ANY,
-  alarms: object<AwsAlarmSettings>({
-    snsTopicArn: ANY,
-    cpuPercent: ANY,
-    freeStoragePercent: ANY,
-    freeableMemoryMiB: ANY,
-    connectionsPercent: ANY,
-    replicaLagSeconds: ANY,
-  }),
+  alerts: AWS_ALERTS,
+  alarms: AWS_ALERTS,
   kmsKeyId: ANY,
   caCertIdentifier: ANY,
   caBundlePem: ANY,
   caBundleFile: ANY,
   transform: TRANSFORM,
+});
+
+const GCP_PGBOUNCER = object<GcpPgBouncerArgs>({
+  subnetwork: ANY,
+  instances: ANY,
+  machineType: ANY,
+  image: ANY,
+  runAs: ANY,
+  osImage: ANY,
+  allowedSourceRanges: ANY,
 });
 
 export const GCP_SHAPE = object<GcpVisorDatabaseArgs>({
@@ -179,14 +193,15 @@ export const GCP_SHAPE = object<GcpVisorDatabaseArgs>({
   queryInsights: ANY,
   iamUsers: listOf(object<GcpIamDatabaseUser>({ email: ANY, grantInstanceUserRole: ANY })),
   pooler: ANY,
-  pgbouncer: object<GcpPgBouncerArgs>({
-    subnetwork: ANY,
-    instances: ANY,
-    machineType: ANY,
-    image: ANY,
-    runAs: ANY,
-    osImage: ANY,
-    allowedSourceRanges: ANY,
+  poolerSettings: GCP_PGBOUNCER,
+  pgbouncer: GCP_PGBOUNCER,
+  alerts: object<GcpAlertSettings>({
+    notificationChannels: ANY,
+    cpuPercent: ANY,
+    diskPercent: ANY,
+    connectionsPercent: ANY,
+    replicaLagSeconds: ANY,
+    durationSeconds: ANY,
   }),
   monitoring: object<GcpMonitoringArgs>({
     enabled: ANY,
@@ -241,6 +256,7 @@ export const AZURE_SHAPE = object<AzureVisorDatabaseArgs>({
     }),
   ),
   virtualEndpointName: ANY,
+  pooler: ANY,
   pgbouncer: ANY,
   alerts: object<AzureAlerts>({
     actionGroupId: ANY,

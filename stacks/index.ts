@@ -3,14 +3,8 @@
 //   visor-db-infra:cloud = existing (default)  → schema bootstrap + HA smoke test on visor-db-infra:connection
 // Only the chosen cloud's SDK is loaded.
 import * as pulumi from "@pulumi/pulumi";
-import {
-  VisorHaSmokeTest,
-  VisorSchema,
-  Validator,
-  type Endpoint,
-  type VisorConnectionArgs,
-  type VisorDatabaseOutputs,
-} from "../components";
+import { VisorHaSmokeTest, VisorSchema, type Endpoint, type VisorConnectionArgs, type VisorDatabaseOutputs } from "../components";
+import { Validator } from "../components/shared/validation";
 
 import { checkStackConfig } from "./config-check";
 

@@ -200,7 +200,9 @@ export interface AwsVisorDatabaseArgs extends VisorDatabaseArgsBase {
   performanceInsights?: boolean;
   /** Enhanced monitoring interval in seconds: 0 (off), 1, 5, 10, 15, 30, 60. Default 60. */
   monitoringInterval?: number;
-  /** CloudWatch alarms. Default on (no notifications unless `snsTopicArn`); `false` opts out. */
+  /** CloudWatch alarms (percentages, like every cloud's `alerts`). Default on (no notifications unless `snsTopicArn`); `false` opts out. */
+  alerts?: boolean | AwsAlarmSettings;
+  /** @deprecated The old name of `alerts`; still accepted (not together with `alerts`). */
   alarms?: boolean | AwsAlarmSettings;
 
   /** Customer-managed KMS key for storage, Performance Insights and the secrets. Default: the AWS managed keys. */

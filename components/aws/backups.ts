@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as backup from "@pulumi/aws/backup";
 import * as iam from "@pulumi/aws/iam";
-import { assumeRolePolicy, child, partitionOf, type ChildContext } from "./context";
+import { assumeRolePolicy, partitionOf, type AwsBuild } from "./context";
 import type { Writer } from "./database";
 
 export interface Backups {
@@ -17,14 +17,14 @@ export interface Backups {
   vaultArns: pulumi.Output<string[]>;
 }
 
-export function createBackups(ctx: ChildContext, writer: Writer): Backups | undefined {
-  const { r, name } = ctx;
-  const b = r.awsBackup;
+export function createBackups(ctx: AwsBuild, writer: Writer): Backups | undefined {
+  const { settings, name } = ctx;
+  const b = settings.awsBackup;
   if (!b) return undefined;
-  const tags = r.base.tags;
+  const tags = settings.base.tags;
   const role = new iam.Role(
     `${name}-backup`,
-    ...child(ctx, "backupRole", {
+    ...ctx.children.prepare("backupRole", {
       assumeRolePolicy: assumeRolePolicy("backup.amazonaws.com"),
       description: `AWS Backup for Visor database ${name}`,
       tags,
@@ -33,24 +33,24 @@ export function createBackups(ctx: ChildContext, writer: Writer): Backups | unde
   for (const policy of ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"]) {
     new iam.RolePolicyAttachment(
       `${name}-backup-${policy.endsWith("Backup") ? "backup" : "restores"}`,
-      ...child(ctx, "rolePolicyAttachment", {
+      ...ctx.children.prepare("rolePolicyAttachment", {
         role: role.name,
-        policyArn: `arn:${partitionOf(r.stackRegion)}:iam::aws:policy/service-role/${policy}`,
+        policyArn: `arn:${partitionOf(settings.stackRegion)}:iam::aws:policy/service-role/${policy}`,
       }),
     );
   }
-  const vault = new backup.Vault(`${name}-vault`, ...child(ctx, "backupVault", { kmsKeyArn: b.kmsKeyArn, tags }));
+  const vault = new backup.Vault(`${name}-vault`, ...ctx.children.prepare("backupVault", { kmsKeyArn: b.kmsKeyArn, tags }));
   const offsiteVault =
     "region" in b.offsite
       ? new backup.Vault(
           `${name}-offsite-vault`,
-          ...child(ctx, "backupVault", { region: b.offsite.region, kmsKeyArn: b.offsite.kmsKeyArn, tags }),
+          ...ctx.children.prepare("backupVault", { region: b.offsite.region, kmsKeyArn: b.offsite.kmsKeyArn, tags }),
         )
       : undefined;
   const offsiteArn = offsiteVault ? offsiteVault.arn : pulumi.output((b.offsite as { vaultArn: string }).vaultArn);
   const plan = new backup.Plan(
     `${name}-backup-plan`,
-    ...child(ctx, "backupPlan", {
+    ...ctx.children.prepare("backupPlan", {
       rules: [
         {
           ruleName: "visor-daily",
@@ -77,8 +77,7 @@ export function createBackups(ctx: ChildContext, writer: Writer): Backups | unde
   );
   const selection = new backup.Selection(
     `${name}-backup-selection`,
-    ...child(
-      ctx,
+    ...ctx.children.prepare(
       "backupSelection",
       { planId: plan.id, iamRoleArn: role.arn, resources: [writer.arn] },
       { dependsOn: writer.ready },

@@ -10,20 +10,21 @@ import type * as vpc from "@pulumi/aws/vpc";
 import type * as random from "@pulumi/random";
 import type { AppCredentials } from "../shared/app-credentials";
 import type { AppRole } from "../shared/app-role";
-import type { Endpoint, VisorDatabaseOutputs } from "../shared/args";
-import { wireBootstrap, type BootstrapResources } from "../shared/bootstrap-wiring";
-import type { VisorConnectionArgs } from "../visor/providers/connection-args";
-import type { AwsVisorDatabaseArgs } from "./args";
+import type { Endpoint } from "../shared/args";
+import type { BootstrapResources } from "../shared/bootstrap-wiring";
+import { VisorDatabaseComponent, type VerifyFull } from "../shared/component";
+import type { AwsVisorDatabaseArgs, AwsVisorDatabaseTransforms } from "./args";
 import { createBackups, type Backups } from "./backups";
-import type { ChildContext } from "./context";
+import type { AwsBuild } from "./context";
 import { appSecretVersion, createCredentials } from "./credentials";
 import { createWriter } from "./database";
 import { createAlarms, createMonitoringRole } from "./monitoring";
 import { createNetwork } from "./network";
 import { createParameterGroups } from "./parameters";
-import { createPooler, type PgBouncerResources, type RdsProxyResources } from "./pooler";
+import { createPooler, type PgBouncerResources } from "./pooler";
+import type { RdsProxyResources } from "./rds-proxy";
 import { createReplicas } from "./replicas";
-import { validateAwsArgs, type ResolvedAws } from "./validate";
+import { validateAwsArgs } from "./validate";
 
 export const AWS_VISOR_DATABASE_TYPE = "visor-db-infra:index:AwsVisorDatabase";
 
@@ -58,41 +59,27 @@ export interface AwsVisorDatabaseResources {
   bootstrap: BootstrapResources;
 }
 
-export class AwsVisorDatabase extends pulumi.ComponentResource implements VisorDatabaseOutputs {
-  /** The writer (RDS instance address, or Aurora's cluster endpoint), port 5432. Visor's scheduler uses this or the pooler. */
-  declare public readonly writerEndpoint: pulumi.Output<Endpoint>;
-  /** RDS replicas' endpoints, or Aurora's reader endpoint (when there are readers). Reporting only, never Visor. */
-  declare public readonly readerEndpoints: pulumi.Output<Endpoint[]>;
-  /** PgBouncer's NLB on 6432 or RDS Proxy on 5432; undefined with `pooler: "none"`. */
-  declare public readonly poolerEndpoint: pulumi.Output<Endpoint | undefined>;
-  /**
-   * PgBouncer's self-signed certificate (PEM), naming the NLB's DNS name: the `ssl.ca` / `sslrootcert` for
-   * verify-full to `poolerEndpoint`. Undefined with `pooler: "rds-proxy"` (public roots) or `"none"`.
-   */
-  declare public readonly poolerCaPem: pulumi.Output<string | undefined>;
-  declare public readonly databaseName: pulumi.Output<string>;
-  declare public readonly appUser: pulumi.Output<string>;
-  /** Secret. */
-  declare public readonly appPassword: pulumi.Output<string>;
-  /** Secrets Manager secret with Visor's connection (host/port = pooler if any, username, password, dbname, sslmode, PgBouncer's CA). */
-  declare public readonly appConnectionSecretArn: pulumi.Output<string>;
+/**
+ * A PostgreSQL writer on RDS or Aurora for Visor's scheduler: network, tuned parameter groups, the writer,
+ * replicas, alarms, AWS Backup, the app role and its connection secret, a pooler, and the bootstrap.
+ */
+export class AwsVisorDatabase extends VisorDatabaseComponent<AwsVisorDatabaseTransforms> {
   /** Secrets Manager secret RDS keeps the master credentials in (rotated by RDS). */
   declare public readonly masterUserSecretArn: pulumi.Output<string>;
   /** The database's security group. */
   declare public readonly securityGroupId: pulumi.Output<string>;
   /** The local AWS Backup vault and the offsite one; [] with `awsBackup: false`. */
   declare public readonly backupVaultArns: pulumi.Output<string[]>;
+  /** @deprecated Use `appConnectionSecretId` (the same ARN). */
+  declare public readonly appConnectionSecretArn: pulumi.Output<string>;
   declare public readonly resources: AwsVisorDatabaseResources;
-  /** The validated arguments with every default applied. */
-  declare public readonly settings: ResolvedAws;
 
   constructor(name: string, args: AwsVisorDatabaseArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Before super(): a bad argument fails before anything, this component included, is registered.
-    const r = validateAwsArgs(args);
-    super(AWS_VISOR_DATABASE_TYPE, name, {}, opts);
-    this.settings = r;
-    const ctx: ChildContext = { name, parent: this, r, transforms: args.transform };
-    if (!r.caBundlePem && (r.base.bootstrap || r.pooler.kind === "pgbouncer")) {
+    const settings = validateAwsArgs(args);
+    super(AWS_VISOR_DATABASE_TYPE, name, settings.base, args.transform, opts);
+    const ctx: AwsBuild = { name, settings, children: this.children };
+    if (!settings.caBundlePem && (settings.base.bootstrap || settings.pooler.kind === "pgbouncer")) {
       // RDS server certificates do not chain to public roots: verify-full needs the RDS bundle.
       pulumi.log.warn(
         "caBundlePem is not set: verify-full to RDS (bootstrap connections, PgBouncer) uses the default trust stores, which do not contain the RDS CAs. Set caBundlePem to https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem",
@@ -107,49 +94,31 @@ export class AwsVisorDatabase extends pulumi.ComponentResource implements VisorD
     const replicas = createReplicas(ctx, writer, network, groups, monitoringRole);
     const alarms = createAlarms(ctx, writer, replicas);
     const backups = createBackups(ctx, writer);
-    const creds = createCredentials(ctx, writer, network.ingressRules);
+    const creds = createCredentials(ctx, writer, network.ingressRules, this.credentials);
     const pooler = createPooler(ctx, network, writer, creds);
     const poolerCaPem = pooler.clientSsl.ca ?? pulumi.output(undefined);
-    const secretVersion = appSecretVersion(ctx, creds, writer.endpoint, pooler.endpoint, poolerCaPem);
+    const secretVersion = appSecretVersion(ctx, creds, {
+      writer: writer.endpoint,
+      pooler: pooler.endpoint,
+      poolerCa: poolerCaPem,
+    });
 
     // VisorSchema and the smoke test connect as the app role, verify-full: against the RDS CA bundle on the
     // writer, against PgBouncer's own certificate (or RDS Proxy's public chain) on the pooler.
-    const s = r.base;
-    type Ssl = { mode: "verify-full"; ca?: string };
-    const connection = (endpoint: pulumi.Output<Endpoint>, ssl: pulumi.Input<Ssl>): pulumi.Output<VisorConnectionArgs> =>
-      pulumi.secret(
-        pulumi.all([endpoint, creds.app.plain, ssl]).apply(([e, password, tls]) => ({
-          host: e.host,
-          port: e.port,
-          database: s.databaseName,
-          user: s.appUser,
-          password,
-          ssl: tls,
-        })),
-      );
-    const writerSsl: Ssl = { mode: "verify-full", ca: r.caBundlePem };
-    const poolerSsl: pulumi.Input<Ssl> = pooler.clientSsl.ca
+    const writerSsl: VerifyFull = { mode: "verify-full", ca: settings.caBundlePem };
+    const poolerSsl: pulumi.Input<VerifyFull> = pooler.clientSsl.ca
       ? pooler.clientSsl.ca.apply((ca) => ({ mode: "verify-full" as const, ca }))
       : { mode: "verify-full" };
-    const bootstrap = wireBootstrap(name, this, {
-      transforms: args.transform,
-      writer: connection(writer.endpoint, writerSsl),
-      pooler: pooler.resources ? connection(pooler.endpoint as pulumi.Output<Endpoint>, poolerSsl) : undefined,
+    const bootstrap = this.bootstrap({
+      writer: this.visorConnection(writer.endpoint, writerSsl),
+      pooler: pooler.resources ? this.visorConnection(pooler.endpoint as pulumi.Output<Endpoint>, poolerSsl) : undefined,
       dependsOn: [...writer.ready, creds.role.database, creds.role.grant, ...pooler.ready],
-      settings: s,
     });
 
-    this.writerEndpoint = writer.endpoint;
-    this.readerEndpoints = replicas.endpoints;
-    this.poolerEndpoint = pooler.endpoint;
-    this.poolerCaPem = poolerCaPem;
-    this.databaseName = pulumi.output(s.databaseName);
-    this.appUser = pulumi.output(s.appUser);
-    this.appPassword = creds.app.plain;
-    this.appConnectionSecretArn = creds.secret.arn;
     this.masterUserSecretArn = writer.masterUserSecretArn;
     this.securityGroupId = network.securityGroup.id;
     this.backupVaultArns = backups ? backups.vaultArns : pulumi.output([]);
+    this.appConnectionSecretArn = creds.secret.arn;
     this.resources = {
       subnetGroup: network.subnetGroup,
       securityGroup: network.securityGroup,
@@ -173,18 +142,21 @@ export class AwsVisorDatabase extends pulumi.ComponentResource implements VisorD
       pooler: pooler.resources,
       bootstrap,
     };
-    this.registerOutputs({
-      writerEndpoint: this.writerEndpoint,
-      readerEndpoints: this.readerEndpoints,
-      poolerEndpoint: this.poolerEndpoint,
-      poolerCaPem: this.poolerCaPem,
-      databaseName: this.databaseName,
-      appUser: this.appUser,
-      appPassword: this.appPassword,
-      appConnectionSecretArn: this.appConnectionSecretArn,
-      masterUserSecretArn: this.masterUserSecretArn,
-      securityGroupId: this.securityGroupId,
-      backupVaultArns: this.backupVaultArns,
-    });
+    this.finish(
+      {
+        writerEndpoint: writer.endpoint,
+        readerEndpoints: replicas.endpoints,
+        poolerEndpoint: pooler.endpoint,
+        appConnectionSecretId: creds.secret.arn,
+        serverCaPem: pulumi.output(settings.caBundlePem),
+        poolerCaPem,
+      },
+      {
+        masterUserSecretArn: this.masterUserSecretArn,
+        securityGroupId: this.securityGroupId,
+        backupVaultArns: this.backupVaultArns,
+        appConnectionSecretArn: this.appConnectionSecretArn,
+      },
+    );
   }
 }

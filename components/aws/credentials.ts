@@ -3,10 +3,10 @@
 // to the writer; the app connection Visor instances read is kept in its own Secrets Manager secret.
 import * as pulumi from "@pulumi/pulumi";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
-import { appCredentials, type AppCredentials } from "../shared/app-credentials";
+import type { AppCredentials } from "../shared/app-credentials";
+import { appConnectionJson, type AppConnectionArgs } from "../shared/app-connection";
 import { createAppRole, type AppRole } from "../shared/app-role";
-import type { Endpoint } from "../shared/args";
-import { child, type ChildContext } from "./context";
+import type { AwsBuild } from "./context";
 import type { Writer } from "./database";
 
 export interface Credentials {
@@ -17,12 +17,12 @@ export interface Credentials {
 }
 
 /** The password field of an RDS-managed master secret (`{"username":…,"password":…}`), as a secret. */
-export function masterPassword(ctx: ChildContext, secretArn: pulumi.Output<string>): pulumi.Output<string> {
-  const version = secretsmanager.getSecretVersionOutput({ secretId: secretArn }, { parent: ctx.parent });
+export function masterPassword(ctx: AwsBuild, secretArn: pulumi.Output<string>): pulumi.Output<string> {
+  const version = secretsmanager.getSecretVersionOutput({ secretId: secretArn }, { parent: ctx.children.parent });
   return pulumi.secret(
-    version.apply((v) => {
+    version.apply((value) => {
       try {
-        return String((JSON.parse(v.secretString ?? "{}") as { password?: string }).password ?? "");
+        return String((JSON.parse(value.secretString ?? "{}") as { password?: string }).password ?? "");
       } catch {
         return "";
       }
@@ -30,69 +30,51 @@ export function masterPassword(ctx: ChildContext, secretArn: pulumi.Output<strin
   );
 }
 
-export function createCredentials(ctx: ChildContext, writer: Writer, dependsOn: pulumi.Resource[]): Credentials {
-  const { r, name } = ctx;
-  const app = appCredentials(name, ctx.parent, ctx.transforms);
-  const role = createAppRole(name, ctx.parent, {
-    transforms: ctx.transforms,
+export function createCredentials(ctx: AwsBuild, writer: Writer, dependsOn: pulumi.Resource[], app: AppCredentials): Credentials {
+  const { settings, name } = ctx;
+  const role = createAppRole(ctx.children, {
     admin: {
       host: writer.endpoint.host,
       port: writer.endpoint.port,
-      username: r.masterUsername,
+      username: settings.masterUsername,
       password: masterPassword(ctx, writer.masterUserSecretArn),
       sslmode: "verify-full",
-      sslrootcert: r.caBundleFile,
+      sslrootcert: settings.caBundleFile,
     },
-    databaseName: r.base.databaseName,
-    appUser: r.base.appUser,
+    databaseName: settings.base.databaseName,
+    appUser: settings.base.appUser,
     // The verifier, not the password: PgBouncer's userlist holds the same string, so SCRAM passes through.
     passwordVerifier: app.verifier,
     dependsOn: [...writer.ready, ...dependsOn],
   });
   const secret = new secretsmanager.Secret(
     `${name}-app-connection`,
-    ...child(ctx, "secret", {
-      description: `Visor's connection to database ${name} (app role ${r.base.appUser})`,
-      kmsKeyId: r.kmsKeyId,
-      tags: r.base.tags,
+    ...ctx.children.prepare("secret", {
+      description: `Visor's connection to database ${name} (app role ${settings.base.appUser})`,
+      kmsKeyId: settings.kmsKeyId,
+      tags: settings.base.tags,
     }),
   );
   return { app, role, secret };
 }
 
 /**
- * The app connection secret's value. `username`/`password` are the keys RDS Proxy reads; `host`/`port`
- * are what Visor should use (the pooler when there is one), `writerHost`/`writerPort` the direct writer.
- * Every target is verify-full. With PgBouncer, `sslrootcert` (and `poolerCaPem`) is the PEM of its
- * self-signed certificate: the CA to verify `host` with.
+ * The app connection secret's value: the shared document (AppConnectionDocument). RDS Proxy reads its
+ * `username`/`password`; with PgBouncer, `sslrootcert` is the PEM of its self-signed certificate.
  */
 export function appSecretVersion(
-  ctx: ChildContext,
+  ctx: AwsBuild,
   creds: Credentials,
-  writer: pulumi.Output<Endpoint>,
-  pooler: pulumi.Output<Endpoint | undefined>,
-  poolerCaPem: pulumi.Output<string | undefined>,
+  connection: Pick<AppConnectionArgs, "writer" | "pooler" | "serverCa" | "poolerCa">,
 ): secretsmanager.SecretVersion {
-  const { r } = ctx;
-  const value = pulumi.all([writer, pooler, creds.app.plain, poolerCaPem]).apply(([w, p, password, ca]) =>
-    JSON.stringify({
-      engine: "postgres",
-      host: p?.host ?? w.host,
-      port: p?.port ?? w.port,
-      dbname: r.base.databaseName,
-      username: r.base.appUser,
-      password,
-      sslmode: "verify-full",
-      // JSON drops these when undefined (RDS Proxy and the writer chain to CAs the user already trusts).
-      sslrootcert: p ? ca : undefined,
-      poolerCaPem: p ? ca : undefined,
-      writerHost: w.host,
-      writerPort: w.port,
-      writerSslmode: "verify-full",
-    }),
-  );
+  const value = appConnectionJson({
+    ...connection,
+    database: ctx.settings.base.databaseName,
+    user: ctx.settings.base.appUser,
+    password: creds.app.plain,
+  });
   return new secretsmanager.SecretVersion(
     `${ctx.name}-app-connection`,
-    ...child(ctx, "secretVersion", { secretId: creds.secret.id, secretString: pulumi.secret(value) }),
+    ...ctx.children.prepare("secretVersion", { secretId: creds.secret.id, secretString: value }),
   );
 }

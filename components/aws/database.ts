@@ -6,15 +6,11 @@ import * as iam from "@pulumi/aws/iam";
 import * as rds from "@pulumi/aws/rds";
 import * as random from "@pulumi/random";
 import type { Endpoint } from "../shared/args";
-import { child, safeName, type ChildContext } from "./context";
+import { POSTGRES_PORT } from "../shared/defaults";
+import { safeName, type AwsBuild } from "./context";
+import { LOG_EXPORTS, PERFORMANCE_INSIGHTS_RETENTION_DAYS } from "./defaults";
 import type { Network } from "./network";
 import type { ParameterGroups } from "./parameters";
-
-/** RDS exports both; Aurora PostgreSQL exports only `postgresql`. */
-export const RDS_LOG_EXPORTS = ["postgresql", "upgrade"];
-export const AURORA_LOG_EXPORTS = ["postgresql"];
-/** Performance Insights' free retention. */
-export const PERFORMANCE_INSIGHTS_RETENTION_DAYS = 7;
 
 export interface Writer {
   finalSnapshotSuffix: random.RandomId;
@@ -32,75 +28,75 @@ export interface Writer {
 }
 
 /** Settings shared by the RDS writer, RDS replicas and Aurora instances. */
-export function instanceMonitoring(ctx: ChildContext, monitoringRole: iam.Role | undefined) {
-  const { r } = ctx;
+export function instanceMonitoring(ctx: AwsBuild, monitoringRole: iam.Role | undefined) {
+  const { settings } = ctx;
   return {
-    performanceInsightsEnabled: r.performanceInsights,
-    performanceInsightsRetentionPeriod: r.performanceInsights ? PERFORMANCE_INSIGHTS_RETENTION_DAYS : undefined,
-    performanceInsightsKmsKeyId: r.performanceInsights ? r.kmsKeyId : undefined,
-    monitoringInterval: r.monitoringInterval,
+    performanceInsightsEnabled: settings.performanceInsights,
+    performanceInsightsRetentionPeriod: settings.performanceInsights ? PERFORMANCE_INSIGHTS_RETENTION_DAYS : undefined,
+    performanceInsightsKmsKeyId: settings.performanceInsights ? settings.kmsKeyId : undefined,
+    monitoringInterval: settings.monitoringInterval,
     monitoringRoleArn: monitoringRole?.arn,
   };
 }
 
 export function createWriter(
-  ctx: ChildContext,
+  ctx: AwsBuild,
   network: Network,
   groups: ParameterGroups,
   monitoringRole: iam.Role | undefined,
 ): Writer {
-  const { r, name } = ctx;
+  const { settings, name } = ctx;
   // A fresh suffix whenever the database is replaced, so a re-created database never collides with the
   // final snapshot its predecessor left (DBSnapshotAlreadyExists).
   const finalSnapshotSuffix = new random.RandomId(
     `${name}-final-snapshot-suffix`,
-    ...child(ctx, "finalSnapshotSuffix", {
+    ...ctx.children.prepare("finalSnapshotSuffix", {
       byteLength: 4,
-      keepers: { engine: r.engine, kmsKeyId: r.kmsKeyId ?? "aws-managed", masterUsername: r.masterUsername },
+      keepers: { engine: settings.engine, kmsKeyId: settings.kmsKeyId ?? "aws-managed", masterUsername: settings.masterUsername },
     }),
   );
   const finalSnapshotIdentifier = pulumi.interpolate`${safeName(name)}-final-${finalSnapshotSuffix.hex}`;
   const common = {
     storageEncrypted: true,
-    kmsKeyId: r.kmsKeyId,
+    kmsKeyId: settings.kmsKeyId,
     manageMasterUserPassword: true,
-    masterUserSecretKmsKeyId: r.kmsKeyId,
+    masterUserSecretKmsKeyId: settings.kmsKeyId,
     dbSubnetGroupName: network.subnetGroup.name,
     vpcSecurityGroupIds: [network.securityGroup.id],
-    backupRetentionPeriod: r.base.retentionDays,
+    backupRetentionPeriod: settings.base.retentionDays,
     copyTagsToSnapshot: true,
     deleteAutomatedBackups: false,
     skipFinalSnapshot: false,
     finalSnapshotIdentifier,
-    deletionProtection: r.base.deletionProtection,
+    deletionProtection: settings.base.deletionProtection,
     iamDatabaseAuthenticationEnabled: true,
     // Only the major is pinned: AWS applies minor versions in the maintenance window without drift.
-    engineVersion: r.engineVersion,
+    engineVersion: settings.engineVersion,
     autoMinorVersionUpgrade: true,
     // Takes effect only when the user raises engineVersion's major.
     allowMajorVersionUpgrade: true,
-    port: 5432,
-    tags: r.base.tags,
+    port: POSTGRES_PORT,
+    tags: settings.base.tags,
   };
 
-  if (r.engine === "rds") {
+  if (settings.engine === "rds") {
     const instance = new rds.Instance(
       `${name}-writer`,
-      ...child(ctx, "instance", {
+      ...ctx.children.prepare("instance", {
         ...common,
         engine: "postgres",
-        instanceClass: r.instanceClass,
-        allocatedStorage: r.allocatedStorage,
-        maxAllocatedStorage: r.maxAllocatedStorage,
+        instanceClass: settings.instanceClass,
+        allocatedStorage: settings.allocatedStorage,
+        maxAllocatedStorage: settings.maxAllocatedStorage,
         storageType: "gp3",
-        multiAz: r.multiAz,
+        multiAz: settings.multiAz,
         publiclyAccessible: false,
-        username: r.masterUsername,
+        username: settings.masterUsername,
         parameterGroupName: groups.instance.name,
-        backupWindow: r.backupWindow,
-        maintenanceWindow: r.maintenanceWindow,
-        caCertIdentifier: r.caCertIdentifier,
-        enabledCloudwatchLogsExports: RDS_LOG_EXPORTS,
+        backupWindow: settings.backupWindow,
+        maintenanceWindow: settings.maintenanceWindow,
+        caCertIdentifier: settings.caCertIdentifier,
+        enabledCloudwatchLogsExports: LOG_EXPORTS.rds,
         ...instanceMonitoring(ctx, monitoringRole),
       }),
     );
@@ -117,22 +113,22 @@ export function createWriter(
 
   const cluster = new rds.Cluster(
     `${name}-cluster`,
-    ...child(ctx, "cluster", {
+    ...ctx.children.prepare("cluster", {
       ...common,
       engine: "aurora-postgresql",
       // Standard Aurora storage is the API's empty value; "aurora" would show as perpetual drift.
-      storageType: r.auroraStorageType === "aurora-iopt1" ? "aurora-iopt1" : undefined,
-      masterUsername: r.masterUsername,
+      storageType: settings.auroraStorageType === "aurora-iopt1" ? "aurora-iopt1" : undefined,
+      masterUsername: settings.masterUsername,
       dbClusterParameterGroupName: groups.cluster!.name,
       // Used during a major upgrade, so instances move to the new family's group at the same time.
       dbInstanceParameterGroupName: groups.instance.name,
-      preferredBackupWindow: r.backupWindow,
-      preferredMaintenanceWindow: r.maintenanceWindow,
-      enabledCloudwatchLogsExports: AURORA_LOG_EXPORTS,
+      preferredBackupWindow: settings.backupWindow,
+      preferredMaintenanceWindow: settings.maintenanceWindow,
+      enabledCloudwatchLogsExports: LOG_EXPORTS.aurora,
     }),
   );
   const writerInstance = auroraInstance(ctx, `${name}-writer`, cluster, groups, monitoringRole, {
-    instanceClass: r.instanceClass,
+    instanceClass: settings.instanceClass,
     promotionTier: 0,
   });
   return {
@@ -149,7 +145,7 @@ export function createWriter(
 
 /** An Aurora instance (writer or reader) with the component's TLS, monitoring and parameter group. */
 export function auroraInstance(
-  ctx: ChildContext,
+  ctx: AwsBuild,
   name: string,
   cluster: rds.Cluster,
   groups: ParameterGroups,
@@ -157,11 +153,10 @@ export function auroraInstance(
   spec: { instanceClass: string; promotionTier: number; availabilityZone?: string },
   opts: pulumi.CustomResourceOptions = {},
 ): rds.ClusterInstance {
-  const { r } = ctx;
+  const { settings } = ctx;
   return new rds.ClusterInstance(
     name,
-    ...child(
-      ctx,
+    ...ctx.children.prepare(
       "clusterInstance",
       {
         clusterIdentifier: cluster.id,
@@ -172,12 +167,12 @@ export function auroraInstance(
         promotionTier: spec.promotionTier,
         dbParameterGroupName: groups.instance.name,
         publiclyAccessible: false,
-        caCertIdentifier: r.caCertIdentifier,
+        caCertIdentifier: settings.caCertIdentifier,
         autoMinorVersionUpgrade: true,
         copyTagsToSnapshot: true,
-        preferredMaintenanceWindow: r.maintenanceWindow,
+        preferredMaintenanceWindow: settings.maintenanceWindow,
         ...instanceMonitoring(ctx, monitoringRole),
-        tags: r.base.tags,
+        tags: settings.base.tags,
       },
       opts,
     ),

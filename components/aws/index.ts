@@ -19,10 +19,11 @@ export {
   DEFAULT_PGBOUNCER_IMAGE,
   MONITORING_INTERVALS,
   OFFSITE_REGION_PAIRS,
-  validateAwsArgs,
-  type ResolvedAws,
-} from "./validate";
+} from "./defaults";
+export { validateAwsArgs } from "./validate";
+export type { ResolvedAws } from "./resolved";
 export { awsParameters, type ParameterValue } from "./parameters";
 export { PGBOUNCER_PORT, PGBOUNCER_START_SCRIPT } from "./pooler";
+export type { AppConnectionDocument } from "../shared/app-connection";
 export type { Endpoint, VisorDatabaseOutputs } from "../shared/args";
 export { VisorValidationError } from "../shared/validation";

@@ -4,25 +4,25 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as iam from "@pulumi/aws/iam";
-import { assumeRolePolicy, child, partitionOf, type ChildContext } from "./context";
+import { assumeRolePolicy, partitionOf, type AwsBuild } from "./context";
 import type { Writer } from "./database";
 import type { Replicas } from "./replicas";
 
-export function createMonitoringRole(ctx: ChildContext): iam.Role | undefined {
-  if (ctx.r.monitoringInterval === 0) return undefined;
+export function createMonitoringRole(ctx: AwsBuild): iam.Role | undefined {
+  if (ctx.settings.monitoringInterval === 0) return undefined;
   const role = new iam.Role(
     `${ctx.name}-monitoring`,
-    ...child(ctx, "monitoringRole", {
+    ...ctx.children.prepare("monitoringRole", {
       assumeRolePolicy: assumeRolePolicy("monitoring.rds.amazonaws.com"),
       description: `RDS enhanced monitoring for Visor database ${ctx.name}`,
-      tags: ctx.r.base.tags,
+      tags: ctx.settings.base.tags,
     }),
   );
   new iam.RolePolicyAttachment(
     `${ctx.name}-monitoring`,
-    ...child(ctx, "rolePolicyAttachment", {
+    ...ctx.children.prepare("rolePolicyAttachment", {
       role: role.name,
-      policyArn: `arn:${partitionOf(ctx.r.stackRegion)}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+      policyArn: `arn:${partitionOf(ctx.settings.stackRegion)}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
     }),
   );
   return role;
@@ -40,13 +40,13 @@ interface AlarmSpec {
   region?: string;
 }
 
-export function createAlarms(ctx: ChildContext, writer: Writer, replicas: Replicas): cloudwatch.MetricAlarm[] {
-  const { r, name } = ctx;
-  const a = r.alarms;
+export function createAlarms(ctx: AwsBuild, writer: Writer, replicas: Replicas): cloudwatch.MetricAlarm[] {
+  const { settings, name } = ctx;
+  const a = settings.alarms;
   if (!a) return [];
-  const maxConnections = Number(r.base.tuning.max_connections);
+  const maxConnections = settings.base.tuning.maxConnections;
   // Aurora publishes the writer's metrics under the cluster with Role=WRITER, whatever instance holds it.
-  const writerDims: Record<string, pulumi.Input<string>> = r.engine === "rds"
+  const writerDims: Record<string, pulumi.Input<string>> = settings.engine === "rds"
     ? { DBInstanceIdentifier: writer.identifier }
     : { DBClusterIdentifier: writer.identifier, Role: "WRITER" };
   const specs: AlarmSpec[] = [
@@ -79,18 +79,18 @@ export function createAlarms(ctx: ChildContext, writer: Writer, replicas: Replic
       dimensions: writerDims,
     },
   ];
-  if (r.engine === "rds") {
+  if (settings.engine === "rds") {
     // Storage autoscaling grows the disk; the alarm still tells someone before it has to.
     specs.push({
       suffix: "free-storage",
       metricName: "FreeStorageSpace",
-      description: `free storage below ${a.freeStoragePercent}% of ${r.allocatedStorage} GiB`,
+      description: `free storage below ${a.freeStoragePercent}% of ${settings.allocatedStorage} GiB`,
       comparisonOperator: "LessThanThreshold",
-      threshold: Math.floor((r.allocatedStorage * 1024 ** 3 * a.freeStoragePercent) / 100),
+      threshold: Math.floor((settings.allocatedStorage * 1024 ** 3 * a.freeStoragePercent) / 100),
       statistic: "Minimum",
       dimensions: writerDims,
     });
-    r.replicas.forEach((s, i) =>
+    settings.replicas.forEach((s, i) =>
       specs.push({
         suffix: `replica-${s.index}-lag`,
         metricName: "ReplicaLag",
@@ -102,7 +102,7 @@ export function createAlarms(ctx: ChildContext, writer: Writer, replicas: Replic
         region: s.region,
       }),
     );
-  } else if (r.replicas.length) {
+  } else if (settings.replicas.length) {
     specs.push({
       suffix: "replica-lag",
       metricName: "AuroraReplicaLagMaximum",
@@ -118,7 +118,7 @@ export function createAlarms(ctx: ChildContext, writer: Writer, replicas: Replic
     (s) =>
       new cloudwatch.MetricAlarm(
         `${name}-${s.suffix}`,
-        ...child(ctx, "alarm", {
+        ...ctx.children.prepare("alarm", {
           namespace: "AWS/RDS",
           metricName: s.metricName,
           alarmDescription: `Visor database ${name}: ${s.description}`,
@@ -133,7 +133,7 @@ export function createAlarms(ctx: ChildContext, writer: Writer, replicas: Replic
           alarmActions: s.region ? [] : actions,
           okActions: s.region ? [] : actions,
           region: s.region,
-          tags: r.base.tags,
+          tags: settings.base.tags,
         }),
       ),
   );

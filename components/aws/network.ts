@@ -4,9 +4,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as rds from "@pulumi/aws/rds";
 import * as vpc from "@pulumi/aws/vpc";
-import { child, type ChildContext } from "./context";
-
-export const POSTGRES_PORT = 5432;
+import { POSTGRES_PORT } from "../shared/defaults";
+import type { AwsBuild } from "./context";
 
 export interface Network {
   subnetGroup: rds.SubnetGroup;
@@ -15,17 +14,17 @@ export interface Network {
 }
 
 /** A security group in the database's VPC. */
-export function securityGroup(ctx: ChildContext, suffix: string, description: string): ec2.SecurityGroup {
-  const tags = { ...ctx.r.base.tags, Name: `${ctx.name}-${suffix}` };
+export function securityGroup(ctx: AwsBuild, suffix: string, description: string): ec2.SecurityGroup {
+  const tags = { ...ctx.settings.base.tags, Name: `${ctx.name}-${suffix}` };
   return new ec2.SecurityGroup(
     `${ctx.name}-${suffix}`,
-    ...child(ctx, "securityGroup", { vpcId: ctx.r.vpcId, description, tags }),
+    ...ctx.children.prepare("securityGroup", { vpcId: ctx.settings.vpcId, description, tags }),
   );
 }
 
 /** One TCP ingress rule on `port`, from a security group or a CIDR. */
 export function ingress(
-  ctx: ChildContext,
+  ctx: AwsBuild,
   name: string,
   target: ec2.SecurityGroup,
   port: number,
@@ -34,21 +33,21 @@ export function ingress(
 ): vpc.SecurityGroupIngressRule {
   return new vpc.SecurityGroupIngressRule(
     name,
-    ...child(ctx, "ingressRule", {
+    ...ctx.children.prepare("ingressRule", {
       securityGroupId: target.id,
       ipProtocol: "tcp",
       fromPort: port,
       toPort: port,
       ...("cidr" in from ? { cidrIpv4: from.cidr } : { referencedSecurityGroupId: from.securityGroupId }),
       description,
-      tags: ctx.r.base.tags,
+      tags: ctx.settings.base.tags,
     }),
   );
 }
 
 /** One egress rule: TCP on `port` to a security group, or everything to anywhere (`"anywhere"`). */
 export function egress(
-  ctx: ChildContext,
+  ctx: AwsBuild,
   name: string,
   source: ec2.SecurityGroup,
   to: { port: number; securityGroupId: pulumi.Input<string> } | "anywhere",
@@ -60,35 +59,35 @@ export function egress(
       : { ipProtocol: "tcp", fromPort: to.port, toPort: to.port, referencedSecurityGroupId: to.securityGroupId };
   return new vpc.SecurityGroupEgressRule(
     name,
-    ...child(ctx, "egressRule", { securityGroupId: source.id, ...rule, description, tags: ctx.r.base.tags }),
+    ...ctx.children.prepare("egressRule", { securityGroupId: source.id, ...rule, description, tags: ctx.settings.base.tags }),
   );
 }
 
 /** Ingress on `port` from every allowed security group and CIDR. */
 export function allowClients(
-  ctx: ChildContext,
+  ctx: AwsBuild,
   prefix: string,
   target: ec2.SecurityGroup,
   port: number,
   what: string,
 ): vpc.SecurityGroupIngressRule[] {
   return [
-    ...ctx.r.allowedSecurityGroupIds.map((sg, i) =>
+    ...ctx.settings.allowedSecurityGroupIds.map((sg, i) =>
       ingress(ctx, `${prefix}-from-sg-${i}`, target, port, { securityGroupId: sg }, `${what} from allowed security group ${i}`),
     ),
-    ...ctx.r.allowedCidrBlocks.map((cidr, i) =>
+    ...ctx.settings.allowedCidrBlocks.map((cidr, i) =>
       ingress(ctx, `${prefix}-from-cidr-${i}`, target, port, { cidr }, `${what} from ${cidr}`),
     ),
   ];
 }
 
-export function createNetwork(ctx: ChildContext): Network {
+export function createNetwork(ctx: AwsBuild): Network {
   const subnetGroup = new rds.SubnetGroup(
     `${ctx.name}-subnets`,
-    ...child(ctx, "subnetGroup", {
-      subnetIds: ctx.r.subnetIds,
+    ...ctx.children.prepare("subnetGroup", {
+      subnetIds: ctx.settings.subnetIds,
       description: `Visor database ${ctx.name}`,
-      tags: ctx.r.base.tags,
+      tags: ctx.settings.base.tags,
     }),
   );
   const sg = securityGroup(ctx, "db", `Visor database ${ctx.name}: PostgreSQL ${POSTGRES_PORT} from allowed sources only`);

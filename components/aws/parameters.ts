@@ -3,28 +3,10 @@
 // with a name prefix: a new major (new family) creates a new group before the old one is deleted, so the
 // instance can switch groups during the upgrade instead of blocking on a group still in use.
 import * as rds from "@pulumi/aws/rds";
-import { child, type ChildContext } from "./context";
-import type { ResolvedAws } from "./validate";
-
-/** Parameters that take effect only after a reboot. Anything not known dynamic is treated as static. */
-const DYNAMIC = new Set([
-  "effective_cache_size",
-  "work_mem",
-  "maintenance_work_mem",
-  "checkpoint_completion_target",
-  "rds.force_ssl",
-]);
-/** Aurora keeps these at the cluster level; everything else goes on the instance parameter group. */
-const AURORA_CLUSTER_LEVEL = new Set([
-  "rds.force_ssl",
-  "shared_preload_libraries",
-  "timezone",
-  "rds.logical_replication",
-  "ssl_min_protocol_version",
-  "password_encryption",
-]);
-/** Aurora storage has no checkpoints or WAL buffers of its own. */
-const NOT_ON_AURORA = new Set(["wal_buffers", "checkpoint_completion_target"]);
+import type { AwsBuild } from "./context";
+import { postgresParameters } from "../shared/tuning";
+import { AURORA_CLUSTER_LEVEL, DYNAMIC_PARAMETERS, TUNING_NOT_ON } from "./defaults";
+import type { ResolvedAws } from "./resolved";
 
 export interface ParameterValue {
   name: string;
@@ -35,23 +17,22 @@ export interface ParameterValue {
 const sorted = (m: Record<string, string>): ParameterValue[] =>
   Object.keys(m)
     .sort()
-    .map((name) => ({ name, value: m[name]!, applyMethod: DYNAMIC.has(name) ? "immediate" : "pending-reboot" }));
+    .map((name) => ({ name, value: m[name]!, applyMethod: DYNAMIC_PARAMETERS.has(name) ? "immediate" : "pending-reboot" }));
 
 /** The parameters each group gets: `instance` always, `cluster` for Aurora. Pure: no resources. */
-export function awsParameters(r: ResolvedAws): { instance: ParameterValue[]; cluster: ParameterValue[] } {
+export function awsParameters(settings: ResolvedAws): { instance: ParameterValue[]; cluster: ParameterValue[] } {
+  // The last step of the tuning model: numbers to RDS's units, without what the engine lacks.
   const all: Record<string, string> = {
-    ...r.base.tuning,
+    ...postgresParameters(settings.base.tuning, TUNING_NOT_ON[settings.engine]),
     shared_preload_libraries: "pg_stat_statements",
     "rds.force_ssl": "1",
-    ...r.parameters,
+    ...settings.base.parameters,
   };
-  if (r.engine === "rds") return { instance: sorted(all), cluster: [] };
+  if (settings.engine === "rds") return { instance: sorted(all), cluster: [] };
   const instance: Record<string, string> = {};
   const cluster: Record<string, string> = {};
-  for (const [k, val] of Object.entries(all)) {
-    if (NOT_ON_AURORA.has(k) && !(k in r.parameters)) continue;
-    (AURORA_CLUSTER_LEVEL.has(k) ? cluster : instance)[k] = val;
-  }
+  for (const [parameter, value] of Object.entries(all))
+    (AURORA_CLUSTER_LEVEL.has(parameter) ? cluster : instance)[parameter] = value;
   return { instance: sorted(instance), cluster: sorted(cluster) };
 }
 
@@ -63,40 +44,40 @@ export interface ParameterGroups {
   byRegion: Record<string, rds.ParameterGroup>;
 }
 
-export function createParameterGroups(ctx: ChildContext): ParameterGroups {
-  const { r } = ctx;
-  const params = awsParameters(r);
-  const description = `Visor (operations guide tuning) ${r.family}`;
+export function createParameterGroups(ctx: AwsBuild): ParameterGroups {
+  const { settings } = ctx;
+  const params = awsParameters(settings);
+  const description = `Visor (operations guide tuning) ${settings.family}`;
   // Pulumi replaces create-before-delete by default; the prefix gives the new group a free name.
-  const namePrefix = `visor-${r.family}-`;
+  const namePrefix = `visor-${settings.family}-`;
   const group = (name: string, region?: string) =>
     new rds.ParameterGroup(
       name,
-      ...child(ctx, "parameterGroup", {
+      ...ctx.children.prepare("parameterGroup", {
         namePrefix,
-        family: r.family,
+        family: settings.family,
         description,
         parameters: params.instance,
         region,
-        tags: r.base.tags,
+        tags: settings.base.tags,
       }),
     );
   const instance = group(`${ctx.name}-params`);
   const cluster =
-    r.engine === "aurora"
+    settings.engine === "aurora"
       ? new rds.ClusterParameterGroup(
           `${ctx.name}-cluster-params`,
-          ...child(ctx, "clusterParameterGroup", {
+          ...ctx.children.prepare("clusterParameterGroup", {
             namePrefix,
-            family: r.family,
+            family: settings.family,
             description,
             parameters: params.cluster,
-            tags: r.base.tags,
+            tags: settings.base.tags,
           }),
         )
       : undefined;
   const byRegion: Record<string, rds.ParameterGroup> = {};
-  for (const replica of r.replicas) {
+  for (const replica of settings.replicas) {
     if (replica.region && !byRegion[replica.region])
       byRegion[replica.region] = group(`${ctx.name}-params-${replica.region}`, replica.region);
   }

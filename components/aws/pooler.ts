@@ -8,19 +8,21 @@ import * as ecs from "@pulumi/aws/ecs";
 import * as iam from "@pulumi/aws/iam";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as lb from "@pulumi/aws/lb";
-import * as rds from "@pulumi/aws/rds";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import type * as vpc from "@pulumi/aws/vpc";
 import type * as tls from "@pulumi/tls";
 import type { Endpoint } from "../shared/args";
+import { PGBOUNCER_PORT, POSTGRES_PORT } from "../shared/defaults";
 import { renderPooledConfig } from "../shared/pgbouncer-files";
 import { poolerTlsCertificate } from "../shared/pooler-tls";
-import { assumeRolePolicy, child, partitionOf, safeName, type ChildContext } from "./context";
+import { assumeRolePolicy, partitionOf, safeName, type AwsBuild } from "./context";
 import type { Credentials } from "./credentials";
 import type { Writer } from "./database";
-import { allowClients, egress, ingress, POSTGRES_PORT, securityGroup, type Network } from "./network";
+import { allowClients, egress, ingress, securityGroup, type Network } from "./network";
+import { createRdsProxy, type RdsProxyResources } from "./rds-proxy";
 
-export const PGBOUNCER_PORT = 6432;
+export { PGBOUNCER_PORT };
+
 /** Where the container writes its files: a path any non-root image user can write. */
 export const PGBOUNCER_DIR = "/tmp/pgbouncer";
 /** PgBouncer's TLS key and certificate for its clients (`client_tls_key_file` / `client_tls_cert_file`). */
@@ -57,6 +59,8 @@ export interface PgBouncerResources {
   configSecret: secretsmanager.Secret;
   configSecretVersion: secretsmanager.SecretVersion;
   executionRole: iam.Role;
+  /** AmazonECSTaskExecutionRolePolicy on `executionRole`. */
+  executionPolicy: iam.RolePolicyAttachment;
   logGroup: cloudwatch.LogGroup;
   cluster?: ecs.Cluster;
   taskDefinition: ecs.TaskDefinition;
@@ -64,16 +68,6 @@ export interface PgBouncerResources {
   targetGroup: lb.TargetGroup;
   listener: lb.Listener;
   service: ecs.Service;
-}
-
-export interface RdsProxyResources {
-  kind: "rds-proxy";
-  securityGroup: ec2.SecurityGroup;
-  rules: (vpc.SecurityGroupIngressRule | vpc.SecurityGroupEgressRule)[];
-  role: iam.Role;
-  proxy: rds.Proxy;
-  targetGroup: rds.ProxyDefaultTargetGroup;
-  target: rds.ProxyTarget;
 }
 
 export interface Pooler {
@@ -90,8 +84,8 @@ export interface Pooler {
 }
 
 /** Lets a role read one secret (and decrypt it when a CMK encrypts it). */
-function readSecretPolicy(ctx: ChildContext, name: string, role: iam.Role, secretArn: pulumi.Input<string>): iam.RolePolicy {
-  const policy = pulumi.all([secretArn, ctx.r.kmsKeyId]).apply(([arn, key]) =>
+export function readSecretPolicy(ctx: AwsBuild, name: string, role: iam.Role, secretArn: pulumi.Input<string>): iam.RolePolicy {
+  const policy = pulumi.all([secretArn, ctx.settings.kmsKeyId]).apply(([arn, key]) =>
     JSON.stringify({
       Version: "2012-10-17",
       Statement: [
@@ -100,11 +94,11 @@ function readSecretPolicy(ctx: ChildContext, name: string, role: iam.Role, secre
       ],
     }),
   );
-  return new iam.RolePolicy(name, ...child(ctx, "rolePolicy", { role: role.id, policy }));
+  return new iam.RolePolicy(name, ...ctx.children.prepare("rolePolicy", { role: role.id, policy }));
 }
 
-export function createPooler(ctx: ChildContext, network: Network, writer: Writer, creds: Credentials): Pooler {
-  switch (ctx.r.pooler.kind) {
+export function createPooler(ctx: AwsBuild, network: Network, writer: Writer, creds: Credentials): Pooler {
+  switch (ctx.settings.pooler.kind) {
     case "none":
       return { endpoint: pulumi.output(undefined), clientSsl: { mode: "verify-full" }, ready: [] };
     case "rds-proxy":
@@ -114,10 +108,10 @@ export function createPooler(ctx: ChildContext, network: Network, writer: Writer
   }
 }
 
-function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, creds: Credentials): Pooler {
-  const { r, name } = ctx;
-  const p = r.pooler;
-  const tags = r.base.tags;
+function createPgBouncer(ctx: AwsBuild, network: Network, writer: Writer, creds: Credentials): Pooler {
+  const { settings, name } = ctx;
+  const p = settings.pooler;
+  const tags = settings.base.tags;
   const base = `${name}-pgbouncer`;
 
   // NLB (clients → 6432) → tasks (6432) → writer (5432). The NLB has its own group, so tasks admit only it.
@@ -148,7 +142,7 @@ function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, cr
 
   const loadBalancer = new lb.LoadBalancer(
     base,
-    ...child(ctx, "loadBalancer", {
+    ...ctx.children.prepare("loadBalancer", {
       loadBalancerType: "network",
       internal: true,
       subnets: p.subnetIds,
@@ -158,29 +152,29 @@ function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, cr
     }),
   );
   // Clients connect to the NLB's DNS name and verify-full against this certificate, which names it.
-  const clientTls = poolerTlsCertificate(name, ctx.parent, { dnsNames: [loadBalancer.dnsName], transforms: ctx.transforms });
+  const clientTls = poolerTlsCertificate(ctx.children, { dnsNames: [loadBalancer.dnsName] });
 
   const files = renderPooledConfig({
     writerHost: writer.endpoint.host,
     writerPort: writer.endpoint.port,
     verifier: creds.app.verifier,
-    settings: r.base,
+    settings: settings.base,
     serverSslMode: "verify-full",
-    serverCaFile: r.caBundlePem ? `${PGBOUNCER_DIR}/rds-ca.pem` : undefined,
+    serverCaFile: settings.caBundlePem ? `${PGBOUNCER_DIR}/rds-ca.pem` : undefined,
     authFile: `${PGBOUNCER_DIR}/userlist.txt`,
     clientTls: { keyFile: PGBOUNCER_TLS_KEY_FILE, certFile: PGBOUNCER_TLS_CERT_FILE },
   });
   const configSecret = new secretsmanager.Secret(
     `${base}-config`,
-    ...child(ctx, "secret", {
+    ...ctx.children.prepare("secret", {
       description: `PgBouncer files for Visor database ${name} (userlist holds the app role's SCRAM verifier, tlsKey its TLS key)`,
-      kmsKeyId: r.kmsKeyId,
+      kmsKeyId: settings.kmsKeyId,
       tags,
     }),
   );
   const configSecretVersion = new secretsmanager.SecretVersion(
     `${base}-config`,
-    ...child(ctx, "secretVersion", {
+    ...ctx.children.prepare("secretVersion", {
       secretId: configSecret.id,
       secretString: pulumi.secret(
         pulumi
@@ -192,24 +186,31 @@ function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, cr
 
   const executionRole = new iam.Role(
     `${base}-execution`,
-    ...child(ctx, "taskExecutionRole", {
+    ...ctx.children.prepare("taskExecutionRole", {
       assumeRolePolicy: assumeRolePolicy("ecs-tasks.amazonaws.com"),
       description: `PgBouncer task execution for ${name}`,
       tags,
     }),
   );
-  new iam.RolePolicyAttachment(
+  // Image pulls from ECR and the awslogs driver need AWS's task execution policy.
+  const executionPolicy = new iam.RolePolicyAttachment(
     `${base}-execution`,
-    ...child(ctx, "rolePolicyAttachment", {
+    ...ctx.children.prepare("rolePolicyAttachment", {
       role: executionRole.name,
-      policyArn: `arn:${partitionOf(r.stackRegion)}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`,
+      policyArn: `arn:${partitionOf(settings.stackRegion)}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`,
     }),
   );
   const readConfig = readSecretPolicy(ctx, `${base}-read-config`, executionRole, configSecret.arn);
-  const logGroup = new cloudwatch.LogGroup(base, ...child(ctx, "logGroup", { retentionInDays: p.logRetentionDays, tags }));
+  const logGroup = new cloudwatch.LogGroup(
+    base,
+    ...ctx.children.prepare("logGroup", { retentionInDays: p.logRetentionDays, tags }),
+  );
   const cluster = p.clusterArn
     ? undefined
-    : new ecs.Cluster(base, ...child(ctx, "ecsCluster", { settings: [{ name: "containerInsights", value: "enabled" }], tags }));
+    : new ecs.Cluster(
+        base,
+        ...ctx.children.prepare("ecsCluster", { settings: [{ name: "containerInsights", value: "enabled" }], tags }),
+      );
 
   const containerDefinitions = pulumi
     .all([configSecret.arn, configSecretVersion.versionId, logGroup.name, logGroup.region])
@@ -229,7 +230,7 @@ function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, cr
             { name: "PGBOUNCER_TLS_CERT", valueFrom: `${secretArn}:tlsCert::` },
           ],
           environment: [
-            ...(r.caBundlePem ? [{ name: "RDS_CA_BUNDLE", value: r.caBundlePem }] : []),
+            ...(settings.caBundlePem ? [{ name: "RDS_CA_BUNDLE", value: settings.caBundlePem }] : []),
             // A new secret version (new files, or a renewed certificate) changes the task definition, so ECS
             // rolls the tasks onto the new files.
             { name: "PGBOUNCER_CONFIG_VERSION", value: versionId },
@@ -243,8 +244,7 @@ function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, cr
     );
   const taskDefinition = new ecs.TaskDefinition(
     base,
-    ...child(
-      ctx,
+    ...ctx.children.prepare(
       "taskDefinition",
       {
         family: `${safeName(name)}-pgbouncer`,
@@ -256,14 +256,14 @@ function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, cr
         containerDefinitions,
         tags,
       },
-      { dependsOn: [readConfig] },
+      { dependsOn: [readConfig, executionPolicy] },
     ),
   );
 
   const targetGroup = new lb.TargetGroup(
     base,
-    ...child(ctx, "targetGroup", {
-      vpcId: r.vpcId,
+    ...ctx.children.prepare("targetGroup", {
+      vpcId: settings.vpcId,
       port: PGBOUNCER_PORT,
       protocol: "TCP",
       targetType: "ip",
@@ -282,7 +282,7 @@ function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, cr
   );
   const listener = new lb.Listener(
     base,
-    ...child(ctx, "listener", {
+    ...ctx.children.prepare("listener", {
       loadBalancerArn: loadBalancer.arn,
       port: PGBOUNCER_PORT,
       protocol: "TCP",
@@ -292,8 +292,7 @@ function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, cr
   );
   const service = new ecs.Service(
     base,
-    ...child(
-      ctx,
+    ...ctx.children.prepare(
       "service",
       {
         cluster: p.clusterArn ?? cluster!.arn,
@@ -326,6 +325,7 @@ function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, cr
       configSecret,
       configSecretVersion,
       executionRole,
+      executionPolicy,
       logGroup,
       cluster,
       taskDefinition,
@@ -337,100 +337,5 @@ function createPgBouncer(ctx: ChildContext, network: Network, writer: Writer, cr
     endpoint: loadBalancer.dnsName.apply((host) => ({ host, port: PGBOUNCER_PORT })),
     clientSsl: { mode: "verify-full", ca: clientTls.certPem },
     ready: [service, listener],
-  };
-}
-
-function createRdsProxy(ctx: ChildContext, network: Network, writer: Writer, creds: Credentials): Pooler {
-  const { r, name } = ctx;
-  const tags = r.base.tags;
-  const base = `${name}-proxy`;
-  const sg = securityGroup(ctx, "proxy", `Visor RDS Proxy ${name}: ${POSTGRES_PORT} from allowed sources`);
-  const rules = [
-    ...allowClients(ctx, base, sg, POSTGRES_PORT, "RDS Proxy"),
-    egress(
-      ctx,
-      `${base}-to-db`,
-      sg,
-      { port: POSTGRES_PORT, securityGroupId: network.securityGroup.id },
-      "RDS Proxy to the writer",
-    ),
-    ingress(
-      ctx,
-      `${name}-db-from-proxy`,
-      network.securityGroup,
-      POSTGRES_PORT,
-      { securityGroupId: sg.id },
-      "PostgreSQL from RDS Proxy",
-    ),
-  ];
-  const role = new iam.Role(
-    base,
-    ...child(ctx, "proxyRole", {
-      assumeRolePolicy: assumeRolePolicy("rds.amazonaws.com"),
-      description: `RDS Proxy for Visor database ${name}`,
-      tags,
-    }),
-  );
-  const readSecret = readSecretPolicy(ctx, `${base}-read-secret`, role, creds.secret.arn);
-  const proxy = new rds.Proxy(
-    base,
-    ...child(
-      ctx,
-      "proxy",
-      {
-        engineFamily: "POSTGRESQL",
-        requireTls: true,
-        roleArn: role.arn,
-        vpcSubnetIds: r.pooler.subnetIds,
-        vpcSecurityGroupIds: [sg.id],
-        idleClientTimeout: 1800,
-        debugLogging: false,
-        // The proxy logs in with the app secret's username/password, by SCRAM.
-        auths: [
-          {
-            authScheme: "SECRETS",
-            secretArn: creds.secret.arn,
-            iamAuth: "DISABLED",
-            clientPasswordAuthType: "POSTGRES_SCRAM_SHA_256",
-            description: `Visor app role ${r.base.appUser}`,
-          },
-        ],
-        tags,
-      },
-      { dependsOn: [readSecret] },
-    ),
-  );
-  // The guide's pool: default_pool_size server connections, as a share of max_connections.
-  const maxConnections = Number(r.base.tuning.max_connections);
-  const maxConnectionsPercent = Math.min(100, Math.ceil((100 * r.base.pool.defaultPoolSize) / maxConnections));
-  const targetGroup = new rds.ProxyDefaultTargetGroup(
-    base,
-    ...child(ctx, "proxyTargetGroup", {
-      dbProxyName: proxy.name,
-      connectionPoolConfig: {
-        maxConnectionsPercent,
-        maxIdleConnectionsPercent: Math.min(maxConnectionsPercent, Math.ceil((100 * r.base.pool.minPoolSize) / maxConnections)),
-        connectionBorrowTimeout: 120,
-      },
-    }),
-  );
-  const target = new rds.ProxyTarget(
-    base,
-    ...child(
-      ctx,
-      "proxyTarget",
-      {
-        dbProxyName: proxy.name,
-        targetGroupName: targetGroup.name,
-        ...(r.engine === "rds" ? { dbInstanceIdentifier: writer.identifier } : { dbClusterIdentifier: writer.identifier }),
-      },
-      { dependsOn: writer.ready },
-    ),
-  );
-  return {
-    resources: { kind: "rds-proxy", securityGroup: sg, rules, role, proxy, targetGroup, target },
-    endpoint: proxy.endpoint.apply((host) => ({ host, port: POSTGRES_PORT })),
-    clientSsl: { mode: "verify-full" },
-    ready: [target],
   };
 }

@@ -4,8 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as iam from "@pulumi/aws/iam";
 import * as rds from "@pulumi/aws/rds";
 import type { Endpoint } from "../shared/args";
-import { child, type ChildContext } from "./context";
-import { auroraInstance, instanceMonitoring, RDS_LOG_EXPORTS, type Writer } from "./database";
+import type { AwsBuild } from "./context";
+import { auroraInstance, instanceMonitoring, type Writer } from "./database";
+import { LOG_EXPORTS } from "./defaults";
 import type { Network } from "./network";
 import type { ParameterGroups } from "./parameters";
 
@@ -18,15 +19,15 @@ export interface Replicas {
 }
 
 export function createReplicas(
-  ctx: ChildContext,
+  ctx: AwsBuild,
   writer: Writer,
   network: Network,
   groups: ParameterGroups,
   monitoringRole: iam.Role | undefined,
 ): Replicas {
-  const { r, name } = ctx;
-  if (r.engine === "aurora") {
-    const readers = r.replicas.map((s) =>
+  const { settings, name } = ctx;
+  if (settings.engine === "aurora") {
+    const readers = settings.replicas.map((s) =>
       auroraInstance(ctx, `${name}-reader-${s.index}`, writer.cluster!, groups, monitoringRole, s, {
         dependsOn: [writer.writerInstance!],
       }),
@@ -38,13 +39,13 @@ export function createReplicas(
     return { replicas: [], readers, endpoints };
   }
 
-  const replicas = r.replicas.map((s) => {
+  const replicas = settings.replicas.map((s) => {
     const crossRegion = s.region !== undefined;
     // A parameter group is regional: a cross-region replica gets its own group of the writer's family.
     const parameterGroup = crossRegion ? groups.byRegion[s.region!]! : groups.instance;
     return new rds.Instance(
       `${name}-replica-${s.index}`,
-      ...child(ctx, "replica", {
+      ...ctx.children.prepare("replica", {
         // Same region: the identifier; another region: the ARN (RDS's rule).
         replicateSourceDb: crossRegion ? writer.arn : writer.identifier,
         region: s.region,
@@ -52,25 +53,25 @@ export function createReplicas(
         availabilityZone: s.availabilityZone,
         multiAz: s.multiAz,
         storageType: "gp3",
-        maxAllocatedStorage: r.maxAllocatedStorage,
+        maxAllocatedStorage: settings.maxAllocatedStorage,
         storageEncrypted: true,
         kmsKeyId: crossRegion ? s.kmsKeyId : undefined,
         dbSubnetGroupName: crossRegion ? s.subnetGroupName : undefined,
         vpcSecurityGroupIds: crossRegion ? s.securityGroupIds : [network.securityGroup.id],
         parameterGroupName: parameterGroup.name,
         publiclyAccessible: false,
-        caCertIdentifier: r.caCertIdentifier,
+        caCertIdentifier: settings.caCertIdentifier,
         iamDatabaseAuthenticationEnabled: true,
         autoMinorVersionUpgrade: true,
         copyTagsToSnapshot: true,
         // RDS refuses a final snapshot of a replica: its data is the writer's, which keeps one.
         skipFinalSnapshot: true,
-        deletionProtection: r.base.deletionProtection,
-        enabledCloudwatchLogsExports: RDS_LOG_EXPORTS,
+        deletionProtection: settings.base.deletionProtection,
+        enabledCloudwatchLogsExports: LOG_EXPORTS.rds,
         ...instanceMonitoring(ctx, monitoringRole),
         // The writer's key lives in the writer's region.
-        ...(crossRegion && r.performanceInsights ? { performanceInsightsKmsKeyId: s.kmsKeyId } : {}),
-        tags: r.base.tags,
+        ...(crossRegion && settings.performanceInsights ? { performanceInsightsKmsKeyId: s.kmsKeyId } : {}),
+        tags: settings.base.tags,
       }),
     );
   });

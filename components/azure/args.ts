@@ -11,6 +11,8 @@ import type { ChildTransform, VisorDatabaseArgsBase, SharedChildTransforms } fro
 
 export type AzureSkuTier = "Burstable" | "GeneralPurpose" | "MemoryOptimized";
 export type AzureHighAvailability = "ZoneRedundant" | "SameZone" | "Disabled";
+/** `pgbouncer`: Azure's built-in PgBouncer. `none`: no pooler. */
+export type AzurePooler = "pgbouncer" | "none";
 
 /** One read replica (`createMode: "Replica"`). */
 export interface AzureReplicaSpec {
@@ -139,7 +141,12 @@ export interface AzureVisorDatabaseArgs extends VisorDatabaseArgsBase {
    * survives a replica promotion. Default `<serverName>-ve` when `serverName` is given, else auto-named.
    */
   virtualEndpointName?: string;
-  /** Azure's built-in PgBouncer on port 6432 (transaction mode, the guide's pool sizes). Default true. */
+  /**
+   * The pooler: "pgbouncer" (Azure's built-in PgBouncer on port 6432, transaction mode, the guide's pool
+   * sizes) or "none". Default "pgbouncer".
+   */
+  pooler?: AzurePooler;
+  /** @deprecated The old spelling of `pooler` (`true` = "pgbouncer", `false` = "none"); still accepted (not together with it). */
   pgbouncer?: boolean;
   /** Metric alerts. Default true (the thresholds in `AzureAlerts`); `false` opts out. */
   alerts?: boolean | AzureAlerts;

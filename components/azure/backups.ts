@@ -5,9 +5,8 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as dataprotection from "@pulumi/azure-native/dataprotection";
 import type * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import * as pulumi from "@pulumi/pulumi";
-import type { AzureVisorDatabaseTransforms } from "./args";
-import { applyTransform } from "./transform";
-import type { ResolvedAzure } from "./validate";
+import type { AzureBuild } from "./context";
+import type { ResolvedAzure } from "./resolved";
 
 export const PG_FLEX_DATASOURCE_TYPE = "Microsoft.DBforPostgreSQL/flexibleServers";
 /** Built-in role "PostgreSQL Flexible Server Long Term Retention Backup Role". */
@@ -24,69 +23,57 @@ export interface BackupResources {
 }
 
 export function createLongTermRetention(
-  name: string,
-  parent: pulumi.Resource,
+  ctx: AzureBuild,
   server: dbforpostgresql.Server,
-  resourceGroupName: pulumi.Input<string>,
-  location: pulumi.Input<string>,
   ltr: Exclude<ResolvedAzure["longTermRetention"], false>,
-  transforms: AzureVisorDatabaseTransforms | undefined,
-  tags: Record<string, string>,
 ): BackupResources {
-  const [va, vo] = applyTransform(
-    transforms,
-    "backupVault",
-    {
-      resourceGroupName,
-      location,
-      identity: { type: "SystemAssigned" },
-      properties: {
-        storageSettings: [{ datastoreType: "VaultStore", type: ltr.vaultRedundancy }],
-        securitySettings: { softDeleteSettings: { state: "On", retentionDurationInDays: ltr.softDeleteDays } },
-      },
-      tags,
+  const { name } = ctx;
+  const { resourceGroupName, location } = ctx.settings;
+  const tags = ctx.settings.base.tags;
+  const [va, vo] = ctx.children.prepare("backupVault", {
+    resourceGroupName,
+    location,
+    identity: { type: "SystemAssigned" },
+    properties: {
+      storageSettings: [{ datastoreType: "VaultStore", type: ltr.vaultRedundancy }],
+      securitySettings: { softDeleteSettings: { state: "On", retentionDurationInDays: ltr.softDeleteDays } },
     },
-    { parent },
-  );
+    tags,
+  });
   const vault = new dataprotection.BackupVault(`${name}-backup-vault`, va, vo);
 
-  const [pa, po] = applyTransform(
-    transforms,
-    "backupPolicy",
-    {
-      resourceGroupName,
-      vaultName: vault.name,
-      properties: {
-        objectType: "BackupPolicy",
-        datasourceTypes: [PG_FLEX_DATASOURCE_TYPE],
-        policyRules: [
-          {
-            name: "BackupWeekly",
-            objectType: "AzureBackupRule",
-            backupParameters: { objectType: "AzureBackupParams", backupType: "Full" },
-            dataStore: { dataStoreType: "VaultStore", objectType: "DataStoreInfoBase" },
-            trigger: {
-              objectType: "ScheduleBasedTriggerContext",
-              schedule: { repeatingTimeIntervals: [`R/${ltr.scheduleStartUtc}/P1W`], timeZone: "UTC" },
-              taggingCriteria: [{ isDefault: true, taggingPriority: 99, tagInfo: { tagName: "Default" } }],
+  const [pa, po] = ctx.children.prepare("backupPolicy", {
+    resourceGroupName,
+    vaultName: vault.name,
+    properties: {
+      objectType: "BackupPolicy",
+      datasourceTypes: [PG_FLEX_DATASOURCE_TYPE],
+      policyRules: [
+        {
+          name: "BackupWeekly",
+          objectType: "AzureBackupRule",
+          backupParameters: { objectType: "AzureBackupParams", backupType: "Full" },
+          dataStore: { dataStoreType: "VaultStore", objectType: "DataStoreInfoBase" },
+          trigger: {
+            objectType: "ScheduleBasedTriggerContext",
+            schedule: { repeatingTimeIntervals: [`R/${ltr.scheduleStartUtc}/P1W`], timeZone: "UTC" },
+            taggingCriteria: [{ isDefault: true, taggingPriority: 99, tagInfo: { tagName: "Default" } }],
+          },
+        },
+        {
+          name: "Default",
+          objectType: "AzureRetentionRule",
+          isDefault: true,
+          lifecycles: [
+            {
+              deleteAfter: { objectType: "AbsoluteDeleteOption", duration: `P${ltr.retentionDays}D` },
+              sourceDataStore: { dataStoreType: "VaultStore", objectType: "DataStoreInfoBase" },
             },
-          },
-          {
-            name: "Default",
-            objectType: "AzureRetentionRule",
-            isDefault: true,
-            lifecycles: [
-              {
-                deleteAfter: { objectType: "AbsoluteDeleteOption", duration: `P${ltr.retentionDays}D` },
-                sourceDataStore: { dataStoreType: "VaultStore", objectType: "DataStoreInfoBase" },
-              },
-            ],
-          },
-        ],
-      },
+          ],
+        },
+      ],
     },
-    { parent },
-  );
+  });
   const policy = new dataprotection.BackupPolicy(`${name}-backup-policy`, pa, po);
 
   // The vault's identity needs the LTR role on the server and Reader on its resource group.
@@ -94,24 +81,18 @@ export function createLongTermRetention(
   const resourceGroupId = server.id.apply((id) => id.split("/providers/")[0]!);
   const principalId = vault.identity.apply((i) => i?.principalId ?? "");
   const roleAssignment = (child: string, roleId: string, scope: pulumi.Input<string>) => {
-    const [ra, ro] = applyTransform(
-      transforms,
-      "backupRoleAssignment",
-      {
-        principalId,
-        principalType: "ServicePrincipal",
-        roleDefinitionId: pulumi.interpolate`${subscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`,
-        scope,
-      },
-      { parent },
-    );
+    const [ra, ro] = ctx.children.prepare("backupRoleAssignment", {
+      principalId,
+      principalType: "ServicePrincipal",
+      roleDefinitionId: pulumi.interpolate`${subscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`,
+      scope,
+    });
     return new authorization.RoleAssignment(child, ra, ro);
   };
   const serverRoleAssignment = roleAssignment(`${name}-backup-role-server`, PG_LTR_BACKUP_ROLE_ID, server.id);
   const resourceGroupRoleAssignment = roleAssignment(`${name}-backup-role-rg`, READER_ROLE_ID, resourceGroupId);
 
-  const [ia, io] = applyTransform(
-    transforms,
+  const [ia, io] = ctx.children.prepare(
     "backupInstance",
     {
       resourceGroupName,
@@ -133,7 +114,7 @@ export function createLongTermRetention(
       tags,
     },
     // Protection validation fails until both role assignments exist.
-    { parent, dependsOn: [serverRoleAssignment, resourceGroupRoleAssignment] },
+    { dependsOn: [serverRoleAssignment, resourceGroupRoleAssignment] },
   );
   const instance = new dataprotection.BackupInstance(`${name}-backup-instance`, ia, io);
   return { vault, policy, serverRoleAssignment, resourceGroupRoleAssignment, instance };

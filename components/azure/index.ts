@@ -3,6 +3,7 @@
 // keyvault) and never another cloud's SDK.
 export {
   AzureVisorDatabase,
+  AZURE_VISOR_DATABASE_TYPE,
   geoBackupDriftMessage,
   POSTGRES_PORT,
   PGBOUNCER_PORT,
@@ -19,16 +20,12 @@ export type {
   AzureKeyVaultSecret,
   AzureSkuTier,
   AzureHighAvailability,
+  AzurePooler,
 } from "./args";
-export {
-  validateAzure,
-  AZURE_PG_VERSIONS,
-  DEFAULT_PG_VERSION,
-  AZURE_STORAGE_SIZES_GB,
-  MAX_REPLICAS,
-  type ResolvedAzure,
-} from "./validate";
+export { AZURE_PG_VERSIONS, AZURE_STORAGE_SIZES_GB, DEFAULT_PG_VERSION, MAX_REPLICAS } from "./defaults";
+export { validateAzureArgs, validateAzure } from "./validate";
+export type { ResolvedAzure } from "./resolved";
 export { serverParameters } from "./parameters";
 export { AZURE_POSTGRES_CA_PEM } from "./ca";
-export type { AppConnectionDocument } from "./credentials";
+export type { AppConnectionDocument } from "../shared/app-connection";
 export { VisorValidationError } from "../shared/validation";

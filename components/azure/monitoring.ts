@@ -3,9 +3,8 @@
 import * as monitor from "@pulumi/azure-native/monitor";
 import type * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import type * as pulumi from "@pulumi/pulumi";
-import type { AzureVisorDatabaseTransforms } from "./args";
-import { applyTransform } from "./transform";
-import type { ResolvedAzure } from "./validate";
+import type { AzureBuild } from "./context";
+import type { ResolvedAzure } from "./resolved";
 
 const TARGET_TYPE = "Microsoft.DBforPostgreSQL/flexibleServers";
 
@@ -70,47 +69,41 @@ export function replicationLagSpec(a: Exclude<ResolvedAzure["alerts"], false>): 
 }
 
 export function createAlert(
+  ctx: AzureBuild,
   childName: string,
-  parent: pulumi.Resource,
   target: dbforpostgresql.Server,
-  resourceGroupName: pulumi.Input<string>,
   spec: AlertSpec,
   actionGroupId: pulumi.Input<string> | undefined,
-  transforms: AzureVisorDatabaseTransforms | undefined,
-  tags: Record<string, string>,
 ): monitor.MetricAlert {
-  const [a, o] = applyTransform(
-    transforms,
-    "alert",
-    {
-      resourceGroupName,
-      location: "global",
-      description: spec.description,
-      enabled: true,
-      autoMitigate: true,
-      severity: spec.severity,
-      scopes: [target.id],
-      targetResourceType: TARGET_TYPE,
-      windowSize: spec.windowSize,
-      evaluationFrequency: spec.evaluationFrequency,
-      criteria: {
-        odataType: "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
-        allOf: [
-          {
-            criterionType: "StaticThresholdCriterion",
-            name: spec.key,
-            metricName: spec.metricName,
-            metricNamespace: TARGET_TYPE,
-            operator: "GreaterThan",
-            threshold: spec.threshold,
-            timeAggregation: spec.aggregation,
-          },
-        ],
-      },
-      actions: actionGroupId === undefined ? [] : [{ actionGroupId }],
-      tags,
+  const resourceGroupName = ctx.settings.resourceGroupName;
+  const tags = ctx.settings.base.tags;
+  const [a, o] = ctx.children.prepare("alert", {
+    resourceGroupName,
+    location: "global",
+    description: spec.description,
+    enabled: true,
+    autoMitigate: true,
+    severity: spec.severity,
+    scopes: [target.id],
+    targetResourceType: TARGET_TYPE,
+    windowSize: spec.windowSize,
+    evaluationFrequency: spec.evaluationFrequency,
+    criteria: {
+      odataType: "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+      allOf: [
+        {
+          criterionType: "StaticThresholdCriterion",
+          name: spec.key,
+          metricName: spec.metricName,
+          metricNamespace: TARGET_TYPE,
+          operator: "GreaterThan",
+          threshold: spec.threshold,
+          timeAggregation: spec.aggregation,
+        },
+      ],
     },
-    { parent },
-  );
+    actions: actionGroupId === undefined ? [] : [{ actionGroupId }],
+    tags,
+  });
   return new monitor.MetricAlert(childName, a, o);
 }

@@ -2,17 +2,16 @@
 // has public network access Disabled. Firewall rules exist only when the user opts into public access.
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import type * as pulumi from "@pulumi/pulumi";
-import type { AzureVisorDatabaseTransforms } from "./args";
 import type { ServerOperationChain } from "./chain";
-import { applyTransform } from "./transform";
-import type { ResolvedAzure } from "./validate";
+import type { AzureBuild } from "./context";
+import type { ResolvedAzure } from "./resolved";
 
 export function serverNetwork(
-  r: Pick<ResolvedAzure, "publicAccess">,
+  settings: Pick<ResolvedAzure, "publicAccess">,
   delegatedSubnetId: pulumi.Input<string> | undefined,
   privateDnsZoneId: pulumi.Input<string> | undefined,
 ): dbforpostgresql.ServerArgs["network"] {
-  if (r.publicAccess) return { publicNetworkAccess: "Enabled" };
+  if (settings.publicAccess) return { publicNetworkAccess: "Enabled" };
   return {
     delegatedSubnetResourceId: delegatedSubnetId,
     privateDnsZoneArmResourceId: privateDnsZoneId,
@@ -21,18 +20,15 @@ export function serverNetwork(
 }
 
 export function createFirewallRules(
-  name: string,
-  parent: pulumi.Resource,
+  ctx: AzureBuild,
   server: dbforpostgresql.Server,
-  resourceGroupName: pulumi.Input<string>,
-  r: Pick<ResolvedAzure, "publicAccess">,
   chain: ServerOperationChain,
-  transforms: AzureVisorDatabaseTransforms | undefined,
 ): dbforpostgresql.FirewallRule[] {
-  return (r.publicAccess ?? []).map((range) =>
+  const { name, settings } = ctx;
+  const resourceGroupName = settings.resourceGroupName;
+  return (settings.publicAccess ?? []).map((range) =>
     chain.add((dependsOn) => {
-      const [a, o] = applyTransform(
-        transforms,
+      const [a, o] = ctx.children.prepare(
         "firewallRule",
         {
           resourceGroupName,
@@ -41,7 +37,7 @@ export function createFirewallRules(
           startIpAddress: range.startIpAddress,
           endIpAddress: range.endIpAddress,
         },
-        { parent, dependsOn },
+        { dependsOn },
       );
       return new dbforpostgresql.FirewallRule(`${name}-fw-${range.name}`, a, o);
     }),

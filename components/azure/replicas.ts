@@ -3,32 +3,23 @@
 // ("Visor's scheduler should always connect to the primary/writer endpoint").
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import * as pulumi from "@pulumi/pulumi";
-import type { AzureVisorDatabaseTransforms } from "./args";
 import type { ServerOperationChain } from "./chain";
 import { serverNetwork } from "./network";
-import { applyTransform } from "./transform";
-import type { ResolvedAzure } from "./validate";
+import type { AzureBuild } from "./context";
 
 export interface ReplicaResources {
   replicas: dbforpostgresql.Server[];
   virtualEndpoint?: dbforpostgresql.VirtualEndpoint;
 }
 
-export function createReplicas(
-  name: string,
-  parent: pulumi.Resource,
-  primary: dbforpostgresql.Server,
-  resourceGroupName: pulumi.Input<string>,
-  r: ResolvedAzure,
-  chain: ServerOperationChain,
-  transforms: AzureVisorDatabaseTransforms | undefined,
-  tags: Record<string, string>,
-): ReplicaResources {
-  const replicas = r.replicas.map((spec) =>
+export function createReplicas(ctx: AzureBuild, primary: dbforpostgresql.Server, chain: ServerOperationChain): ReplicaResources {
+  const { name, settings } = ctx;
+  const { resourceGroupName, base } = settings;
+  const tags = base.tags;
+  const replicas = settings.replicas.map((spec) =>
     // Replica creation snapshots the primary: one at a time, after the parameters are in place.
     chain.add((dependsOn) => {
-      const [a, o] = applyTransform(
-        transforms,
+      const [a, o] = ctx.children.prepare(
         "replica",
         {
           resourceGroupName,
@@ -36,33 +27,32 @@ export function createReplicas(
           location: spec.location,
           createMode: "Replica",
           sourceServerResourceId: primary.id,
-          version: r.version,
+          version: settings.version,
           sku: { name: spec.skuName, tier: spec.skuTier },
           // Azure requires the replica's storage to match the primary's.
-          storage: { storageSizeGB: r.storageSizeGb, autoGrow: r.storageAutoGrow ? "Enabled" : "Disabled" },
+          storage: { storageSizeGB: settings.storageSizeGb, autoGrow: settings.storageAutoGrow ? "Enabled" : "Disabled" },
           availabilityZone: spec.availabilityZone,
-          network: serverNetwork(r, spec.delegatedSubnetId, spec.privateDnsZoneId),
+          network: serverNetwork(settings, spec.delegatedSubnetId, spec.privateDnsZoneId),
           tags: { ...tags, "visor-role": "replica" },
         },
-        { parent, dependsOn },
+        { dependsOn },
       );
       return new dbforpostgresql.Server(`${name}-replica-${spec.index}`, a, o);
     }),
   );
   if (replicas.length === 0) return { replicas };
   const virtualEndpoint = chain.add((dependsOn) => {
-    const [a, o] = applyTransform(
-      transforms,
+    const [a, o] = ctx.children.prepare(
       "virtualEndpoint",
       {
         resourceGroupName,
         serverName: primary.name,
-        virtualEndpointName: r.virtualEndpointName,
+        virtualEndpointName: settings.virtualEndpointName,
         endpointType: "ReadWrite",
         // The pair's reader side targets the first replica; the writer side always follows the primary.
         members: [replicas[0]!.name],
       },
-      { parent, dependsOn },
+      { dependsOn },
     );
     return new dbforpostgresql.VirtualEndpoint(`${name}-ve`, a, o);
   });

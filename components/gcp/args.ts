@@ -73,6 +73,23 @@ export interface GcpPgBouncerArgs {
   allowedSourceRanges?: string[];
 }
 
+/** Alert policies, in percent like every cloud's `alerts`. */
+export interface GcpAlertSettings {
+  /** Notification channel ids (`projects/…/notificationChannels/…`). Default none (alerts show in the console only). */
+  notificationChannels?: pulumi.Input<string>[];
+  /** CPU utilisation above this percentage. Default 80; 1–100. */
+  cpuPercent?: number;
+  /** Disk utilisation above this percentage. Default 80; 1–100. */
+  diskPercent?: number;
+  /** Backends above this percentage of `max_connections`. Default 80; 1–100. */
+  connectionsPercent?: number;
+  /** Replica lag in seconds above which to alert. Default 30. */
+  replicaLagSeconds?: number;
+  /** How long a condition must hold, in seconds. Default 300. */
+  durationSeconds?: number;
+}
+
+/** @deprecated Use `alerts` (GcpAlertSettings, percentages; `alerts: false` instead of `enabled: false`). */
 export interface GcpMonitoringArgs {
   /** Create the alert policies. Default true. */
   enabled?: boolean;
@@ -201,9 +218,13 @@ export interface GcpVisorDatabaseArgs extends VisorDatabaseArgsBase {
    * PgBouncer for "high-concurrency deployments (many Visor instances)": choose "pgbouncer" for those.
    */
   pooler?: GcpPooler;
-  /** PgBouncer VM settings (`pooler: "pgbouncer"`). */
+  /** PgBouncer VM settings (`pooler: "pgbouncer"`), the same name as on every cloud. */
+  poolerSettings?: GcpPgBouncerArgs;
+  /** @deprecated The old name of `poolerSettings`; still accepted (not together with it). */
   pgbouncer?: GcpPgBouncerArgs;
-  /** Alert policies for CPU, disk, connections and replica lag. */
+  /** Alert policies for CPU, disk, connections and replica lag. Default on; `false` opts out. */
+  alerts?: boolean | GcpAlertSettings;
+  /** @deprecated The old form of `alerts` (thresholds as fractions 0–1); still accepted (not together with it). */
   monitoring?: GcpMonitoringArgs;
   /** Per-child hooks. */
   transform?: GcpVisorDatabaseTransforms;

@@ -2,24 +2,24 @@
 // transaction logs; daily full backups kept 30 days; an offsite copy → backups in a (multi-)region of your
 // choice; and nothing lost on deletion → backups retained and a final backup taken.
 import type * as inputs from "@pulumi/gcp/types/input";
-import type { ResolvedGcp } from "./validate";
+import type { ResolvedGcp } from "./resolved";
 
 export type BackupSettings = Pick<
   inputs.sql.DatabaseInstanceSettings,
   "backupConfiguration" | "finalBackupConfig" | "retainBackupsOnDelete"
 >;
 
-export function backupSettings(r: ResolvedGcp): BackupSettings {
+export function backupSettings(settings: ResolvedGcp): BackupSettings {
   return {
     backupConfiguration: {
       enabled: true,
       pointInTimeRecoveryEnabled: true,
-      transactionLogRetentionDays: r.base.retentionDays,
-      startTime: r.backupStartTime,
-      location: r.backupLocation,
-      backupRetentionSettings: { retainedBackups: r.retainedBackups, retentionUnit: "COUNT" },
+      transactionLogRetentionDays: settings.base.retentionDays,
+      startTime: settings.backupStartTime,
+      location: settings.backupLocation,
+      backupRetentionSettings: { retainedBackups: settings.retainedBackups, retentionUnit: "COUNT" },
     },
-    finalBackupConfig: { enabled: true, retentionDays: r.finalBackupRetentionDays },
+    finalBackupConfig: { enabled: true, retentionDays: settings.finalBackupRetentionDays },
     retainBackupsOnDelete: true,
   };
 }

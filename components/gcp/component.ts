@@ -10,24 +10,25 @@ import type * as servicenetworking from "@pulumi/gcp/servicenetworking";
 import type * as sql from "@pulumi/gcp/sql";
 import type * as random from "@pulumi/random";
 import type * as tls from "@pulumi/tls";
-import { appCredentials } from "../shared/app-credentials";
-import type { Endpoint, VisorDatabaseOutputs } from "../shared/args";
-import { wireBootstrap } from "../shared/bootstrap-wiring";
+import type { Endpoint } from "../shared/args";
+import { VisorDatabaseComponent } from "../shared/component";
+import { PGBOUNCER_PORT, POSTGRES_PORT } from "../shared/defaults";
 import type { VisorSchema } from "../visor/providers/visor-schema";
 import type { VisorHaSmokeTest } from "../visor/providers/visor-ha-smoke-test";
-import type { VisorConnectionArgs } from "../visor/providers/connection-args";
-import type { GcpPooler, GcpVisorDatabaseArgs } from "./args";
+import type { GcpPooler, GcpVisorDatabaseArgs, GcpVisorDatabaseTransforms } from "./args";
+import type { GcpBuild } from "./context";
 import { cloudSqlCredentials, connectionSecret } from "./credentials";
 import { primaryInstance } from "./instance";
 import { alertPolicies } from "./monitoring";
 import { privateServiceAccess } from "./network";
 import { pgbouncerPool } from "./pooler";
 import { readReplicas } from "./replicas";
-import { validateGcp, type ResolvedGcp } from "./validate";
+import { validateGcpArgs } from "./validate";
 
 export const GCP_VISOR_DATABASE_TYPE = "visor-db-infra:index:GcpVisorDatabase";
-export const POSTGRES_PORT = 5432;
-export const POOLER_PORT = 6432;
+export { POSTGRES_PORT };
+/** The pooler's port, managed pooling and our PgBouncer alike. */
+export const POOLER_PORT = PGBOUNCER_PORT;
 
 /** The children, for users who need to reference or extend them. Absent ones were not created. */
 export interface GcpVisorDatabaseResources {
@@ -67,48 +68,25 @@ export interface GcpVisorDatabaseResources {
  * offsite location, final backup), read replicas, the guide's tuning as flags, a pooler (Cloud SQL managed pooling
  * or PgBouncer), alerts, credentials in Secret Manager, and Visor's schema + HA smoke test on `pulumi up`.
  */
-export class GcpVisorDatabase extends pulumi.ComponentResource implements VisorDatabaseOutputs {
-  /** Primary's private IP, port 5432. Visor's scheduler must always use the writer (or the pooler in front of it). */
-  public readonly writerEndpoint: pulumi.Output<Endpoint>;
-  /** Replicas' private IPs, port 5432 (reporting queries only). */
-  public readonly readerEndpoints: pulumi.Output<Endpoint[]>;
-  /** Port 6432 on the primary (managed) or the internal load balancer (pgbouncer); undefined with pooler "none". */
-  public readonly poolerEndpoint: pulumi.Output<Endpoint | undefined>;
-  public readonly databaseName: pulumi.Output<string>;
-  public readonly appUser: pulumi.Output<string>;
-  /** Secret. */
-  public readonly appPassword: pulumi.Output<string>;
+export class GcpVisorDatabase extends VisorDatabaseComponent<GcpVisorDatabaseTransforms> {
   /** `<project>:<region>:<instance>`, for the Cloud SQL Auth Proxy and connectors. */
-  public readonly connectionName: pulumi.Output<string>;
-  public readonly instanceName: pulumi.Output<string>;
-  public readonly replicaConnectionNames: pulumi.Output<string[]>;
-  /** PEM bundle of the server CA(s) clients verify against (`sslmode=verify-full`). */
-  public readonly serverCaPem: pulumi.Output<string>;
-  /**
-   * PgBouncer's self-signed certificate (PEM) naming the load balancer's IP: the `sslrootcert` for `verify-full` to
-   * `poolerEndpoint`. Undefined unless pooler is "pgbouncer" (managed pooling uses `serverCaPem`).
-   */
-  public readonly poolerCaPem: pulumi.Output<string | undefined>;
-  /** Secret Manager secret (`projects/…/secrets/…`) with Visor's connection as JSON (host/port = pooler if any). */
-  public readonly appConnectionSecretId: pulumi.Output<string>;
+  declare public readonly connectionName: pulumi.Output<string>;
+  declare public readonly instanceName: pulumi.Output<string>;
+  declare public readonly replicaConnectionNames: pulumi.Output<string[]>;
   /** Which pooler was set up. */
-  public readonly pooler: GcpPooler;
-  public readonly resources: GcpVisorDatabaseResources;
-  /** The validated arguments with every default applied. */
-  public readonly settings: ResolvedGcp;
+  declare public readonly pooler: GcpPooler;
+  declare public readonly resources: GcpVisorDatabaseResources;
 
   constructor(name: string, args: GcpVisorDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything (even this component), so bad input creates nothing.
-    const r = validateGcp(args);
-    super(GCP_VISOR_DATABASE_TYPE, name, {}, opts);
-    this.settings = r;
-    const t = args.transform;
+    const settings = validateGcpArgs(args);
+    super(GCP_VISOR_DATABASE_TYPE, name, settings.base, args.transform, opts);
+    const ctx: GcpBuild = { name, settings, children: this.children };
 
-    const psa = privateServiceAccess(name, this, r, t);
-    const creds = appCredentials(name, this, args.transform);
-    const instance = primaryInstance(name, this, r, psa, t);
-    const replicas = readReplicas(name, this, r, instance, psa, t);
-    const sqlCreds = cloudSqlCredentials(name, this, r, instance, creds, t);
+    const psa = privateServiceAccess(ctx);
+    const instance = primaryInstance(ctx, psa);
+    const replicas = readReplicas(ctx, instance, psa);
+    const sqlCreds = cloudSqlCredentials(ctx, instance, this.credentials);
 
     const serverCa = instance.serverCaCerts.apply((certs) =>
       (certs ?? [])
@@ -122,59 +100,43 @@ export class GcpVisorDatabase extends pulumi.ComponentResource implements VisorD
     const ready = [instance, sqlCreds.database, sqlCreds.user];
     let poolerEndpoint: pulumi.Output<Endpoint | undefined> = pulumi.output(undefined);
     let pool: ReturnType<typeof pgbouncerPool> | undefined;
-    if (r.pooler === "managed") {
+    if (settings.pooler === "managed") {
       poolerEndpoint = pulumi.output({ host: instance.privateIpAddress, port: POOLER_PORT });
-    } else if (r.pooler === "pgbouncer") {
-      pool = pgbouncerPool(name, this, r, { writer, creds, serverCa, dependsOn: ready }, t);
+    } else if (settings.pooler === "pgbouncer") {
+      pool = pgbouncerPool(ctx, { writer, creds: this.credentials, serverCa, dependsOn: ready });
       poolerEndpoint = pool.endpoint;
     }
     // Every hop is verify-full: managed pooling is Cloud SQL's TLS (server CA); our PgBouncer presents its own
     // self-signed certificate naming the load balancer's IP, which clients trust directly.
     const poolerCa = pool?.tls.certPem;
 
-    const secret = connectionSecret(
-      name,
-      this,
-      r,
-      { writer, pooler: poolerEndpoint, password: creds.plain, serverCa, poolerCa },
-      t,
-    );
-    const alerts = alertPolicies(name, this, r, { primary: instance, replicas }, t);
+    const secret = connectionSecret(ctx, {
+      writer,
+      pooler: poolerEndpoint,
+      database: settings.base.databaseName,
+      user: settings.base.appUser,
+      password: this.credentials.plain,
+      serverCa,
+      poolerCa: poolerCa ?? serverCa,
+    });
+    const alerts = alertPolicies(ctx, { primary: instance, replicas });
 
-    const appConnection = (endpoint: pulumi.Output<Endpoint>, caPem: pulumi.Output<string>): pulumi.Output<VisorConnectionArgs> =>
-      pulumi.secret(
-        pulumi.all([endpoint, creds.plain, caPem]).apply(([e, password, ca]) => ({
-          host: e.host,
-          port: e.port,
-          database: r.base.databaseName,
-          user: r.base.appUser,
-          password,
-          ssl: { mode: "verify-full" as const, ca },
-        })),
-      );
+    const verifyFull = (ca: pulumi.Output<string>) => ca.apply((pem) => ({ mode: "verify-full" as const, ca: pem }));
     const poolerResources = pool ? [pool.group, pool.forwardingRule, pool.backend] : [];
-    const boot = wireBootstrap(name, this, {
-      transforms: args.transform,
-      writer: appConnection(writer, serverCa),
-      pooler: r.pooler === "none" ? undefined : appConnection(poolerEndpoint as pulumi.Output<Endpoint>, poolerCa ?? serverCa),
+    const boot = this.bootstrap({
+      writer: this.visorConnection(writer, verifyFull(serverCa)),
+      pooler:
+        settings.pooler === "none"
+          ? undefined
+          : this.visorConnection(poolerEndpoint as pulumi.Output<Endpoint>, verifyFull(poolerCa ?? serverCa)),
       // Visor only ever uses the writer (and the pooler in front of it): no need to wait for replicas.
       dependsOn: [...ready, ...poolerResources],
-      settings: r.base,
     });
 
-    this.writerEndpoint = writer;
-    this.readerEndpoints = readers;
-    this.poolerEndpoint = poolerEndpoint;
-    this.databaseName = sqlCreds.database.name;
-    this.appUser = sqlCreds.user.name;
-    this.appPassword = creds.plain;
     this.connectionName = instance.connectionName;
     this.instanceName = instance.name;
     this.replicaConnectionNames = pulumi.all(replicas.map((rep) => rep.connectionName));
-    this.serverCaPem = serverCa;
-    this.poolerCaPem = poolerCa ?? pulumi.output(undefined);
-    this.appConnectionSecretId = secret.secret.id;
-    this.pooler = r.pooler;
+    this.pooler = settings.pooler;
     this.resources = {
       privateIpRange: psa.range,
       privateServiceAccess: psa.connection,
@@ -182,8 +144,8 @@ export class GcpVisorDatabase extends pulumi.ComponentResource implements VisorD
       replicas,
       database: sqlCreds.database,
       user: sqlCreds.user,
-      appPassword: creds.password,
-      appPasswordSalt: creds.salt,
+      appPassword: this.credentials.password,
+      appPasswordSalt: this.credentials.salt,
       iamUsers: sqlCreds.iamUsers,
       iamUserRoles: sqlCreds.iamUserRoles,
       connectionSecret: secret.secret,
@@ -206,20 +168,20 @@ export class GcpVisorDatabase extends pulumi.ComponentResource implements VisorD
       schema: boot.schema,
       smokeTest: boot.smokeTest,
     };
-
-    this.registerOutputs({
-      writerEndpoint: this.writerEndpoint,
-      readerEndpoints: this.readerEndpoints,
-      poolerEndpoint: this.poolerEndpoint,
-      databaseName: this.databaseName,
-      appUser: this.appUser,
-      appPassword: this.appPassword,
-      connectionName: this.connectionName,
-      instanceName: this.instanceName,
-      replicaConnectionNames: this.replicaConnectionNames,
-      serverCaPem: this.serverCaPem,
-      poolerCaPem: this.poolerCaPem,
-      appConnectionSecretId: this.appConnectionSecretId,
-    });
+    this.finish(
+      {
+        writerEndpoint: writer,
+        readerEndpoints: readers,
+        poolerEndpoint,
+        appConnectionSecretId: secret.secret.id,
+        serverCaPem: serverCa,
+        poolerCaPem: poolerCa ?? pulumi.output(undefined),
+      },
+      {
+        connectionName: this.connectionName,
+        instanceName: this.instanceName,
+        replicaConnectionNames: this.replicaConnectionNames,
+      },
+    );
   }
 }

@@ -10,6 +10,7 @@ export {
   GCP_EDITIONS,
   GCP_POOLERS,
   GCP_SSL_MODES,
+  type GcpAlertSettings,
   type GcpEdition,
   type GcpIamDatabaseUser,
   type GcpMonitoringArgs,
@@ -30,9 +31,9 @@ export {
   DEFAULT_TIER,
   MAX_REPLICAS,
   PITR_MAX_DAYS,
-  validateGcp,
-  type ResolvedGcp,
-} from "./validate";
+} from "./defaults";
+export { validateGcpArgs, validateGcp } from "./validate";
+export type { ResolvedGcp } from "./resolved";
 export {
   CLIENT_TLS_CERT_FILE,
   CLIENT_TLS_KEY_FILE,
@@ -43,4 +44,5 @@ export {
 } from "./pgbouncer-vm";
 export { databaseFlags } from "./parameters";
 export { VisorValidationError } from "../shared/validation";
+export type { AppConnectionDocument } from "../shared/app-connection";
 export type { Endpoint, VisorDatabaseOutputs } from "../shared/args";

@@ -4,26 +4,20 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as sql from "@pulumi/gcp/sql";
 import type * as inputs from "@pulumi/gcp/types/input";
-import type { GcpVisorDatabaseTransforms } from "./args";
 import { backupSettings } from "./backups";
 import type { PrivateServiceAccess } from "./network";
 import { databaseFlags } from "./parameters";
-import { tx } from "./transform";
-import type { ResolvedGcp } from "./validate";
+import type { GcpBuild } from "./context";
+import type { ResolvedGcp } from "./resolved";
 
 /**
  * Cloud SQL instance names: lower-case, from the component name, plus a random suffix. A deleted instance's name
  * cannot be reused for about a week, so the suffix is re-drawn whenever the instance would be replaced (its keepers
  * are the inputs that force replacement) and the replacement never collides with its predecessor.
  */
-export function instanceName(
-  name: string,
-  role: string,
-  parent: pulumi.Resource,
-  keepers: Record<string, pulumi.Input<string>>,
-  t?: GcpVisorDatabaseTransforms,
-): pulumi.Output<string> {
-  const [args, opts] = tx(t, "instanceNameSuffix", { byteLength: 3, keepers }, { parent });
+export function instanceName(ctx: GcpBuild, role: string, keepers: Record<string, pulumi.Input<string>>): pulumi.Output<string> {
+  const { name } = ctx;
+  const [args, opts] = ctx.children.prepare("instanceNameSuffix", { byteLength: 3, keepers });
   const suffix = new random.RandomId(`${name}-${role}-name-suffix`, args, opts);
   const stem = name
     .toLowerCase()
@@ -34,68 +28,64 @@ export function instanceName(
   return pulumi.interpolate`${stem || "visor"}-${role}-${suffix.hex}`;
 }
 
-export function ipConfiguration(r: ResolvedGcp, psa: PrivateServiceAccess): inputs.sql.DatabaseInstanceSettingsIpConfiguration {
+export function ipConfiguration(
+  settings: ResolvedGcp,
+  psa: PrivateServiceAccess,
+): inputs.sql.DatabaseInstanceSettingsIpConfiguration {
   return {
-    ipv4Enabled: r.publicIp,
-    privateNetwork: r.network,
+    ipv4Enabled: settings.publicIp,
+    privateNetwork: settings.network,
     allocatedIpRange: psa.allocatedIpRange,
-    authorizedNetworks: r.authorizedNetworks.map((n) => ({ name: n.name, value: n.cidr })),
-    sslMode: r.sslMode,
-    serverCaMode: r.serverCaMode,
+    authorizedNetworks: settings.authorizedNetworks.map((n) => ({ name: n.name, value: n.cidr })),
+    sslMode: settings.sslMode,
+    serverCaMode: settings.serverCaMode,
   };
 }
 
 /** Settings a replica shares with the primary. */
-export function commonSettings(r: ResolvedGcp, psa: PrivateServiceAccess): Partial<inputs.sql.DatabaseInstanceSettings> {
+export function commonSettings(settings: ResolvedGcp, psa: PrivateServiceAccess): Partial<inputs.sql.DatabaseInstanceSettings> {
   return {
-    edition: r.edition,
-    diskType: r.diskType,
+    edition: settings.edition,
+    diskType: settings.diskType,
     diskAutoresize: true,
-    diskAutoresizeLimit: r.diskAutoresizeLimitGb,
-    ipConfiguration: ipConfiguration(r, psa),
-    databaseFlags: databaseFlags(r),
-    deletionProtectionEnabled: r.base.deletionProtection,
+    diskAutoresizeLimit: settings.diskAutoresizeLimitGb,
+    ipConfiguration: ipConfiguration(settings, psa),
+    databaseFlags: databaseFlags(settings),
+    deletionProtectionEnabled: settings.base.deletionProtection,
     insightsConfig: {
-      queryInsightsEnabled: r.queryInsights,
-      recordApplicationTags: r.queryInsights,
-      recordClientAddress: r.queryInsights,
+      queryInsightsEnabled: settings.queryInsights,
+      recordApplicationTags: settings.queryInsights,
+      recordClientAddress: settings.queryInsights,
       queryStringLength: 1024,
-      queryPlansPerMinute: r.queryInsights ? 5 : 0,
+      queryPlansPerMinute: settings.queryInsights ? 5 : 0,
     },
-    userLabels: r.base.tags,
+    userLabels: settings.base.tags,
   };
 }
 
-export function primaryInstance(
-  name: string,
-  parent: pulumi.Resource,
-  r: ResolvedGcp,
-  psa: PrivateServiceAccess,
-  t?: GcpVisorDatabaseTransforms,
-): sql.DatabaseInstance {
-  const [args, opts] = tx(
-    t,
+export function primaryInstance(ctx: GcpBuild, psa: PrivateServiceAccess): sql.DatabaseInstance {
+  const { name, settings } = ctx;
+  const [args, opts] = ctx.children.prepare(
     "instance",
     {
-      name: instanceName(name, "primary", parent, { region: r.region, encryptionKeyName: r.encryptionKeyName ?? "" }, t),
-      project: r.project,
-      region: r.region,
-      databaseVersion: r.databaseVersion,
-      encryptionKeyName: r.encryptionKeyName,
+      name: instanceName(ctx, "primary", { region: settings.region, encryptionKeyName: settings.encryptionKeyName ?? "" }),
+      project: settings.project,
+      region: settings.region,
+      databaseVersion: settings.databaseVersion,
+      encryptionKeyName: settings.encryptionKeyName,
       // Pulumi-side guard: `pulumi destroy`/replacement fails while true.
-      deletionProtection: r.base.deletionProtection,
+      deletionProtection: settings.base.deletionProtection,
       settings: {
-        ...commonSettings(r, psa),
-        tier: r.tier,
-        availabilityType: r.availabilityType,
-        diskSize: r.diskSizeGb,
-        ...backupSettings(r),
-        connectionPoolConfigs: r.pooler === "managed" ? [managedPoolConfig(r)] : undefined,
-        maintenanceWindow: { day: r.maintenanceWindow.day, hour: r.maintenanceWindow.hour, updateTrack: "stable" },
+        ...commonSettings(settings, psa),
+        tier: settings.tier,
+        availabilityType: settings.availabilityType,
+        diskSize: settings.diskSizeGb,
+        ...backupSettings(settings),
+        connectionPoolConfigs: settings.pooler === "managed" ? [managedPoolConfig(settings)] : undefined,
+        maintenanceWindow: { day: settings.maintenanceWindow.day, hour: settings.maintenanceWindow.hour, updateTrack: "stable" },
       },
     },
     {
-      parent,
       // The provider's ordering trap: the instance only names the network, not the peering, so wait for it explicitly.
       dependsOn: [psa.dependency],
       // Autoresize grows the disk; a smaller configured size must not try to shrink (replace) the instance.
@@ -109,15 +99,15 @@ export function primaryInstance(
  * Cloud SQL Managed Connection Pooling (Enterprise Plus): the guide's PgBouncer settings — transaction pooling, pool
  * size per user/database, client limit — as pool flags. Clients use port 6432 on the instance's IP.
  */
-export function managedPoolConfig(r: ResolvedGcp): inputs.sql.DatabaseInstanceSettingsConnectionPoolConfig {
-  const p = r.base.pool;
+export function managedPoolConfig(settings: ResolvedGcp): inputs.sql.DatabaseInstanceSettingsConnectionPoolConfig {
+  const pool = settings.base.pool;
   return {
     connectionPoolingEnabled: true,
     flags: [
       { name: "pool_mode", value: "transaction" },
-      { name: "max_pool_size", value: String(p.defaultPoolSize) },
-      { name: "min_pool_size", value: String(p.minPoolSize) },
-      { name: "max_client_connections", value: String(p.maxClientConn) },
+      { name: "max_pool_size", value: String(pool.defaultPoolSize) },
+      { name: "min_pool_size", value: String(pool.minPoolSize) },
+      { name: "max_client_connections", value: String(pool.maxClientConn) },
     ],
   };
 }

@@ -4,9 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitoring from "@pulumi/gcp/monitoring";
 import type * as sql from "@pulumi/gcp/sql";
-import type { GcpVisorDatabaseTransforms } from "./args";
-import { tx } from "./transform";
-import type { ResolvedGcp } from "./validate";
+import type { GcpBuild } from "./context";
+import type { ResolvedGcp } from "./resolved";
 
 export interface AlertSpec {
   key: "cpu" | "disk" | "connections" | "replica-lag";
@@ -17,9 +16,9 @@ export interface AlertSpec {
   sum?: boolean;
 }
 
-export function alertSpecs(r: ResolvedGcp): AlertSpec[] {
-  const m = r.monitoring;
-  const maxConnections = Number(r.base.tuning.max_connections);
+export function alertSpecs(settings: ResolvedGcp): AlertSpec[] {
+  const m = settings.monitoring;
+  const maxConnections = settings.base.tuning.maxConnections;
   const specs: AlertSpec[] = [
     {
       key: "cpu",
@@ -41,7 +40,7 @@ export function alertSpecs(r: ResolvedGcp): AlertSpec[] {
       sum: true,
     },
   ];
-  if (r.replicas.length > 0) {
+  if (settings.replicas.length > 0) {
     specs.push({
       key: "replica-lag",
       title: "replica lag",
@@ -53,17 +52,15 @@ export function alertSpecs(r: ResolvedGcp): AlertSpec[] {
 }
 
 export function alertPolicies(
-  name: string,
-  parent: pulumi.Resource,
-  r: ResolvedGcp,
+  ctx: GcpBuild,
   instances: { primary: sql.DatabaseInstance; replicas: sql.DatabaseInstance[] },
-  t?: GcpVisorDatabaseTransforms,
 ): monitoring.AlertPolicy[] {
-  if (!r.monitoring.enabled) return [];
+  const { name, settings } = ctx;
+  if (!settings.monitoring.enabled) return [];
   const all = [instances.primary, ...instances.replicas];
   // Cloud SQL's monitored resource labels the instance as "<project>:<instance>".
   const ids = pulumi.all(all.map((i) => pulumi.interpolate`${i.project}:${i.name}`));
-  return alertSpecs(r).map((spec) => {
+  return alertSpecs(settings).map((spec) => {
     const watched =
       spec.key === "replica-lag" ? pulumi.all(instances.replicas.map((i) => pulumi.interpolate`${i.project}:${i.name}`)) : ids;
     const filter = watched.apply(
@@ -71,45 +68,40 @@ export function alertPolicies(
         `resource.type = "cloudsql_database" AND metric.type = "${spec.metric}" AND ` +
         `(${list.map((id) => `resource.labels.database_id = "${id}"`).join(" OR ")})`,
     );
-    const [args, opts] = tx(
-      t,
-      "alertPolicy",
-      {
-        project: r.project,
-        displayName: `${name}: Cloud SQL ${spec.title}`,
-        combiner: "OR",
-        severity: spec.key === "cpu" ? "WARNING" : "ERROR",
-        notificationChannels: r.monitoring.notificationChannels,
-        userLabels: r.base.tags,
-        conditions: [
-          {
-            displayName: `${spec.metric.split("/").slice(-2).join("/")} > ${spec.threshold}`,
-            conditionThreshold: {
-              filter,
-              comparison: "COMPARISON_GT",
-              thresholdValue: spec.threshold,
-              duration: `${r.monitoring.durationSeconds}s`,
-              aggregations: [
-                spec.sum
-                  ? {
-                      alignmentPeriod: "60s",
-                      perSeriesAligner: "ALIGN_MEAN",
-                      crossSeriesReducer: "REDUCE_SUM",
-                      groupByFields: ["resource.labels.database_id"],
-                    }
-                  : { alignmentPeriod: "60s", perSeriesAligner: "ALIGN_MEAN" },
-              ],
-              trigger: { count: 1 },
-            },
+    const [args, opts] = ctx.children.prepare("alertPolicy", {
+      project: settings.project,
+      displayName: `${name}: Cloud SQL ${spec.title}`,
+      combiner: "OR",
+      severity: spec.key === "cpu" ? "WARNING" : "ERROR",
+      notificationChannels: settings.monitoring.notificationChannels,
+      userLabels: settings.base.tags,
+      conditions: [
+        {
+          displayName: `${spec.metric.split("/").slice(-2).join("/")} > ${spec.threshold}`,
+          conditionThreshold: {
+            filter,
+            comparison: "COMPARISON_GT",
+            thresholdValue: spec.threshold,
+            duration: `${settings.monitoring.durationSeconds}s`,
+            aggregations: [
+              spec.sum
+                ? {
+                    alignmentPeriod: "60s",
+                    perSeriesAligner: "ALIGN_MEAN",
+                    crossSeriesReducer: "REDUCE_SUM",
+                    groupByFields: ["resource.labels.database_id"],
+                  }
+                : { alignmentPeriod: "60s", perSeriesAligner: "ALIGN_MEAN" },
+            ],
+            trigger: { count: 1 },
           },
-        ],
-        documentation: {
-          mimeType: "text/markdown",
-          content: `Visor database ${name}: ${spec.title} crossed ${spec.threshold}. See the Visor database operations guide, "Monitoring" and "Troubleshooting".`,
         },
+      ],
+      documentation: {
+        mimeType: "text/markdown",
+        content: `Visor database ${name}: ${spec.title} crossed ${spec.threshold}. See the Visor database operations guide, "Monitoring" and "Troubleshooting".`,
       },
-      { parent },
-    );
+    });
     return new monitoring.AlertPolicy(`${name}-alert-${spec.key}`, args, opts);
   });
 }

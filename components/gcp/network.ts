@@ -4,9 +4,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/gcp/compute";
 import * as servicenetworking from "@pulumi/gcp/servicenetworking";
-import type { GcpVisorDatabaseTransforms } from "./args";
-import { tx } from "./transform";
-import type { ResolvedGcp } from "./validate";
+import type { GcpBuild } from "./context";
 
 export interface PrivateServiceAccess {
   range?: compute.GlobalAddress;
@@ -17,42 +15,28 @@ export interface PrivateServiceAccess {
   allocatedIpRange?: pulumi.Input<string>;
 }
 
-export function privateServiceAccess(
-  name: string,
-  parent: pulumi.Resource,
-  r: ResolvedGcp,
-  t?: GcpVisorDatabaseTransforms,
-): PrivateServiceAccess {
-  if (!r.psa.create) return { dependency: r.psa.connection!, allocatedIpRange: r.psa.allocatedIpRange };
-  const [rangeArgs, rangeOpts] = tx(
-    t,
-    "privateIpRange",
-    {
-      project: r.project,
-      network: r.network,
-      purpose: "VPC_PEERING",
-      addressType: "INTERNAL",
-      prefixLength: r.psa.prefixLength,
-      labels: r.base.tags,
-      description: "Private Service Access range for Cloud SQL (visor-db-infra)",
-    },
-    { parent },
-  );
+export function privateServiceAccess(ctx: GcpBuild): PrivateServiceAccess {
+  const { name, settings } = ctx;
+  if (!settings.psa.create) return { dependency: settings.psa.connection!, allocatedIpRange: settings.psa.allocatedIpRange };
+  const [rangeArgs, rangeOpts] = ctx.children.prepare("privateIpRange", {
+    project: settings.project,
+    network: settings.network,
+    purpose: "VPC_PEERING",
+    addressType: "INTERNAL",
+    prefixLength: settings.psa.prefixLength,
+    labels: settings.base.tags,
+    description: "Private Service Access range for Cloud SQL (visor-db-infra)",
+  });
   const range = new compute.GlobalAddress(`${name}-psa-range`, rangeArgs, rangeOpts);
-  const [connArgs, connOpts] = tx(
-    t,
-    "privateServiceAccess",
-    {
-      network: r.network,
-      service: "servicenetworking.googleapis.com",
-      reservedPeeringRanges: [range.name],
-      // No updateOnCreationFail: on a VPC that already has this peering it would replace the other ranges; such a
-      // VPC passes its existing connection with create: false instead.
-      // Deleting the peering under other services' instances breaks them; leave it when the stack goes.
-      deletionPolicy: "ABANDON",
-    },
-    { parent },
-  );
+  const [connArgs, connOpts] = ctx.children.prepare("privateServiceAccess", {
+    network: settings.network,
+    service: "servicenetworking.googleapis.com",
+    reservedPeeringRanges: [range.name],
+    // No updateOnCreationFail: on a VPC that already has this peering it would replace the other ranges; such a
+    // VPC passes its existing connection with create: false instead.
+    // Deleting the peering under other services' instances breaks them; leave it when the stack goes.
+    deletionPolicy: "ABANDON",
+  });
   const connection = new servicenetworking.Connection(`${name}-psa`, connArgs, connOpts);
-  return { range, connection, dependency: connection, allocatedIpRange: r.psa.allocatedIpRange ?? range.name };
+  return { range, connection, dependency: connection, allocatedIpRange: settings.psa.allocatedIpRange ?? range.name };
 }

@@ -1,7 +1,8 @@
 // The guide's "Performance Tuning" as Cloud SQL database flags. Cloud SQL takes the same names and the same
 // native units as postgresql.conf (shared_buffers, effective_cache_size and wal_buffers in 8 kB pages, work_mem
-// and maintenance_work_mem in kB), so the shared tuning values are used as they are.
-import type { ResolvedGcp } from "./validate";
+// and maintenance_work_mem in kB): the shared model's last step converts to them.
+import { postgresParameters } from "../shared/tuning";
+import type { ResolvedGcp } from "./resolved";
 
 export interface DatabaseFlag {
   name: string;
@@ -13,12 +14,12 @@ export interface DatabaseFlag {
  * least the primary's). Order: the guide's tuning, then feature flags, then the user's `parameters` last, so a user
  * value wins. Sorted by name for a stable plan.
  */
-export function databaseFlags(r: ResolvedGcp): DatabaseFlag[] {
-  const flags: Record<string, string> = { ...r.base.tuning };
+export function databaseFlags(settings: ResolvedGcp): DatabaseFlag[] {
+  const flags: Record<string, string> = postgresParameters(settings.base.tuning);
   // Visor's lock protocol is short transactions; log the slow ones (the guide's "Slow queries" check).
   flags.log_min_duration_statement = "1000";
-  if (r.iamUsers.length > 0) flags["cloudsql.iam_authentication"] = "on";
-  Object.assign(flags, r.parameters);
+  if (settings.iamUsers.length > 0) flags["cloudsql.iam_authentication"] = "on";
+  Object.assign(flags, settings.base.parameters);
   return Object.keys(flags)
     .sort()
     .map((name) => ({ name, value: flags[name]! }));

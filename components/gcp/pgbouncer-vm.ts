@@ -2,10 +2,12 @@
 // every start fetches the rendered config from Secret Manager (with the VM's service account, so no secret sits
 // in instance metadata), opens port 6432 in COS's host firewall and runs the PgBouncer container. The files include
 // PgBouncer's TLS key and certificate for clients (client_tls_sslmode = require), so the key never sits in metadata.
+import { PGBOUNCER_PORT } from "../shared/defaults";
+
+export { PGBOUNCER_PORT };
 
 /** Where the files live on the VM; mounted read-only at /etc/pgbouncer in the container. */
 export const PGBOUNCER_HOST_DIR = "/var/lib/visor-pgbouncer";
-export const PGBOUNCER_PORT = 6432;
 /** PgBouncer's TLS key and certificate for clients, as the container sees them (`client_tls_key_file` / `_cert_file`). */
 export const CLIENT_TLS_KEY_FILE = "/etc/pgbouncer/client-tls.key";
 export const CLIENT_TLS_CERT_FILE = "/etc/pgbouncer/client-tls.crt";

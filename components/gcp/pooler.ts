@@ -23,7 +23,6 @@ import type { AppCredentials } from "../shared/app-credentials";
 import type { Endpoint } from "../shared/args";
 import { renderPooledConfig } from "../shared/pgbouncer-files";
 import { poolerTlsCertificate, type PoolerTls } from "../shared/pooler-tls";
-import type { GcpVisorDatabaseTransforms } from "./args";
 import { secretIdFor } from "./credentials";
 import {
   CLIENT_TLS_CERT_FILE,
@@ -33,11 +32,9 @@ import {
   pgbouncerPayload,
   type PgBouncerFiles,
 } from "./pgbouncer-vm";
-import { tx } from "./transform";
-import type { ResolvedGcp } from "./validate";
-
-/** Google's health-check source ranges, which must reach the backends. */
-export const HEALTH_CHECK_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
+import type { GcpBuild } from "./context";
+import { HEALTH_CHECK_RANGES } from "./defaults";
+import type { ResolvedGcp } from "./resolved";
 
 export interface PgBouncerPool {
   endpoint: pulumi.Output<Endpoint>;
@@ -73,7 +70,7 @@ export function plainPasswordUserlist(user: string, password: string): string {
  * holds the plain password (see the file comment).
  */
 export function pgbouncerFiles(
-  r: ResolvedGcp,
+  settings: ResolvedGcp,
   writer: pulumi.Output<Endpoint>,
   creds: AppCredentials,
   serverCa: pulumi.Output<string>,
@@ -83,7 +80,7 @@ export function pgbouncerFiles(
     writerHost: writer.host,
     writerPort: writer.port,
     verifier: creds.verifier,
-    settings: r.base,
+    settings: settings.base,
     serverCaFile: "/etc/pgbouncer/server-ca.pem",
     serverSslMode: "verify-full",
     clientTls: { keyFile: CLIENT_TLS_KEY_FILE, certFile: CLIENT_TLS_CERT_FILE },
@@ -91,7 +88,7 @@ export function pgbouncerFiles(
   return pulumi.secret(
     pulumi.all([rendered, creds.plain, serverCa, tls.keyPem, tls.certPem]).apply(([files, password, ca, key, cert]) => ({
       ini: files.ini,
-      userlist: plainPasswordUserlist(r.base.appUser, password),
+      userlist: plainPasswordUserlist(settings.base.appUser, password),
       serverCa: ca,
       tlsKey: key,
       tlsCert: cert,
@@ -100,89 +97,74 @@ export function pgbouncerFiles(
 }
 
 export function pgbouncerPool(
-  name: string,
-  parent: pulumi.Resource,
-  r: ResolvedGcp,
+  ctx: GcpBuild,
   c: { writer: pulumi.Output<Endpoint>; creds: AppCredentials; serverCa: pulumi.Output<string>; dependsOn: pulumi.Resource[] },
-  t?: GcpVisorDatabaseTransforms,
 ): PgBouncerPool {
-  const p = r.pgbouncer;
+  const { name, settings } = ctx;
+  const vm = settings.pgbouncer;
   const tag = `${name}-pgbouncer`
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, "-")
     .slice(0, 63);
 
   // The load balancer's IP, reserved before anything else so the certificate can name it (see the file comment).
-  const [adArgs, adOpts] = tx(
-    t,
-    "poolerAddress",
-    {
-      project: r.project,
-      region: r.region,
-      subnetwork: p.subnetwork,
-      addressType: "INTERNAL",
-      purpose: "GCE_ENDPOINT",
-      labels: r.base.tags,
-      description: "PgBouncer's internal load balancer (visor-db-infra)",
-    },
-    { parent },
-  );
+  const [adArgs, adOpts] = ctx.children.prepare("poolerAddress", {
+    project: settings.project,
+    region: settings.region,
+    subnetwork: vm.subnetwork,
+    addressType: "INTERNAL",
+    purpose: "GCE_ENDPOINT",
+    labels: settings.base.tags,
+    description: "PgBouncer's internal load balancer (visor-db-infra)",
+  });
   const address = new compute.Address(`${name}-pgbouncer`, adArgs, adOpts);
-  const tls = poolerTlsCertificate(name, parent, { ipAddresses: [address.address], transforms: t });
-  const files = pgbouncerFiles(r, c.writer, c.creds, c.serverCa, tls);
+  const tls = poolerTlsCertificate(ctx.children, { ipAddresses: [address.address] });
+  const files = pgbouncerFiles(settings, c.writer, c.creds, c.serverCa, tls);
 
-  const [secArgs, secOpts] = tx(
-    t,
-    "poolerConfigSecret",
-    { project: r.project, secretId: secretIdFor(name, "pgbouncer-config"), replication: { auto: {} }, labels: r.base.tags },
-    { parent },
-  );
+  const [secArgs, secOpts] = ctx.children.prepare("poolerConfigSecret", {
+    project: settings.project,
+    secretId: secretIdFor(name, "pgbouncer-config"),
+    replication: { auto: {} },
+    labels: settings.base.tags,
+  });
   const configSecret = new secretmanager.Secret(`${name}-pgbouncer-config`, secArgs, secOpts);
-  const [verArgs, verOpts] = tx(
-    t,
+  const [verArgs, verOpts] = ctx.children.prepare(
     "poolerConfigSecretVersion",
     { secret: configSecret.id, secretData: pulumi.secret(files.apply(pgbouncerPayload)) },
-    { parent, additionalSecretOutputs: ["secretData"] },
+    { additionalSecretOutputs: ["secretData"] },
   );
   const configSecretVersion = new secretmanager.SecretVersion(`${name}-pgbouncer-config`, verArgs, verOpts);
 
   // A dedicated identity that can read this one secret and nothing else.
-  const [saArgs, saOpts] = tx(
-    t,
-    "poolerServiceAccount",
-    { project: r.project, accountId: serviceAccountId(name), displayName: `PgBouncer for ${name} (visor-db-infra)` },
-    { parent },
-  );
+  const [saArgs, saOpts] = ctx.children.prepare("poolerServiceAccount", {
+    project: settings.project,
+    accountId: serviceAccountId(name),
+    displayName: `PgBouncer for ${name} (visor-db-infra)`,
+  });
   const serviceAccount = new serviceaccount.Account(`${name}-pgbouncer`, saArgs, saOpts);
-  const [accArgs, accOpts] = tx(
-    t,
-    "poolerSecretAccess",
-    {
-      project: configSecret.project,
-      secretId: configSecret.secretId,
-      role: "roles/secretmanager.secretAccessor",
-      member: serviceAccount.member,
-    },
-    { parent },
-  );
+  const [accArgs, accOpts] = ctx.children.prepare("poolerSecretAccess", {
+    project: configSecret.project,
+    secretId: configSecret.secretId,
+    role: "roles/secretmanager.secretAccessor",
+    member: serviceAccount.member,
+  });
   const secretAccess = new secretmanager.SecretIamMember(`${name}-pgbouncer-secret-access`, accArgs, accOpts);
 
-  const [tplArgs, tplOpts] = tx(
-    t,
+  const [tplArgs, tplOpts] = ctx.children.prepare(
     "poolerTemplate",
     {
-      project: r.project,
+      project: settings.project,
       namePrefix: `${tag.slice(0, 30)}-`,
-      machineType: p.machineType,
+      machineType: vm.machineType,
       tags: [tag],
-      labels: r.base.tags,
-      disks: [{ boot: true, autoDelete: true, sourceImage: p.osImage, diskSizeGb: 10, diskType: "pd-balanced" }],
+      labels: settings.base.tags,
+      disks: [{ boot: true, autoDelete: true, sourceImage: vm.osImage, diskSizeGb: 10, diskType: "pd-balanced" }],
       // No external IP: image pulls and Secret Manager go through Cloud NAT / Private Google Access.
-      networkInterfaces: [{ network: r.network, subnetwork: p.subnetwork }],
+      networkInterfaces: [{ network: settings.network, subnetwork: vm.subnetwork }],
       serviceAccount: { email: serviceAccount.email, scopes: ["https://www.googleapis.com/auth/cloud-platform"] },
       shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
       metadata: {
-        "user-data": pgbouncerCloudInit({ image: p.image, runAs: p.runAs }),
+        "user-data": pgbouncerCloudInit({ image: vm.image, runAs: vm.runAs }),
         // The version name, not its data: a new config version changes the template and rolls the group.
         "visor-pgbouncer-secret": configSecretVersion.name,
         "google-logging-enabled": "true",
@@ -191,66 +173,50 @@ export function pgbouncerPool(
       },
     },
     // A template cannot change in place; create the new one before the group moves off the old one.
-    { parent, dependsOn: [secretAccess] },
+    { dependsOn: [secretAccess] },
   );
   const template = new compute.InstanceTemplate(`${name}-pgbouncer`, tplArgs, tplOpts);
 
-  const [hcArgs, hcOpts] = tx(
-    t,
-    "poolerHealthCheck",
-    {
-      project: r.project,
-      region: r.region,
-      tcpHealthCheck: { port: PGBOUNCER_PORT },
-      checkIntervalSec: 5,
-      timeoutSec: 5,
-      healthyThreshold: 2,
-      unhealthyThreshold: 3,
-    },
-    { parent },
-  );
+  const [hcArgs, hcOpts] = ctx.children.prepare("poolerHealthCheck", {
+    project: settings.project,
+    region: settings.region,
+    tcpHealthCheck: { port: PGBOUNCER_PORT },
+    checkIntervalSec: 5,
+    timeoutSec: 5,
+    healthyThreshold: 2,
+    unhealthyThreshold: 3,
+  });
   const healthCheck = new compute.RegionHealthCheck(`${name}-pgbouncer`, hcArgs, hcOpts);
 
-  const [fwArgs, fwOpts] = tx(
-    t,
-    "poolerFirewall",
-    {
-      project: r.project,
-      network: r.network,
-      direction: "INGRESS",
-      allows: [{ protocol: "tcp", ports: [String(PGBOUNCER_PORT)] }],
-      sourceRanges: p.allowedSourceRanges,
-      targetTags: [tag],
-      description: "Visor clients to PgBouncer (visor-db-infra)",
-    },
-    { parent },
-  );
+  const [fwArgs, fwOpts] = ctx.children.prepare("poolerFirewall", {
+    project: settings.project,
+    network: settings.network,
+    direction: "INGRESS",
+    allows: [{ protocol: "tcp", ports: [String(PGBOUNCER_PORT)] }],
+    sourceRanges: vm.allowedSourceRanges,
+    targetTags: [tag],
+    description: "Visor clients to PgBouncer (visor-db-infra)",
+  });
   const firewall = new compute.Firewall(`${name}-pgbouncer-clients`, fwArgs, fwOpts);
-  const [hfArgs, hfOpts] = tx(
-    t,
-    "poolerHealthCheckFirewall",
-    {
-      project: r.project,
-      network: r.network,
-      direction: "INGRESS",
-      allows: [{ protocol: "tcp", ports: [String(PGBOUNCER_PORT)] }],
-      sourceRanges: HEALTH_CHECK_RANGES,
-      targetTags: [tag],
-      description: "Google health checks to PgBouncer (visor-db-infra)",
-    },
-    { parent },
-  );
+  const [hfArgs, hfOpts] = ctx.children.prepare("poolerHealthCheckFirewall", {
+    project: settings.project,
+    network: settings.network,
+    direction: "INGRESS",
+    allows: [{ protocol: "tcp", ports: [String(PGBOUNCER_PORT)] }],
+    sourceRanges: HEALTH_CHECK_RANGES,
+    targetTags: [tag],
+    description: "Google health checks to PgBouncer (visor-db-infra)",
+  });
   const healthCheckFirewall = new compute.Firewall(`${name}-pgbouncer-health-checks`, hfArgs, hfOpts);
 
-  const [grpArgs, grpOpts] = tx(
-    t,
+  const [grpArgs, grpOpts] = ctx.children.prepare(
     "poolerGroup",
     {
-      project: r.project,
-      region: r.region,
+      project: settings.project,
+      region: settings.region,
       baseInstanceName: tag.slice(0, 50),
       versions: [{ name: "pgbouncer", instanceTemplate: template.selfLinkUnique }],
-      targetSize: p.instances,
+      targetSize: vm.instances,
       autoHealingPolicies: { healthCheck: healthCheck.id, initialDelaySec: 180 },
       // Roll new configs without losing capacity: surge one VM per zone, never take one away first.
       updatePolicy: {
@@ -263,45 +229,35 @@ export function pgbouncerPool(
       waitForInstances: true,
       waitForInstancesStatus: "STABLE",
     },
-    { parent, dependsOn: [...c.dependsOn, firewall, healthCheckFirewall] },
+    { dependsOn: [...c.dependsOn, firewall, healthCheckFirewall] },
   );
   const group = new compute.RegionInstanceGroupManager(`${name}-pgbouncer`, grpArgs, grpOpts);
 
-  const [beArgs, beOpts] = tx(
-    t,
-    "poolerBackend",
-    {
-      project: r.project,
-      region: r.region,
-      loadBalancingScheme: "INTERNAL",
-      protocol: "TCP",
-      healthChecks: healthCheck.id,
-      backends: [{ group: group.instanceGroup, balancingMode: "CONNECTION" }],
-      // PgBouncer sessions are long-lived; let them finish on a VM being replaced.
-      connectionDrainingTimeoutSec: 300,
-    },
-    { parent },
-  );
+  const [beArgs, beOpts] = ctx.children.prepare("poolerBackend", {
+    project: settings.project,
+    region: settings.region,
+    loadBalancingScheme: "INTERNAL",
+    protocol: "TCP",
+    healthChecks: healthCheck.id,
+    backends: [{ group: group.instanceGroup, balancingMode: "CONNECTION" }],
+    // PgBouncer sessions are long-lived; let them finish on a VM being replaced.
+    connectionDrainingTimeoutSec: 300,
+  });
   const backend = new compute.RegionBackendService(`${name}-pgbouncer`, beArgs, beOpts);
 
-  const [frArgs, frOpts] = tx(
-    t,
-    "poolerForwardingRule",
-    {
-      project: r.project,
-      region: r.region,
-      loadBalancingScheme: "INTERNAL",
-      // The reserved address the certificate names.
-      ipAddress: address.address,
-      ipProtocol: "TCP",
-      ports: [String(PGBOUNCER_PORT)],
-      backendService: backend.id,
-      network: r.network,
-      subnetwork: p.subnetwork,
-      labels: r.base.tags,
-    },
-    { parent },
-  );
+  const [frArgs, frOpts] = ctx.children.prepare("poolerForwardingRule", {
+    project: settings.project,
+    region: settings.region,
+    loadBalancingScheme: "INTERNAL",
+    // The reserved address the certificate names.
+    ipAddress: address.address,
+    ipProtocol: "TCP",
+    ports: [String(PGBOUNCER_PORT)],
+    backendService: backend.id,
+    network: settings.network,
+    subnetwork: vm.subnetwork,
+    labels: settings.base.tags,
+  });
   const forwardingRule = new compute.ForwardingRule(`${name}-pgbouncer`, frArgs, frOpts);
 
   const endpoint = pulumi.output({ host: forwardingRule.ipAddress, port: PGBOUNCER_PORT });

@@ -4,7 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { scramSha256Verifier } from "../pgbouncer/scram";
-import { transformShared, type SharedChildTransforms } from "./args";
+import type { SharedChildTransforms } from "./args";
+import type { Children } from "./children";
 
 export interface AppCredentials {
   password: random.RandomPassword;
@@ -15,18 +16,16 @@ export interface AppCredentials {
   verifier: pulumi.Output<string>;
 }
 
-export function appCredentials(name: string, parent: pulumi.Resource, transforms?: SharedChildTransforms): AppCredentials {
+export function appCredentials(children: Children<SharedChildTransforms>): AppCredentials {
+  const name = children.name;
   // No characters that need quoting in URLs, YAML or PgBouncer files.
   const password = new random.RandomPassword(
     `${name}-app-password`,
-    ...transformShared(transforms, "appPassword", { length: 32, special: false }, { parent }),
+    ...children.prepare("appPassword", { length: 32, special: false }),
   );
-  const salt = new random.RandomBytes(
-    `${name}-app-scram-salt`,
-    ...transformShared(transforms, "appScramSalt", { length: 16 }, { parent }),
-  );
+  const salt = new random.RandomBytes(`${name}-app-scram-salt`, ...children.prepare("appScramSalt", { length: 16 }));
   const verifier = pulumi
     .all([password.result, salt.base64])
-    .apply(([p, s]) => scramSha256Verifier(p, { salt: Buffer.from(s, "base64") }));
+    .apply(([plain, salt]) => scramSha256Verifier(plain, { salt: Buffer.from(salt, "base64") }));
   return { password, salt, plain: pulumi.secret(password.result), verifier: pulumi.secret(verifier) };
 }

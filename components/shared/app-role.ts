@@ -3,7 +3,8 @@
 // its own Database/User resources).
 import * as pulumi from "@pulumi/pulumi";
 import * as postgresql from "@pulumi/postgresql";
-import { transformShared, type SharedChildTransforms } from "./args";
+import type { SharedChildTransforms } from "./args";
+import type { Children } from "./children";
 
 export interface AppRoleArgs {
   /** The writer, as the admin/master user. */
@@ -25,8 +26,6 @@ export interface AppRoleArgs {
   passwordVerifier: pulumi.Input<string>;
   /** Everything that must exist before connecting (the instance, the firewall rule…). */
   dependsOn?: pulumi.Input<pulumi.Resource>[];
-  /** The component's per-child hooks (pgAdminProvider, appRole, appDatabase, appGrant). */
-  transforms?: SharedChildTransforms;
 }
 
 export interface AppRole {
@@ -36,12 +35,11 @@ export interface AppRole {
   grant: postgresql.Grant;
 }
 
-export function createAppRole(name: string, parent: pulumi.Resource, args: AppRoleArgs): AppRole {
-  const t = args.transforms;
+export function createAppRole(children: Children<SharedChildTransforms>, args: AppRoleArgs): AppRole {
+  const name = children.name;
   const provider = new postgresql.Provider(
     `${name}-pg-admin`,
-    ...transformShared(
-      t,
+    ...children.prepare(
       "pgAdminProvider",
       {
         host: args.admin.host,
@@ -55,22 +53,21 @@ export function createAppRole(name: string, parent: pulumi.Resource, args: AppRo
         superuser: false,
         connectTimeout: 30,
       },
-      { parent, dependsOn: args.dependsOn },
+      { dependsOn: args.dependsOn },
     ),
   );
-  const opts = { parent, provider };
+  const opts = { provider };
   const role = new postgresql.Role(
     `${name}-app-role`,
-    ...transformShared(t, "appRole", { name: args.appUser, login: true, password: args.passwordVerifier }, opts),
+    ...children.prepare("appRole", { name: args.appUser, login: true, password: args.passwordVerifier }, opts),
   );
   const database = new postgresql.Database(
     `${name}-app-database`,
-    ...transformShared(t, "appDatabase", { name: args.databaseName, owner: role.name }, opts),
+    ...children.prepare("appDatabase", { name: args.databaseName, owner: role.name }, opts),
   );
   const grant = new postgresql.Grant(
     `${name}-app-grant`,
-    ...transformShared(
-      t,
+    ...children.prepare(
       "appGrant",
       { database: database.name, role: role.name, objectType: "database", privileges: ["CONNECT", "CREATE", "TEMPORARY"] },
       opts,

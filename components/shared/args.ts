@@ -93,21 +93,6 @@ export type ChildTransform<A = Record<string, unknown>> = (
   opts: pulumi.CustomResourceOptions,
 ) => { args?: A; opts?: pulumi.CustomResourceOptions } | void;
 
-export type ChildTransforms = Record<string, ChildTransform<never> | undefined>;
-
-/** Applies `transform[child]` if the user gave one. */
-export function transformChild<A>(
-  transforms: Partial<Record<string, ChildTransform<A>>> | undefined,
-  child: string,
-  args: A,
-  opts: pulumi.CustomResourceOptions,
-): [A, pulumi.CustomResourceOptions] {
-  const fn = transforms?.[child];
-  if (!fn) return [args, opts];
-  const result = fn(args, opts) ?? {};
-  return [result.args ?? args, result.opts ?? opts];
-}
-
 /** Hooks for the children every cloud creates through the shared helpers (names are the same on all clouds). */
 export interface SharedChildTransforms {
   /** The app role's random password. */
@@ -130,22 +115,4 @@ export interface SharedChildTransforms {
   poolerTlsKey?: ChildTransform<tls.PrivateKeyArgs>;
   /** The self-signed certificate of the PgBouncer we run (AWS, GCP `pooler: "pgbouncer"`). */
   poolerTlsCertificate?: ChildTransform<tls.SelfSignedCertArgs>;
-}
-
-type SharedArgs<K extends keyof SharedChildTransforms> =
-  NonNullable<SharedChildTransforms[K]> extends ChildTransform<infer A> ? A : never;
-
-/** `transformChild` for the shared children, typed by child name. */
-export function transformShared<K extends keyof SharedChildTransforms>(
-  transforms: SharedChildTransforms | undefined,
-  child: K,
-  args: SharedArgs<K>,
-  opts: pulumi.CustomResourceOptions,
-): [SharedArgs<K>, pulumi.CustomResourceOptions] {
-  return transformChild(
-    { [child]: transforms?.[child] } as Partial<Record<string, ChildTransform<SharedArgs<K>>>>,
-    child,
-    args,
-    opts,
-  );
 }

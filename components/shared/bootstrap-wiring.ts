@@ -5,7 +5,8 @@ import type { VisorConnectionArgs } from "../visor/providers/connection-args";
 import { VisorSchema } from "../visor/providers/visor-schema";
 import { VisorHaSmokeTest } from "../visor/providers/visor-ha-smoke-test";
 import type { ResolvedBase } from "./base-validation";
-import { transformShared, type SharedChildTransforms } from "./args";
+import type { SharedChildTransforms } from "./args";
+import type { Children } from "./children";
 
 export interface BootstrapWiringArgs {
   /** Writer connection as the app role (secret). */
@@ -15,8 +16,6 @@ export interface BootstrapWiringArgs {
   /** Everything that must exist first (database, role, grants, pooler service). */
   dependsOn: pulumi.Input<pulumi.Resource>[];
   settings: ResolvedBase;
-  /** The component's per-child hooks (schema, smokeTest). */
-  transforms?: SharedChildTransforms;
 }
 
 export interface BootstrapResources {
@@ -24,35 +23,33 @@ export interface BootstrapResources {
   smokeTest?: VisorHaSmokeTest;
 }
 
-export function wireBootstrap(name: string, parent: pulumi.Resource, args: BootstrapWiringArgs): BootstrapResources {
-  const b = args.settings.bootstrap;
-  if (!b) return {};
-  const connectRetry = { timeoutMs: b.connectTimeoutMs };
+export function wireBootstrap(children: Children<SharedChildTransforms>, args: BootstrapWiringArgs): BootstrapResources {
+  const settings = args.settings.bootstrap;
+  if (!settings) return {};
+  const connectRetry = { timeoutMs: settings.connectTimeoutMs };
   const schema = new VisorSchema(
-    `${name}-schema`,
-    ...transformShared(
-      args.transforms,
+    `${children.name}-schema`,
+    ...children.prepare(
       "schema",
-      { connection: args.writer, retainOnDelete: b.retainOnDelete, connectRetry },
-      { parent, dependsOn: args.dependsOn },
+      { connection: args.writer, retainOnDelete: settings.retainOnDelete, connectRetry },
+      { dependsOn: args.dependsOn },
     ),
   );
-  if (!b.smokeTest) return { schema };
+  if (!settings.smokeTest) return { schema };
   const smokeTest = new VisorHaSmokeTest(
-    `${name}-smoke-test`,
-    ...transformShared(
-      args.transforms,
+    `${children.name}-smoke-test`,
+    ...children.prepare(
       "smokeTest",
       {
         connection: args.writer,
         poolerConnection: args.pooler,
-        nodes: b.nodes,
+        nodes: settings.nodes,
         lockTtlMs: args.settings.ha.lockTtlMs,
         heartbeatMs: args.settings.ha.heartbeatMs,
-        rerunOnEveryUp: b.rerunOnEveryUp,
+        rerunOnEveryUp: settings.rerunOnEveryUp,
         connectRetry,
       },
-      { parent, dependsOn: [schema, ...args.dependsOn] },
+      { dependsOn: [schema, ...args.dependsOn] },
     ),
   );
   return { schema, smokeTest };

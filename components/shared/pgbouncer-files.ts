@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { renderPgBouncerConfig, type PgBouncerConfigFiles } from "../pgbouncer";
 import type { ResolvedBase } from "./base-validation";
+import { PGBOUNCER_PORT } from "./defaults";
 
 export interface PooledConfigArgs {
   writerHost: pulumi.Input<string>;
@@ -29,7 +30,7 @@ export function renderPooledConfig(args: PooledConfigArgs): pulumi.Output<PgBoun
         databases: [{ name: s.databaseName, host, port }],
         users: [{ name: s.appUser, verifier }],
         listenAddr: "0.0.0.0",
-        listenPort: 6432,
+        listenPort: PGBOUNCER_PORT,
         poolMode: "transaction",
         defaultPoolSize: s.pool.defaultPoolSize,
         minPoolSize: s.pool.minPoolSize,

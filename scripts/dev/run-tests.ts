@@ -3,6 +3,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { globSync } from "node:fs";
 import { startLocalEnvironment } from "../local-env/environment";
+import { isStrict } from "../local-env/strict";
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -16,7 +17,7 @@ async function main(): Promise<number> {
   }
   // The dynamic providers load this package by name (exports → dist/), as the Pulumi engine does: build first.
   execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { stdio: "inherit" });
-  const strict = process.env.CI === "true" || process.env.CI === "1";
+  const strict = isStrict();
   const started = Date.now();
   const env = await startLocalEnvironment({
     mariadb: true,

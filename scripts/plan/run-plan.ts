@@ -55,11 +55,7 @@ function shortPath(path: string): string {
 
 export async function runPlan(stack: string, options: PlanOptions = {}): Promise<Plan> {
   const program = options.program ? readProgram(options.program) : ownProgram();
-  const config = readStackConfig(
-    stack,
-    options.stacksDir ?? shortPath(program.stackConfigDir),
-    join(program.dir, "Pulumi.yaml"),
-  );
+  const config = readStackConfig(stack, options.stacksDir ?? shortPath(program.stackConfigDir), join(program.dir, "Pulumi.yaml"));
   const recorded: Recorded[] = [];
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   await pulumi.runtime.setMocks(

@@ -447,3 +447,12 @@ test("tags: every taggable child carries managed-by", () => {
   assert.ok(tagged.length > 20);
   for (const r of tagged) assert.equal((r.inputs.tags as Record<string, string>)["managed-by"], "visor-db-infra", r.name);
 });
+
+test("outputs: one spelling on every cloud, the old AWS name kept as a deprecated alias", async () => {
+  const id = await resolve(db.appConnectionSecretId);
+  assert.match(String(id.value), /^arn:aws:secretsmanager:/);
+  assert.equal((await resolve(db.appConnectionSecretArn)).value, id.value);
+  // No CA bundle given: nothing to verify the writer with but the default stores.
+  assert.equal((await resolve(db.serverCaPem)).value, undefined);
+  assert.equal("settings" in db, false, "the resolved settings are not public API");
+});

@@ -119,8 +119,11 @@ test("defaults: a private, zone-redundant General Purpose PostgreSQL 18 server w
   assert.equal((await resolve(db.appConnection)).secret, true);
   assert.equal((await resolve(db.appConnectionSecretId)).value, undefined);
   assert.deepEqual((await resolve(db.backupVaultIds)).value, ["dflt-backup-vault-id"]);
-  assert.equal(db.settings.version, "18");
-  assert.equal(db.settings.base.retentionDays, 7);
+  const server = one("dflt", "azure-native:dbforpostgresql:Server", "dflt-server").inputs;
+  assert.equal(server.version, "18");
+  assert.equal((server.backup as { backupRetentionDays: number }).backupRetentionDays, 7);
+  assert.equal((await resolve(db.serverCaPem)).value, AZURE_POSTGRES_CA_PEM);
+  // The deprecated spelling still works.
   assert.equal((await resolve(db.caCertificate)).value, AZURE_POSTGRES_CA_PEM);
 });
 
@@ -493,7 +496,7 @@ test("the app role is created with the SCRAM verifier over a verify-full admin c
   assert.match(unwrap<string>(role.password), /^SCRAM-SHA-256\$4096:/);
 });
 
-test("Key Vault secret holds the app connection (secret), pointing Visor at the pooler", async () => {
+test("Key Vault secret holds the app connection (secret), pointing Visor at the pooler (the same document as every cloud)", async () => {
   const db = await make("kv", { keyVault: { vaultName: "visor-kv", resourceGroupName: "rg-secrets" } });
   const s = one("kv", T.kv, "kv-app-connection").inputs;
   assert.equal(s.vaultName, "visor-kv");
@@ -505,8 +508,11 @@ test("Key Vault secret holds the app connection (secret), pointing Visor at the 
   assert.equal(conn.secret, true);
   const doc = JSON.parse(conn.value) as Record<string, unknown>;
   assert.equal(doc.host, "kv-server.postgres.database.azure.com");
-  assert.equal(doc.port, 5432);
+  assert.equal(doc.port, 6432, "host/port are where Visor connects: the pooler");
+  assert.deepEqual(doc.writer, { host: "kv-server.postgres.database.azure.com", port: 5432 });
   assert.deepEqual(doc.pooler, { host: "kv-server.postgres.database.azure.com", port: 6432 });
+  assert.equal(doc.sslmode, "verify-full");
+  assert.equal(doc.sslrootcert, AZURE_POSTGRES_CA_PEM);
   assert.equal(doc.password, "mock-password-kv-app-password");
   assert.equal(
     doc.url,

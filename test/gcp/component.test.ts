@@ -637,6 +637,8 @@ test("pooler pgbouncer: MIG on Container-Optimized OS behind an internal TCP loa
 test("pgbouncer options: VM count, machine type, image, uid and client ranges", async () => {
   make("pgb2", {
     pooler: "pgbouncer",
+    // 3 VMs × 13 ≤ 50 − 5 reserved − 4 for the bootstrap and smoke test.
+    pool: { defaultPoolSize: 13 },
     pgbouncer: {
       subnetwork: SUBNET,
       instances: 3,

@@ -64,3 +64,41 @@ test("the CLI's built entry runs as the `visor-db` bin", () => {
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^visor-db — Visor's scheduler database, operated/);
 });
+
+test("the root export is what users call; internals are not exported", () => {
+  const exported: Record<string, string> = node(
+    root,
+    `const m = require("visor-db-infra"); console.log(JSON.stringify(Object.fromEntries(Object.keys(m).map((k) => [k, typeof m[k]]))))`,
+  );
+  for (const name of [
+    "VisorSchema",
+    "VisorHaSmokeTest",
+    "schemaProvider",
+    "smokeTestProvider",
+    "bootstrapSchema",
+    "inspectSchema",
+    "SchedulerLocks",
+    "runSmokeTest",
+    "VisorValidationError",
+  ])
+    assert.ok(name in exported, `${name} is exported`);
+  for (const name of [
+    "Validator",
+    "validateBase",
+    "transformChild",
+    "transformShared",
+    "wireBootstrap",
+    "resolveTuning",
+    "tuningParameters",
+    "VisorDatabaseComponent",
+    "Children",
+  ])
+    assert.ok(!(name in exported), `${name} is internal`);
+  const cloud: Record<string, string[]> = node(
+    root,
+    `console.log(JSON.stringify(Object.fromEntries(["aws", "gcp", "azure"].map((c) => [c, Object.keys(require("visor-db-infra/" + c))]))))`,
+  );
+  for (const [name, keys] of Object.entries(cloud))
+    for (const internal of ["Validator", "validateBase", "wireBootstrap", "Children"])
+      assert.ok(!keys.includes(internal), `${internal} is not exported from visor-db-infra/${name}`);
+});

@@ -88,14 +88,11 @@ function variant(t: { after(fn: () => void): void }, stack: string, edit: (datab
   return variantConfig(t, stack, (c) => edit(c["visor-db-infra:database"] as Config));
 }
 
-test("policies fail a stack with retentionDays: 1", async (t) => {
+test("a stack with retentionDays: 1 fails already at validation (the components enforce the policy pack's 7 days)", async (t) => {
   const dir = variant(t, "aws-prod", (db) => (db.retentionDays = 1));
   const r = await plan("aws-prod", dir);
   assert.equal(r.code, 1);
-  assert.ok(
-    r.plan!.violations.some((v) => v.policy === "visor-backups-retention" && /backup retention is 1 day\(s\)/.test(v.message)),
-    JSON.stringify(r.plan!.violations),
-  );
+  assert.match(r.stderr, /AwsVisorDatabase: retentionDays must be an integer from 7 to 35 \(got 1\)/);
 });
 
 test("policies fail a stack with public access", async (t) => {
@@ -118,7 +115,7 @@ test("a validation error fails the plan with one line naming the field", async (
   const dir = variant(t, "aws-prod", (db) => (db.retentionDays = 0));
   const r = await plan("aws-prod", dir);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /AwsVisorDatabase: retentionDays must be an integer from 1 to 35 \(got 0\)/);
+  assert.match(r.stderr, /AwsVisorDatabase: retentionDays must be an integer from 7 to 35 \(got 0\)/);
 });
 
 test("an unknown stack is one clear line", async () => {

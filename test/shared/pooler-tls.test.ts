@@ -73,7 +73,7 @@ test("Visor → PgBouncer → PostgreSQL is TLS end to end, verify-full on both 
     writeFileSync(join(base, f), readFileSync(join(dir, f)), { mode: 0o600 });
     chownToService(join(base, f));
   }
-  const settings = validateBase(new Validator("test"), {}, { retentionDays: [1, 35] });
+  const settings = validateBase(new Validator("test"), {}, { maxRetentionDays: 35 });
   const { value: files, secret } = await resolve(
     renderPooledConfig({
       writerHost: "127.0.0.1",

@@ -31,4 +31,8 @@ test("transform hooks reach the shared children: args and options", async () => 
   assert.equal(find("pulumi-nodejs:dynamic/visor-db-infra:VisorSchema").inputs.grantTo, "visor_ro");
   assert.equal(find("pulumi-nodejs:dynamic/visor-db-infra:VisorHaSmokeTest").inputs.nodes, 5);
   assert.deepEqual(seen.sort(), ["grant:database", "salt:16"]);
+  // The options a hook returns reach the child: the app database is protected, the role is not.
+  const protectedFlag = (r: object) => (r as { __protect?: boolean }).__protect;
+  assert.equal(protectedFlag(db.resources.appRole.database), true);
+  assert.notEqual(protectedFlag(db.resources.appRole.role), true);
 });

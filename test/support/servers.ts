@@ -9,6 +9,7 @@ import {
   type LocalEndpoints,
   type PostgresEndpoints,
 } from "../../scripts/local-env/environment";
+import { isStrict } from "../../scripts/local-env/strict";
 
 let shared: Promise<{ endpoints: LocalEndpoints; stop(): Promise<void> }> | undefined;
 
@@ -17,9 +18,8 @@ after(async () => {
   if (shared) await (await shared).stop();
 });
 
-export function strict(): boolean {
-  return process.env.VISOR_TEST_STRICT === "1" || process.env.CI === "true";
-}
+/** Strict (CI): see scripts/local-env/strict.ts. */
+export const strict = (): boolean => isStrict();
 
 export function servers(): Promise<LocalEndpoints> {
   if (process.env.VISOR_TEST_ENDPOINTS) return Promise.resolve(JSON.parse(process.env.VISOR_TEST_ENDPOINTS) as LocalEndpoints);

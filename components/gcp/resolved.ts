@@ -1,0 +1,58 @@
+// The validated GcpVisorDatabase arguments, every default applied: what the builders read.
+import type * as pulumi from "@pulumi/pulumi";
+import type { ResolvedBase } from "../shared/base-validation";
+import type { GcpEdition, GcpPooler, GcpSslMode } from "./args";
+
+export interface ResolvedReplica {
+  region: string;
+  tier: string;
+  availabilityType: "ZONAL" | "REGIONAL";
+  encryptionKeyName?: string;
+}
+
+export interface ResolvedGcp {
+  base: ResolvedBase;
+  region: string;
+  project?: string;
+  network: pulumi.Input<string>;
+  databaseVersion: string;
+  edition: GcpEdition;
+  tier: string;
+  availabilityType: "REGIONAL" | "ZONAL";
+  diskSizeGb: number;
+  diskAutoresizeLimitGb: number;
+  diskType: "PD_SSD" | "HYPERDISK_BALANCED";
+  encryptionKeyName?: string;
+  psa: { create: boolean; prefixLength: number; connection?: pulumi.Input<pulumi.Resource>; allocatedIpRange?: string };
+  publicIp: boolean;
+  authorizedNetworks: { name?: string; cidr: string }[];
+  sslMode: GcpSslMode;
+  serverCaMode: "GOOGLE_MANAGED_CAS_CA" | "GOOGLE_MANAGED_INTERNAL_CA";
+  retainedBackups: number;
+  backupStartTime: string;
+  backupLocation?: string;
+  finalBackupRetentionDays: number;
+  replicas: ResolvedReplica[];
+  maintenanceWindow: { day: number; hour: number };
+  queryInsights: boolean;
+  iamUsers: { email: string; sqlName: string; type: "CLOUD_IAM_USER" | "CLOUD_IAM_SERVICE_ACCOUNT"; grantRole: boolean }[];
+  pooler: GcpPooler;
+  pgbouncer: {
+    subnetwork?: pulumi.Input<string>;
+    instances: number;
+    machineType: string;
+    image: string;
+    runAs: string;
+    osImage: string;
+    allowedSourceRanges: string[];
+  };
+  monitoring: {
+    enabled: boolean;
+    notificationChannels: pulumi.Input<string>[];
+    cpuThreshold: number;
+    diskThreshold: number;
+    connectionsThreshold: number;
+    replicaLagSeconds: number;
+    durationSeconds: number;
+  };
+}
