@@ -45,18 +45,20 @@ export function ingress(
   );
 }
 
-/** One egress rule: TCP on `port` to a security group, or everything to anywhere (`"anywhere"`). */
+/** One TCP egress rule on `port`, to a security group or a CIDR. */
 export function egress(
   ctx: AwsBuild,
   name: string,
   source: ec2.SecurityGroup,
-  to: { port: number; securityGroupId: pulumi.Input<string> } | "anywhere",
+  to: { port: number } & ({ securityGroupId: pulumi.Input<string> } | { cidr: string }),
   description: string,
 ): vpc.SecurityGroupEgressRule {
-  const rule =
-    to === "anywhere"
-      ? { ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" }
-      : { ipProtocol: "tcp", fromPort: to.port, toPort: to.port, referencedSecurityGroupId: to.securityGroupId };
+  const rule = {
+    ipProtocol: "tcp",
+    fromPort: to.port,
+    toPort: to.port,
+    ...("cidr" in to ? { cidrIpv4: to.cidr } : { referencedSecurityGroupId: to.securityGroupId }),
+  };
   return new vpc.SecurityGroupEgressRule(
     name,
     ...ctx.children.prepare("egressRule", { securityGroupId: source.id, ...rule, description, tags: ctx.settings.base.tags }),

@@ -128,8 +128,22 @@ function createPgBouncer(ctx: AwsBuild, network: Network, writer: Writer, creds:
       { securityGroupId: lbSg.id },
       "PgBouncer from its NLB (traffic and health checks)",
     ),
-    // Image pull, Secrets Manager and CloudWatch Logs go over 443 (NAT or VPC endpoints), the writer over 5432.
-    egress(ctx, `${base}-tasks-out`, taskSg, "anywhere", "PgBouncer tasks: writer, image registry, Secrets Manager, logs"),
+    // Only what the tasks need: the writer on 5432, and HTTPS (443, through NAT or VPC endpoints) for the
+    // image registry, Secrets Manager and CloudWatch Logs. DNS to the VPC resolver is not filtered by groups.
+    egress(
+      ctx,
+      `${base}-tasks-to-db`,
+      taskSg,
+      { port: POSTGRES_PORT, securityGroupId: network.securityGroup.id },
+      "PgBouncer tasks to the writer",
+    ),
+    egress(
+      ctx,
+      `${base}-tasks-https`,
+      taskSg,
+      { port: 443, cidr: "0.0.0.0/0" },
+      "PgBouncer tasks: image registry, Secrets Manager, CloudWatch Logs (HTTPS)",
+    ),
     ingress(
       ctx,
       `${name}-db-from-pgbouncer`,

@@ -343,6 +343,27 @@ test("PgBouncer: 2 Fargate tasks behind an internal NLB on 6432 with a TCP healt
   assert.equal(inputs(T.ingress, `${N}-pgbouncer-tasks-from-nlb`).referencedSecurityGroupId, `${N}-pgbouncer-nlb-id`);
   assert.equal(inputs(T.ingress, `${N}-pgbouncer-nlb-from-sg-0`).referencedSecurityGroupId, APP_SG);
   assert.equal(inputs(T.egress, `${N}-pgbouncer-nlb-to-tasks`).referencedSecurityGroupId, `${N}-pgbouncer-tasks-id`);
+  // The tasks reach only the writer (5432, its group) and HTTPS (443: registry, Secrets Manager, logs).
+  const egress = byPrefix(N).filter((r) => r.type === T.egress);
+  assert.deepEqual(
+    egress
+      .filter((r) => r.inputs.securityGroupId === `${N}-pgbouncer-tasks-id`)
+      .map((r) => [
+        r.inputs.ipProtocol,
+        r.inputs.fromPort,
+        r.inputs.toPort,
+        r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4,
+      ])
+      .sort(),
+    [
+      ["tcp", 443, 443, "0.0.0.0/0"],
+      ["tcp", 5432, 5432, `${N}-db-id`],
+    ],
+  );
+  assert.ok(
+    egress.every((r) => r.inputs.ipProtocol === "tcp"),
+    "no all-protocol egress rule",
+  );
   const readConfig = inputs("aws:iam/rolePolicy:RolePolicy", `${N}-pgbouncer-read-config`);
   assert.deepEqual(JSON.parse(String(readConfig.policy)).Statement[0].Resource, [
     `arn:aws:secretsmanager:${REGION}:123456789012:secret:${N}-pgbouncer-config`,
