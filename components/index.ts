@@ -15,18 +15,6 @@ export type { VisorConnectionArgs, ConnectRetryArgs } from "./visor/providers/co
 export { VisorSchema, type VisorSchemaArgs } from "./visor/providers/visor-schema";
 export { VisorHaSmokeTest, type VisorHaSmokeTestArgs } from "./visor/providers/visor-ha-smoke-test";
 export { schemaProvider, smokeTestProvider } from "./visor/providers/providers";
-/**
- * @internal Loaded by name by the serialized dynamic providers (`schemaProvider`, `smokeTestProvider`) when
- * the Pulumi engine runs them; not API.
- */
-export { schemaProviderLogic, type SchemaProviderInputs, type SchemaProviderOutputs } from "./visor/providers/schema-logic";
-/** @internal See `schemaProviderLogic`. */
-export {
-  smokeTestProviderLogic,
-  smokeFailureMessage,
-  type SmokeProviderInputs,
-  type SmokeProviderOutputs,
-} from "./visor/providers/smoke-logic";
 export { VisorValidationError } from "./shared/validation";
 export type { Size, VisorTuning } from "./shared/tuning";
 export type {

@@ -92,8 +92,16 @@ test("the root export is what users call; internals are not exported", () => {
     "tuningParameters",
     "VisorDatabaseComponent",
     "Children",
+    "schemaProviderLogic",
+    "smokeTestProviderLogic",
   ])
     assert.ok(!(name in exported), `${name} is internal`);
+  // The serialized providers' own entry: only the logic the engine calls.
+  const engineEntry: string[] = node(
+    root,
+    `console.log(JSON.stringify(Object.keys(require("visor-db-infra/internal/providers")).sort()))`,
+  );
+  assert.deepEqual(engineEntry, ["schemaProviderLogic", "smokeTestProviderLogic"]);
   const cloud: Record<string, string[]> = node(
     root,
     `console.log(JSON.stringify(Object.fromEntries(["aws", "gcp", "azure"].map((c) => [c, Object.keys(require("visor-db-infra/" + c))]))))`,

@@ -3,8 +3,11 @@
 // path of the build machine, no native module captured.
 import type * as pulumi from "@pulumi/pulumi";
 
-/** The package name, resolved from the Pulumi program's node_modules when the engine runs the provider. */
-const PACKAGE = "visor-db-infra";
+/**
+ * The package's internal entry for the engine (see engine-entry.ts), resolved from the Pulumi program's
+ * node_modules when the engine runs the provider.
+ */
+const PACKAGE = "visor-db-infra/internal/providers";
 
 /**
  * Resolves the package from the engine's working directory (the Pulumi project): the serialized module

@@ -5,7 +5,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:net";
 import { Client } from "pg";
-import { SCHEMA_VERSION, schemaProviderLogic, type SchemaProviderInputs, type SchemaProviderOutputs } from "../../../components";
+import { SCHEMA_VERSION } from "../../../components";
+import {
+  schemaProviderLogic,
+  type SchemaProviderInputs,
+  type SchemaProviderOutputs,
+} from "../../../components/visor/providers/schema-logic";
 import { need, scratchDatabase, servers } from "../../support/servers";
 import type { Endpoint } from "../../../scripts/local-env/environment";
 

@@ -42,7 +42,7 @@ Promise.resolve()
   )
   .then((out) => {
     out.methods = Object.keys(provider).sort();
-    out.loaded = Object.keys(require.cache).filter((k) => /[\\/]dist[\\/]components[\\/]index\.js$/.test(k));
+    out.loaded = Object.keys(require.cache).filter((k) => /[\\/]dist[\\/]components[\\/]visor[\\/]providers[\\/]engine-entry\.js$/.test(k));
     process.stdout.write("\n@@RESULT@@" + JSON.stringify(out) + "\n");
     process.exit(0);
   });
@@ -105,7 +105,7 @@ async function runInFreshProcess(which: "schema" | "smoke", method: string, args
   };
   assert.deepEqual(out.methods, ["check", "create", "delete", "diff", "read", "update"]);
   assert.ok(
-    out.loaded.some((f) => f.endsWith(join("dist", "components", "index.js"))),
+    out.loaded.some((f) => f.endsWith(join("dist", "components", "visor", "providers", "engine-entry.js"))),
     `the provider ran the built package: ${out.loaded.join(", ")}`,
   );
   return out;
@@ -157,7 +157,7 @@ test("the serialized providers hold no password, no path of this machine and no 
     for (const f of forbidden) assert.ok(!text.includes(f), `${label}: the serialized provider contains ${JSON.stringify(f)}`);
     assert.match(text, /exports\.handler = /, label);
     assert.match(text, /createRequire\(.*\)\(PACKAGE\)/, label);
-    assert.match(text, /PACKAGE: "visor-db-infra"/, label);
+    assert.match(text, /PACKAGE: "visor-db-infra\/internal\/providers"/, label);
     // A few thin functions: no driver, no knex, no pulumi runtime pulled into the closure.
     assert.ok(text.length < 5000, `${label}: ${text.length} characters serialized`);
     assert.doesNotMatch(text, /knex|sqlite|tedious|mysql2|\bpg\b|__awaiter|process\.env/, label);

@@ -7,14 +7,12 @@ import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { randomBytes } from "node:crypto";
 import { Client } from "pg";
+import { ConnectError, bootstrapSchema, waitForConnection } from "../../../components";
 import {
-  ConnectError,
-  bootstrapSchema,
   smokeTestProviderLogic,
-  waitForConnection,
   type SmokeProviderInputs,
   type SmokeProviderOutputs,
-} from "../../../components";
+} from "../../../components/visor/providers/smoke-logic";
 import { scramSha256Verifier } from "../../../components/pgbouncer";
 import { startPostgres } from "../../../scripts/local-env/postgres";
 import { need, scratchDatabase, servers } from "../../support/servers";

@@ -8,12 +8,12 @@ import {
   ConnectError,
   bootstrapSchema,
   openKnex,
-  schemaProviderLogic,
-  smokeTestProviderLogic,
   waitForConnection,
   type SslMode,
   type VisorConnection,
 } from "../../../components";
+import { schemaProviderLogic } from "../../../components/visor/providers/schema-logic";
+import { smokeTestProviderLogic } from "../../../components/visor/providers/smoke-logic";
 import { startPostgres, type PostgresServer } from "../../../scripts/local-env/postgres";
 import { TestCertificates } from "../../support/certificates";
 
