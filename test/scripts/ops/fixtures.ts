@@ -1,7 +1,8 @@
 // Visor-shaped rows for the operations tests: schedules with JSON inputs, unicode, NULLs, booleans and
 // epoch-ms BIGINTs past 2^32, and scheduler_locks some of which have expired.
 import { randomUUID } from "node:crypto";
-import type { Row } from "../../../scripts/ops/checksum";
+import { tableHashes, type Row } from "../../../scripts/ops/checksum";
+import { VISOR_TABLES } from "../../../components/visor/schema-definition";
 import { openKnex } from "../../../components/visor/connection";
 
 export function scheduleRow(i: number, now = 1_790_000_000_000): Row {
@@ -67,4 +68,28 @@ export async function seed(url: string, schedules: number, locks: number): Promi
 /** The failure lines of a CLI run (progress lines are `visor-db <command>: …`, the failure `visor-db: …`). */
 export function failureLines(stderr: string): string[] {
   return stderr.split("\n").filter((l) => l.startsWith("visor-db: "));
+}
+
+/** Which of Visor's tables exist at `url`. */
+export async function targetTables(url: string): Promise<string[]> {
+  const db = await openKnex({ url }, { pool: { min: 0, max: 1 } });
+  try {
+    const out: string[] = [];
+    for (const t of ["schedules", "scheduler_locks", "message_triggers"]) if (await db.schema.hasTable(t)) out.push(t);
+    return out;
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Per-row hashes of Visor's three tables, for "every row identical". */
+export async function visorRows(url: string): Promise<Record<string, [string, string][]>> {
+  const db = await openKnex({ url }, { pool: { min: 0, max: 1 } });
+  try {
+    const out: Record<string, [string, string][]> = {};
+    for (const spec of VISOR_TABLES) out[spec.name] = [...((await tableHashes(db, spec))?.hashes ?? [])].sort();
+    return out;
+  } finally {
+    await db.destroy();
+  }
 }

@@ -16,18 +16,7 @@ import { runCli } from "../../support/cli";
 import { scratchMariaDb } from "../../support/mariadb";
 import { need, scratchDatabase, servers } from "../../support/servers";
 import { messageTriggerRow, visorSqliteStore } from "../../visor/fixtures/visor-sqlite-store";
-import { failureLines } from "./fixtures";
-
-async function targetTables(url: string): Promise<string[]> {
-  const db = await openKnex({ url }, { pool: { min: 0, max: 1 } });
-  try {
-    const out: string[] = [];
-    for (const t of ["schedules", "scheduler_locks", "message_triggers"]) if (await db.schema.hasTable(t)) out.push(t);
-    return out;
-  } finally {
-    await db.destroy();
-  }
-}
+import { failureLines, targetTables } from "./fixtures";
 
 test("rows already in the target that differ are reported, left alone, and fail the run; new rows still arrive", async () => {
   const { postgres } = await servers();

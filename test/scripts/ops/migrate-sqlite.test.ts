@@ -14,21 +14,10 @@ import { runCli } from "../../support/cli";
 import { scratchMariaDb } from "../../support/mariadb";
 import { need, scratchDatabase, servers } from "../../support/servers";
 import { sqliteHex, visorSqliteStore } from "../../visor/fixtures/visor-sqlite-store";
-import { failureLines } from "./fixtures";
+import { failureLines, targetTables } from "./fixtures";
 
 const TABLES = [SCHEDULES, MESSAGE_TRIGGERS, SCHEDULER_LOCKS];
 const textColumns = (spec: TableSpec) => spec.columns.filter((c) => c.type === "varchar" || c.type === "text");
-
-async function targetTables(url: string): Promise<string[]> {
-  const db = await openKnex({ url }, { pool: { min: 0, max: 1 } });
-  try {
-    const out: string[] = [];
-    for (const t of ["schedules", "scheduler_locks", "message_triggers"]) if (await db.schema.hasTable(t)) out.push(t);
-    return out;
-  } finally {
-    await db.destroy();
-  }
-}
 
 /** Every text column of every table: the target's bytes (hex) equal SQLite's; the other columns by canonical checksum. */
 async function assertByteIdentical(file: string, url: string, tables: TableSpec[]): Promise<void> {

@@ -8,13 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { bootstrapSchema } from "../../../components/visor/bootstrap";
-import { openKnex } from "../../../components/visor/connection";
-import { VISOR_TABLES } from "../../../components/visor/schema-definition";
-import { tableHashes } from "../../../scripts/ops/checksum";
 import { runCli, startCli } from "../../support/cli";
 import { scratchDatabase, servers } from "../../support/servers";
 import type { PostgresEndpoints } from "../../../scripts/local-env/environment";
-import { seed } from "./fixtures";
+import { seed, visorRows } from "./fixtures";
 import { pgQuery } from "./trigger-fixtures";
 
 const workDir = () => mkdtempSync(join(tmpdir(), "visor-db-safety-"));
@@ -36,17 +33,6 @@ async function encodedDatabase(
     admin: pg.adminUrl.replace(/\/postgres$/, `/${name}`),
     drop: () => pgQuery(pg.adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(() => undefined),
   };
-}
-
-async function visorRows(url: string): Promise<Record<string, [string, string][]>> {
-  const db = await openKnex({ url }, { pool: { min: 0, max: 1 } });
-  try {
-    const out: Record<string, [string, string][]> = {};
-    for (const spec of VISOR_TABLES) out[spec.name] = [...((await tableHashes(db, spec))?.hashes ?? [])].sort();
-    return out;
-  } finally {
-    await db.destroy();
-  }
 }
 
 test("SQL_ASCII database with \\xff\\xfe in previous_response: backup and restore keep the bytes, digests tell them apart", async () => {

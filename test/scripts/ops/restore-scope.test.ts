@@ -9,29 +9,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { bootstrapSchema } from "../../../components/visor/bootstrap";
-import { openKnex } from "../../../components/visor/connection";
-import { VISOR_TABLES } from "../../../components/visor/schema-definition";
-import { tableHashes } from "../../../scripts/ops/checksum";
 import { main } from "../../../scripts/visor-db";
 import { runCli } from "../../support/cli";
 import { scratchMariaDb } from "../../support/mariadb";
 import { need, postgresMajors, scratchDatabase, servers } from "../../support/servers";
-import { failureLines, seed } from "./fixtures";
+import { failureLines, seed, visorRows } from "./fixtures";
 import { addAppAudit, pgQuery, seedTriggers } from "./trigger-fixtures";
 
 const workDir = () => mkdtempSync(join(tmpdir(), "visor-db-scope-"));
-
-/** Per-row hashes of Visor's three tables, for "every row identical". */
-async function visorRows(url: string): Promise<Record<string, [string, string][]>> {
-  const db = await openKnex({ url }, { pool: { min: 0, max: 1 } });
-  try {
-    const out: Record<string, [string, string][]> = {};
-    for (const spec of VISOR_TABLES) out[spec.name] = [...((await tableHashes(db, spec))?.hashes ?? [])].sort();
-    return out;
-  } finally {
-    await db.destroy();
-  }
-}
 
 async function appAudit(url: string): Promise<{ n: number; target: number }> {
   const [row] = await pgQuery<{ n: string; target: string }>(
