@@ -1,110 +1,26 @@
-// The VisorSchema provider's methods, called directly as the engine calls them, against a real scratch
+// The VisorSchema provider's lifecycle, called directly as the engine calls it, against a real scratch
 // PostgreSQL database: check/diff validate without connecting, create is idempotent, update upgrades
 // without touching rows, delete keeps data unless retainOnDelete is explicitly false, read shows drift.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:net";
-import { Client } from "pg";
 import { SCHEMA_VERSION } from "../../../components";
 import {
   schemaProviderLogic,
   type SchemaProviderInputs,
   type SchemaProviderOutputs,
 } from "../../../components/visor/providers/schema-logic";
-import { need, scratchDatabase, servers } from "../../support/servers";
-import type { Endpoint } from "../../../scripts/local-env/environment";
-
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-const VISOR_TABLES = ["schedules", "scheduler_locks", "message_triggers"];
-const EXPECTED_INDEXES = [
-  "message_triggers.idx_message_triggers_creator_id(creator_id)",
-  "message_triggers.idx_message_triggers_status(status)",
-  "schedules.idx_schedules_creator_id(creator_id)",
-  "schedules.idx_schedules_status(status)",
-  "schedules.idx_schedules_status_next_run(status,next_run_at)",
-];
-
-function connectionOf(ep: Endpoint) {
-  return {
-    host: ep.host,
-    port: ep.port,
-    database: ep.database,
-    user: ep.user,
-    password: ep.password,
-    ssl: { mode: "disable" as const },
-  };
-}
-
-async function sql<T = Record<string, unknown>>(ep: Endpoint, text: string): Promise<T[]> {
-  const c = new Client({ connectionString: ep.url });
-  await c.connect();
-  try {
-    return (await c.query(text)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
-
-async function tablesIn(ep: Endpoint): Promise<string[]> {
-  const rows = await sql<{ t: string }>(
-    ep,
-    "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
-  );
-  return rows.map((r) => r.t);
-}
-
-async function fillRows(ep: Endpoint): Promise<void> {
-  await sql(
-    ep,
-    `INSERT INTO schedules (id, creator_id, is_recurring, status, created_at, workflow_inputs, next_run_at, lock_token)
-     SELECT 'sched-' || g, 'creator-' || (g % 7), g % 2 = 0, 'active', 1700000000000 + g, '{"n":' || g || ',"t":"héllo"}', 9007199254740991 - g, 'tok-' || g
-     FROM generate_series(1, 60) g`,
-  );
-  await sql(
-    ep,
-    `INSERT INTO scheduler_locks (lock_id, node_id, lock_token, acquired_at, expires_at)
-     SELECT 'lock-' || g, 'node-' || g, 'tok-' || g, 1700000000000, 1700000060000 FROM generate_series(1, 5) g`,
-  );
-  await sql(
-    ep,
-    `INSERT INTO message_triggers (id, creator_id, workflow, created_at) SELECT 'trig-' || g, 'c', 'wf', 1700000000000 FROM generate_series(1, 9) g`,
-  );
-}
-
-/** Row count and an md5 over every row of every Visor table (optionally leaving a column of schedules out). */
-async function checksum(ep: Endpoint, withoutScheduleColumn?: string): Promise<Record<string, { n: number; sum: string }>> {
-  const out: Record<string, { n: number; sum: string }> = {};
-  for (const table of VISOR_TABLES) {
-    const key = table === "scheduler_locks" ? "lock_id" : "id";
-    const row =
-      table === "schedules" && withoutScheduleColumn ? `(to_jsonb(t) - '${withoutScheduleColumn}')::text` : "to_jsonb(t)::text";
-    const [r] = await sql<{ n: number; sum: string }>(
-      ep,
-      `SELECT count(*)::int AS n, md5(coalesce(string_agg(${row}, '|' ORDER BY ${key}), '')) AS sum FROM ${table} t`,
-    );
-    out[table] = r!;
-  }
-  return out;
-}
-
-/** A TCP listener that counts connection attempts: proves check/diff never reach the database. */
-async function countingListener(): Promise<{ port: number; count: () => number; close: () => Promise<void> }> {
-  let n = 0;
-  const server: Server = createServer((s) => {
-    n++;
-    s.destroy();
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  return { port, count: () => n, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
-async function createOn(ep: Endpoint, extra: Partial<SchemaProviderInputs> = {}) {
-  const inputs: SchemaProviderInputs = { connection: connectionOf(ep), retainOnDelete: true, ...extra };
-  const result = await schemaProviderLogic.create(inputs);
-  return { inputs, ...result };
-}
+import { scratchDatabase, servers } from "../../support/servers";
+import {
+  EXPECTED_INDEXES,
+  UNKNOWN,
+  VISOR_TABLES,
+  checksum,
+  countingListener,
+  createOn,
+  fillRows,
+  sql,
+  tablesIn,
+} from "./schema-provider-support";
 
 test("check: a bad port, ssl mode, driver or retainOnDelete is a failure naming the property", async () => {
   const base = { host: "db.example.com", user: "visor", password: "s3cret-pw" };
@@ -319,124 +235,4 @@ test("read after DROP INDEX idx_schedules_status reports it missing and as drift
   const fixed = await schemaProviderLogic.update(id, r.props, { connection: outs.connection, retainOnDelete: true });
   assert.deepEqual(fixed.outs.indexes, EXPECTED_INDEXES);
   assert.deepEqual(fixed.outs.drift, []);
-});
-
-test("a wrong password fails create at once, names authentication and never shows the password", async () => {
-  const ep = await scratchDatabase((await servers()).postgres, "schema");
-  const wrong = `wrong-${ep.password.slice(0, 6)}-pw`;
-  const started = Date.now();
-  await assert.rejects(
-    schemaProviderLogic.create({ connection: { ...connectionOf(ep), password: wrong }, connectRetry: { timeoutMs: 60_000 } }),
-    (err: Error) => {
-      assert.match(err.message, /^VisorSchema: /);
-      assert.match(err.message, /authentication failed/);
-      assert.ok(!err.message.includes(wrong), err.message);
-      assert.ok(!err.message.includes(ep.password), err.message);
-      return true;
-    },
-  );
-  assert.ok(Date.now() - started < 20_000, "an authentication error must not be retried for the whole budget");
-  assert.deepEqual(await tablesIn(ep), []);
-});
-
-/** The same scratch database as seen through the streaming replica, once replication has caught up. */
-async function onReplica(ep: Endpoint, reader: Endpoint, expectedTables: string[]): Promise<Endpoint> {
-  const replica = {
-    ...ep,
-    host: reader.host,
-    port: reader.port,
-    url: ep.url.replace(`@${ep.host}:${ep.port}/`, `@${reader.host}:${reader.port}/`),
-  };
-  let last = "";
-  for (let i = 0; i < 100; i++) {
-    try {
-      const tables = await tablesIn(replica);
-      if (JSON.stringify(tables) === JSON.stringify(expectedTables)) return replica;
-      last = JSON.stringify(tables);
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the replica did not catch up with ${ep.database}: ${last}`);
-}
-
-test("create against the read replica (empty database) fails at once and says the endpoint is read-only", async (t) => {
-  const { postgres } = await servers();
-  const reader = need(t, postgres.reader, "streaming replica");
-  if (!reader) return;
-  const replica = await onReplica(await scratchDatabase(postgres, "schema"), reader, []);
-  const started = Date.now();
-  await assert.rejects(
-    schemaProviderLogic.create({ connection: connectionOf(replica), connectRetry: { timeoutMs: 60_000 } }),
-    (err: Error) => {
-      assert.match(err.message, /^VisorSchema: /);
-      assert.match(err.message, /is not the writer: pg_is_in_recovery\(\) is true: this endpoint is a read replica/);
-      assert.ok(!err.message.includes(reader.password));
-      return true;
-    },
-  );
-  assert.ok(Date.now() - started < 20_000, "a read-only endpoint must not be retried");
-});
-
-test("create against the read replica names the writer endpoint as the remedy (not the CREATE TABLE text)", async (t) => {
-  const { postgres } = await servers();
-  const reader = need(t, postgres.reader, "streaming replica");
-  if (!reader) return;
-  const replica = await onReplica(await scratchDatabase(postgres, "schema"), reader, []);
-  await assert.rejects(schemaProviderLogic.create({ connection: connectionOf(replica) }), (err: Error) => {
-    assert.match(err.message, /writer/);
-    assert.doesNotMatch(err.message, /create table "schedules"/i);
-    return true;
-  });
-});
-
-test("create against the read replica fails even when the schema is already there (replicated)", async (t) => {
-  const { postgres } = await servers();
-  const reader = need(t, postgres.reader, "streaming replica");
-  if (!reader) return;
-  const ep = await scratchDatabase(postgres, "schema");
-  await createOn(ep);
-  const replica = await onReplica(ep, reader, [...VISOR_TABLES].sort());
-  await assert.rejects(schemaProviderLogic.create({ connection: connectionOf(replica) }), /writer|read-only|replica/);
-});
-
-test("check never shows any part of a password embedded in an invalid connection URL", async () => {
-  for (const [url, secretParts] of [
-    ["postgresql://visor:p@ss-w0rd@db.example.com:99999/visor", ["p@ss-w0rd", "ss-w0rd"]],
-    ["postgresql://visor:two words@db.example.com:99999/visor", ["two words", "words"]],
-  ] as const) {
-    const r = await schemaProviderLogic.check({} as SchemaProviderInputs, { connection: { url } });
-    assert.equal(r.failures.length, 1, url);
-    for (const part of secretParts)
-      assert.ok(!r.failures[0]!.reason.includes(part), `"${part}" shown in: ${r.failures[0]!.reason}`);
-  }
-});
-
-/** Sessions ever opened on one database (PostgreSQL 14+), once the closed ones have reported. */
-async function sessionsOn(adminUrl: string, database: string): Promise<number> {
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    let last = -1;
-    for (let stable = 0; stable < 4;) {
-      await new Promise((r) => setTimeout(r, 150));
-      await admin.query("SELECT pg_stat_clear_snapshot()");
-      const [row] = (await admin.query("SELECT sessions::int AS n FROM pg_stat_database WHERE datname = $1", [database])).rows;
-      stable = row.n === last ? stable + 1 : 0;
-      last = row.n;
-    }
-    return last;
-  } finally {
-    await admin.end();
-  }
-}
-
-test("one create resolves the connection once and uses one pool: one database session for the wait, the writer check and the bootstrap", async () => {
-  const { postgres } = await servers();
-  const ep = await scratchDatabase(postgres, "onepool");
-  const before = await sessionsOn(postgres.adminUrl, ep.database);
-  const { outs } = await createOn(ep);
-  assert.deepEqual([...outs.tables].sort(), [...VISOR_TABLES].sort());
-  assert.equal((await sessionsOn(postgres.adminUrl, ep.database)) - before, 1, "sessions opened by one create");
 });
