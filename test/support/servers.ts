@@ -70,3 +70,14 @@ export async function scratchDatabase(pg: PostgresEndpoints, prefix = "t"): Prom
     url: `postgresql://${encodeURIComponent(w.user)}:${encodeURIComponent(w.password)}@${w.host}:${w.port}/${name}`,
   };
 }
+
+/** One query on its own connection (for checks from outside the code under test). */
+export async function pgQuery<T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(sql, params)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}

@@ -2,9 +2,8 @@
 // columns and indexes plus message_triggers, idempotent, additive, and it never touches existing rows.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Client } from "pg";
 import { bootstrapSchema, inspectSchema, SchemaMismatchError } from "../../components";
-import { need, postgresMajors, scratchDatabase, servers } from "../support/servers";
+import { need, pgQuery, postgresMajors, scratchDatabase, servers } from "../support/servers";
 import { scratchMariaDb } from "../support/mariadb";
 
 /** Transcribed from the guide's "Schema and Tables" and Visor's message_triggers: [name, type, length, nullable, default]. */
@@ -70,16 +69,6 @@ const GUIDE_INDEXES = [
   "schedules(status,next_run_at)",
 ];
 const PRIMARY_KEYS = ["message_triggers(id)", "scheduler_locks(lock_id)", "schedules(id)"];
-
-async function pgQuery<T>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(sql, params)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
 
 /** PostgreSQL's defaults read back as `'UTC'::character varying`, `0`, `false`. */
 const pgDefault = (d: string | null) => (d === null ? null : d.replace(/::[a-z ]+$/, "").replace(/^'(.*)'$/, "$1"));

@@ -9,9 +9,8 @@ import { openKnex } from "../../../components/visor/connection";
 import { monitorSnapshot } from "../../../scripts/ops/monitor";
 import { runCli } from "../../support/cli";
 import { scratchMariaDb } from "../../support/mariadb";
-import { need, postgresMajors, scratchDatabase, servers } from "../../support/servers";
+import { need, pgQuery, postgresMajors, scratchDatabase, servers } from "../../support/servers";
 import { seed } from "./fixtures";
-import { pgQuery } from "./trigger-fixtures";
 
 test("monitor does not wait behind ACCESS EXCLUSIVE on schedules, and lists the session that does (PostgreSQL 15 and 18)", async () => {
   for (const pg of await postgresMajors()) {

@@ -9,10 +9,9 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { bootstrapSchema } from "../../../components/visor/bootstrap";
 import { runCli, startCli } from "../../support/cli";
-import { scratchDatabase, servers } from "../../support/servers";
+import { pgQuery, scratchDatabase, servers } from "../../support/servers";
 import type { PostgresEndpoints } from "../../../scripts/local-env/environment";
 import { seed, visorRows } from "./fixtures";
-import { pgQuery } from "./trigger-fixtures";
 
 const workDir = () => mkdtempSync(join(tmpdir(), "visor-db-safety-"));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -12,9 +12,9 @@ import { bootstrapSchema } from "../../../components/visor/bootstrap";
 import { main } from "../../../scripts/visor-db";
 import { runCli } from "../../support/cli";
 import { scratchMariaDb } from "../../support/mariadb";
-import { need, postgresMajors, scratchDatabase, servers } from "../../support/servers";
+import { need, pgQuery, postgresMajors, scratchDatabase, servers } from "../../support/servers";
 import { failureLines, seed, visorRows } from "./fixtures";
-import { addAppAudit, pgQuery, seedTriggers } from "./trigger-fixtures";
+import { addAppAudit, seedTriggers } from "./trigger-fixtures";
 
 const workDir = () => mkdtempSync(join(tmpdir(), "visor-db-scope-"));
 

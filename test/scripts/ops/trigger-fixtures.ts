@@ -1,8 +1,8 @@
 // message_triggers rows as Visor writes them (JSON text in channels/from_users/inputs/output_context,
 // unicode, NULLs, booleans), and helpers the restore/verify tests share.
-import { Client } from "pg";
 import type { Row } from "../../../scripts/ops/checksum";
 import { openKnex } from "../../../components/visor/connection";
+import { pgQuery } from "../../support/servers";
 
 export function triggerRow(i: number, now = 1_790_000_000_000): Row {
   return {
@@ -32,16 +32,6 @@ export async function seedTriggers(url: string, count: number): Promise<void> {
     if (count) await db("message_triggers").insert(Array.from({ length: count }, (_, i) => triggerRow(i)));
   } finally {
     await db.destroy();
-  }
-}
-
-export async function pgQuery<T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(sql, params)).rows as T[];
-  } finally {
-    await c.end();
   }
 }
 

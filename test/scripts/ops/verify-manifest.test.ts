@@ -16,9 +16,9 @@ import { backupDatabase } from "../../../scripts/ops/backup";
 import { monitorSnapshot } from "../../../scripts/ops/monitor";
 import { restoreDatabase } from "../../../scripts/ops/restore";
 import { runCli } from "../../support/cli";
-import { scratchDatabase, servers } from "../../support/servers";
+import { pgQuery, scratchDatabase, servers } from "../../support/servers";
 import { scheduleRow, seed } from "./fixtures";
-import { pgQuery, seedTriggers, triggerRow } from "./trigger-fixtures";
+import { seedTriggers, triggerRow } from "./trigger-fixtures";
 
 const workDir = () => mkdtempSync(join(tmpdir(), "visor-db-verify-"));
 
