@@ -3,7 +3,7 @@
 import { DEFAULT_HEARTBEAT_SECONDS, DEFAULT_LOCK_TTL_SECONDS, HEARTBEAT_RATIO } from "../visor/ha-rules";
 import { MIN_RETENTION_DAYS, POOL_DEFAULTS } from "./defaults";
 import { optIn } from "./rules";
-import { resolveTuning, type ResolvedTuning, type TuningBasis } from "./tuning";
+import { resolveTuning, tuningLeftToCloud, type ResolvedTuning, type TuningBasis, type VisorTuning } from "./tuning";
 import type { Validator } from "./validation";
 import type { VisorBootstrapSettings, VisorDatabaseArgsBase } from "./args";
 
@@ -13,6 +13,8 @@ export interface ResolvedBase {
   retentionDays: number;
   /** Numbers (bytes, counts); each cloud converts them to its units as its last step. */
   tuning: ResolvedTuning;
+  /** Tuning parameters the cloud sizes itself (not set by the user): left out of what is sent. */
+  tuningLeftToCloud: (keyof VisorTuning)[];
   pool: { defaultPoolSize: number; minPoolSize: number; maxClientConn: number };
   ha: { lockTtlMs: number; heartbeatMs: number };
   bootstrap: false | Required<VisorBootstrapSettings>;
@@ -37,7 +39,8 @@ export function validateBase(validator: Validator, args: VisorDatabaseArgsBase, 
     limits.maxRetentionDays,
     MIN_RETENTION_DAYS,
   );
-  const tuning = resolveTuning(args.tuning, validator, limits.tuningBasis);
+  const tuningArgs = withRawMaxConnections(validator, args);
+  const tuning = resolveTuning(tuningArgs, validator, limits.tuningBasis);
   const pool = resolvePool(validator, args.pool, tuning.maxConnections);
 
   const lockTtlSeconds = validator.int("ha.lockTtlSeconds", args.ha?.lockTtlSeconds, 1, 86_400, DEFAULT_LOCK_TTL_SECONDS);
@@ -80,6 +83,7 @@ export function validateBase(validator: Validator, args: VisorDatabaseArgsBase, 
     appUser: validator.identifier("appUser", args.appUser, "visor"),
     retentionDays,
     tuning,
+    tuningLeftToCloud: tuningLeftToCloud(tuningArgs, limits.tuningBasis),
     pool,
     ha: { lockTtlMs: lockTtlSeconds * 1000, heartbeatMs: Math.round(heartbeatSeconds * 1000) },
     bootstrap,
@@ -87,6 +91,25 @@ export function validateBase(validator: Validator, args: VisorDatabaseArgsBase, 
     tags: { "managed-by": "visor-db-infra", ...args.tags },
     parameters,
   };
+}
+
+/**
+ * A raw `parameters.max_connections` is what the server gets, so the checks that depend on it (pool sizes,
+ * alarms) must use it too: it becomes the effective tuning.maxConnections.
+ */
+function withRawMaxConnections(validator: Validator, args: VisorDatabaseArgsBase): Partial<VisorTuning> {
+  const raw = args.parameters?.max_connections;
+  if (raw === undefined) return { ...args.tuning };
+  validator.require(/^\d+$/.test(String(raw)), "parameters.max_connections", "a whole number as a string", raw);
+  const value = Number(raw);
+  const tuned = args.tuning?.maxConnections;
+  validator.require(
+    tuned === undefined || tuned === value,
+    "parameters.max_connections",
+    `equal to tuning.maxConnections (${tuned}) or left out (set one of the two)`,
+    raw,
+  );
+  return { ...args.tuning, maxConnections: value };
 }
 
 function resolvePool(validator: Validator, pool: VisorDatabaseArgsBase["pool"], maxConnections: number): ResolvedBase["pool"] {

@@ -1,7 +1,8 @@
 // The guide's "Performance Tuning" as one typed model: validated numbers (bytes and counts) until the
 // last step, `postgresParameters`, converts them to PostgreSQL's units (8 kB pages and kB), which RDS,
 // Cloud SQL and Azure all take. The guide's memory settings are ratios of the small dedicated box it
-// describes, so the model can later size them to an instance's memory (`TuningBasis.memoryBytes`).
+// describes; each cloud passes its instance's memory and its allowed ranges as the `TuningBasis`, so the
+// defaults fit the instance and explicit values are checked against what the cloud accepts.
 import { Validator } from "./validation";
 
 /** Sizes as PostgreSQL writes them: a number of bytes, or a string such as "256MB", "4kB", "1GB". */
@@ -34,10 +35,20 @@ const GiB = 1024 ** 3;
 export const GUIDE_REFERENCE_MEMORY_BYTES = GiB;
 export const GUIDE_MEMORY_RATIOS = { sharedBuffers: 0.25, effectiveCacheSize: 0.5 } as const;
 
-/** What the defaults are sized for. Today always the guide's box; instance memory comes later (per cloud). */
+/** A cloud's allowed range for one parameter on one instance, in the model's units (bytes or a count). */
+export interface TuningRange {
+  min?: number;
+  max?: number;
+}
+
+/** What the defaults are sized for, and what the cloud accepts for that instance. */
 export interface TuningBasis {
-  /** Memory the memory ratios apply to. Default GUIDE_REFERENCE_MEMORY_BYTES. */
+  /** Memory the guide's ratios apply to (the instance's memory). Default GUIDE_REFERENCE_MEMORY_BYTES. */
   memoryBytes?: number;
+  /** Allowed ranges: defaults are clamped into them; an explicit value outside is refused in the user's units. */
+  ranges?: Partial<Record<keyof VisorTuning, TuningRange>>;
+  /** Parameters the cloud sizes better itself (Aurora's shared_buffers): sent only when the user sets them. */
+  leftToCloud?: readonly (keyof VisorTuning)[];
 }
 
 /** The guide's values for a basis (the guide's own block for the default basis). */
@@ -95,6 +106,12 @@ export const PG_PARAMETER_UNITS: Readonly<Record<keyof VisorTuning, { name: stri
 const TUNING_KEYS = Object.keys(PG_PARAMETER_UNITS) as (keyof VisorTuning)[];
 const UNIT_BYTES: Record<Exclude<PgUnit, "none">, number> = { "8kB": 8192, kB: 1024 };
 
+/** 268435456 → "256MB": the largest unit that divides exactly, for messages in the user's units. */
+export function formatSize(bytes: number): string {
+  for (const unit of ["TB", "GB", "MB", "kB"] as const) if (bytes % UNITS[unit]! === 0) return `${bytes / UNITS[unit]!}${unit}`;
+  return `${bytes}B`;
+}
+
 /** The guide's tuning (for `basis`) merged with the user's overrides, validated, as numbers. */
 export function resolveTuning(
   overrides: Partial<VisorTuning> = {},
@@ -107,19 +124,42 @@ export function resolveTuning(
     const field = `tuning.${key}`;
     const given = overrides[key];
     const { unit } = PG_PARAMETER_UNITS[key];
-    if (key === "maxConnections") {
-      resolved[key] = validator.int(field, given as number | undefined, 10, 10_000, guide.maxConnections);
-    } else if (key === "checkpointCompletionTarget") {
-      resolved[key] = validator.number(field, given as number | undefined, 0, 1, guide.checkpointCompletionTarget);
+    const range = basis.ranges?.[key] ?? {};
+    if (key === "maxConnections" || key === "checkpointCompletionTarget") {
+      const integer = key === "maxConnections";
+      const min = Math.max(range.min ?? (integer ? 10 : 0), integer ? 1 : 0);
+      const max = range.max ?? (integer ? 10_000 : 1);
+      const v = given === undefined ? clamp(guide[key], min, max) : (given as number);
+      resolved[key] = integer ? validator.int(field, v, min, max, v) : validator.number(field, v, min, max, v);
     } else {
-      const bytes = given === undefined ? guide[key] : parseSize(field, given, validator);
       const per = UNIT_BYTES[unit as Exclude<PgUnit, "none">];
+      if (given === undefined) {
+        // The guide's ratio on this instance, inside the cloud's range, on a whole page / kB.
+        const min = range.min ?? per;
+        const max = range.max ?? Number.MAX_SAFE_INTEGER;
+        resolved[key] = clamp(Math.floor(guide[key] / per) * per, Math.ceil(min / per) * per, Math.floor(max / per) * per);
+        continue;
+      }
+      const bytes = parseSize(field, given, validator);
       // Refused here, in the user's units, rather than rounded silently.
       if (bytes % per !== 0) validator.fail(field, `a whole number of ${unit === "8kB" ? "8 kB pages" : "kB"}`, given);
+      if ((range.min !== undefined && bytes < range.min) || (range.max !== undefined && bytes > range.max))
+        validator.fail(
+          field,
+          `from ${formatSize(range.min ?? per)} to ${formatSize(range.max ?? bytes)} on this instance`,
+          given,
+        );
       resolved[key] = bytes;
     }
   }
   return resolved;
+}
+
+const clamp = (v: number, min: number, max: number) => Math.min(Math.max(v, min), max);
+
+/** The `leftToCloud` parameters the user did not set: leave them out of what is sent. */
+export function tuningLeftToCloud(overrides: Partial<VisorTuning> = {}, basis: TuningBasis = {}): (keyof VisorTuning)[] {
+  return (basis.leftToCloud ?? []).filter((key) => overrides[key] === undefined);
 }
 
 /**
