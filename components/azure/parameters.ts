@@ -41,7 +41,10 @@ export function serverParameters(
     ...Object.entries(postgresParameters(settings.base.tuning, settings.base.tuningLeftToCloud)),
     // Static: Azure's default for the version already preloads pg_stat_statements (PG 18:
     // pg_cron,pg_stat_statements), so this equals the default and needs no restart; a user list is merged.
-    ["shared_preload_libraries", mergeList(userParameters.shared_preload_libraries ?? PRELOAD_DEFAULTS[settings.version]!, "pg_stat_statements")],
+    [
+      "shared_preload_libraries",
+      mergeList(userParameters.shared_preload_libraries ?? PRELOAD_DEFAULTS[settings.version]!, "pg_stat_statements"),
+    ],
     // Azure's default is `none`: the view exists but records nothing. Dynamic.
     ["pg_stat_statements.track", "top"],
     // CREATE EXTENSION fails for a name missing from Azure's allow-list (default empty). Dynamic.

@@ -49,7 +49,13 @@ export interface ResolvedAzure {
   allowGeoBackupReplace: boolean;
   longTermRetention:
     | false
-    | { retentionDays: number; scheduleStartUtc: string; vaultRedundancy: string; softDeleteDays: number; crossRegionRestore: boolean };
+    | {
+        retentionDays: number;
+        scheduleStartUtc: string;
+        vaultRedundancy: string;
+        softDeleteDays: number;
+        crossRegionRestore: boolean;
+      };
   replicas: ResolvedReplica[];
   /** Defaults to `<serverName>-ve` when `serverName` is given. */
   virtualEndpointName?: string;

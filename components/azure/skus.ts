@@ -19,18 +19,22 @@ const BURSTABLE: MemoryTable = {
 };
 
 /** General Purpose: 4 GiB per vCore (Ddsv4, Ddsv5, Dadsv5). */
-const GENERAL_PURPOSE: MemoryTable = Object.fromEntries(
-  [
-    ...[2, 4, 8, 16, 32, 48, 64].map((v) => [`Standard_D${v}ds_v4`, v * 4] as const),
-    ...[2, 4, 8, 16, 32, 48, 64, 96].flatMap((v) => [[`Standard_D${v}ds_v5`, v * 4] as const, [`Standard_D${v}ads_v5`, v * 4] as const]),
-  ],
-);
+const GENERAL_PURPOSE: MemoryTable = Object.fromEntries([
+  ...[2, 4, 8, 16, 32, 48, 64].map((v) => [`Standard_D${v}ds_v4`, v * 4] as const),
+  ...[2, 4, 8, 16, 32, 48, 64, 96].flatMap((v) => [
+    [`Standard_D${v}ds_v5`, v * 4] as const,
+    [`Standard_D${v}ads_v5`, v * 4] as const,
+  ]),
+]);
 
 /** Memory Optimized: 8 GiB per vCore up to 64 vCores (E64ds_v4 is 504 GiB); E96 has 672 GiB. */
 const MEMORY_OPTIMIZED: MemoryTable = Object.fromEntries([
   ...[2, 4, 8, 16, 20, 32, 48].map((v) => [`Standard_E${v}ds_v4`, v * 8] as const),
   ["Standard_E64ds_v4", 504] as const,
-  ...[2, 4, 8, 16, 20, 32, 48, 64].flatMap((v) => [[`Standard_E${v}ds_v5`, v * 8] as const, [`Standard_E${v}ads_v5`, v * 8] as const]),
+  ...[2, 4, 8, 16, 20, 32, 48, 64].flatMap((v) => [
+    [`Standard_E${v}ds_v5`, v * 8] as const,
+    [`Standard_E${v}ads_v5`, v * 8] as const,
+  ]),
   ["Standard_E96ds_v5", 672] as const,
   ["Standard_E96ads_v5", 672] as const,
 ]);

@@ -168,7 +168,11 @@ export function validateAzureArgs(args: AzureVisorDatabaseArgs): ResolvedAzure {
       ["GeoRedundant", "ZoneRedundant", "LocallyRedundant"],
       "GeoRedundant",
     );
-    const crossRegionRestore = check.bool("longTermRetention.crossRegionRestore", l.crossRegionRestore, vaultRedundancy === "GeoRedundant");
+    const crossRegionRestore = check.bool(
+      "longTermRetention.crossRegionRestore",
+      l.crossRegionRestore,
+      vaultRedundancy === "GeoRedundant",
+    );
     check.require(
       !crossRegionRestore || vaultRedundancy === "GeoRedundant",
       "longTermRetention.crossRegionRestore",

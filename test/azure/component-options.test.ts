@@ -180,7 +180,10 @@ test("long-term retention options and opt-out", async () => {
     /"ZoneRedundant".*"retentionDurationInDays":30|"retentionDurationInDays":30.*"ZoneRedundant"/,
   );
   // No paired region, no Cross Region Restore.
-  assert.equal((one("ltr2", T.vault, "ltr2-backup-vault").inputs.properties as Record<string, unknown>).featureSettings, undefined);
+  assert.equal(
+    (one("ltr2", T.vault, "ltr2-backup-vault").inputs.properties as Record<string, unknown>).featureSettings,
+    undefined,
+  );
 
   const off = await make("ltr-off", { longTermRetention: false });
   for (const type of [T.vault, T.policy, T.instance, T.role]) assert.deepEqual(ofType("ltr-off", type), [], type);
@@ -195,7 +198,10 @@ test("alerts: CPU, memory, storage and connections against max_connections, to a
   const crit = (k: string) => (byKey[k]!.criteria as { allOf: Record<string, unknown>[] }).allOf[0]!;
   assert.deepEqual([crit("cpu").metricName, crit("cpu").threshold, crit("cpu").timeAggregation], ["cpu_percent", 90, "Average"]);
   assert.deepEqual([crit("storage").metricName, crit("storage").threshold], ["storage_percent", 80]);
-  assert.deepEqual([crit("memory").metricName, crit("memory").threshold, crit("memory").timeAggregation], ["memory_percent", 90, "Average"]);
+  assert.deepEqual(
+    [crit("memory").metricName, crit("memory").threshold, crit("memory").timeAggregation],
+    ["memory_percent", 90, "Average"],
+  );
   assert.deepEqual([crit("connections").metricName, crit("connections").threshold], ["active_connections", 80]);
   for (const a of alerts) {
     assert.deepEqual(a.inputs.actions, [{ actionGroupId: "/ag/ops" }]);

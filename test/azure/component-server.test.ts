@@ -171,7 +171,12 @@ test("the chain continues through the Entra admin, firewall rules, replicas and 
     [replica0Settle, r.replicas[0]],
     [replica1Settle, r.replicas[1]],
   ] as const) {
-    assert.equal((await resolve(wait!.urn)).value.endsWith(`AzureSettleWait::${(await resolve(replica!.urn)).value.split("::").pop()}-settle`), true);
+    assert.equal(
+      (await resolve(wait!.urn)).value.endsWith(
+        `AzureSettleWait::${(await resolve(replica!.urn)).value.split("::").pop()}-settle`,
+      ),
+      true,
+    );
   }
 });
 

@@ -10,7 +10,8 @@ import { replicaParameters } from "../../components/azure/parameters";
 import { AZURE_SKU_MEMORY_GIB, azureDefaultMaxConnections } from "../../components/azure/skus";
 
 const GiB = 1024 ** 3;
-const params = (extra: Partial<AzureVisorDatabaseArgs>) => Object.fromEntries(serverParameters(validateAzureArgs({ ...MINIMAL, ...extra })));
+const params = (extra: Partial<AzureVisorDatabaseArgs>) =>
+  Object.fromEntries(serverParameters(validateAzureArgs({ ...MINIMAL, ...extra })));
 function refusal(extra: Partial<AzureVisorDatabaseArgs>): string {
   try {
     validateAzureArgs({ ...MINIMAL, ...extra });
@@ -69,16 +70,26 @@ test("with replicas max_connections is never below Azure's default for the prima
   const why =
     "at least 859 with replicas (Azure's default for Standard_D2ds_v5: a lower value stays pending on the primary " +
     "until a restart, a replica created meanwhile inherits it, and Azure needs every replica's max_connections ≥ the primary's)";
-  assert.equal(refusal({ replicas: 1, tuning: { maxConnections: 100 } }), `AzureVisorDatabase: tuning.maxConnections must be ${why} (got 100)`);
+  assert.equal(
+    refusal({ replicas: 1, tuning: { maxConnections: 100 } }),
+    `AzureVisorDatabase: tuning.maxConnections must be ${why} (got 100)`,
+  );
   assert.equal(
     refusal({ replicas: 1, parameters: { max_connections: "200" } }),
     `AzureVisorDatabase: parameters.max_connections must be ${why} (got 200)`,
   );
-  assert.equal(refusal({ tuning: { maxConnections: 5001 } }), "AzureVisorDatabase: tuning.maxConnections must be at most 5000 on Azure (got 5001)");
+  assert.equal(
+    refusal({ tuning: { maxConnections: 5001 } }),
+    "AzureVisorDatabase: tuning.maxConnections must be at most 5000 on Azure (got 5001)",
+  );
 });
 
 test("replicas get the primary's recovery parameters, the raw ones included (#7)", () => {
-  const settings = validateAzureArgs({ ...MINIMAL, replicas: 1, parameters: { max_worker_processes: "16", log_min_duration_statement: "1000" } });
+  const settings = validateAzureArgs({
+    ...MINIMAL,
+    replicas: 1,
+    parameters: { max_worker_processes: "16", log_min_duration_statement: "1000" },
+  });
   assert.deepEqual(replicaParameters(serverParameters(settings)), [
     ["max_connections", "859"],
     ["max_worker_processes", "16"],
@@ -89,7 +100,7 @@ test("replicas: the primary's tier, at least its compute (#7)", () => {
   assert.equal(
     refusal({ replicas: [{ skuName: "Standard_D2ds_v5" }], skuName: "Standard_D4ds_v5" }),
     "AzureVisorDatabase: replicas[0].skuName must be a size with at least the primary's 4 vCores and 16 GiB " +
-      '(Standard_D4ds_v5: Azure needs a replica\'s compute ≥ the primary\'s; scale replicas up first, the primary down first) (got "Standard_D2ds_v5")',
+      "(Standard_D4ds_v5: Azure needs a replica's compute ≥ the primary's; scale replicas up first, the primary down first) (got \"Standard_D2ds_v5\")",
   );
   assert.equal(
     refusal({ replicas: [{ skuTier: "MemoryOptimized", skuName: "Standard_E4ds_v5" }] }),
