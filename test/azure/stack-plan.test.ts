@@ -22,15 +22,25 @@ test("plan --stack azure-prod: Azure's rules hold in the planned resources", asy
   // #1 the spec's spelling.
   assert.equal(named("dbforpostgresql:AdministratorsMicrosoftEntra", "visor-entra-admin").inputs.principalType, "Group");
   // #2 a complete backup instance, #9 restorable in the paired region.
-  const instance = named("dataprotection:BackupInstance", "visor-backup-instance").inputs.properties as Record<string, Record<string, unknown>>;
+  const instance = named("dataprotection:BackupInstance", "visor-backup-instance").inputs.properties as Record<
+    string,
+    Record<string, unknown>
+  >;
   assert.equal(instance.dataSourceInfo!.objectType, "Datasource");
   assert.equal(instance.dataSourceSetInfo!.objectType, "DatasourceSet");
   assert.equal(instance.dataSourceSetInfo!.resourceID, instance.dataSourceInfo!.resourceID);
   const vault = named("dataprotection:BackupVault", "visor-backup-vault").inputs.properties as Record<string, unknown>;
   assert.deepEqual(vault.featureSettings, { crossRegionRestoreSettings: { state: "Enabled" } });
   // #3 #10 bounded waits after the server, each replica, and the role assignments.
-  const waits = plan.resources.filter((x) => x.type === "pulumi-nodejs:dynamic/visor-db-infra:AzureSettleWait").map((x) => x.name);
-  assert.deepEqual(waits.sort(), ["visor-backup-rbac-settle", "visor-replica-0-settle", "visor-replica-1-settle", "visor-server-settle"]);
+  const waits = plan.resources
+    .filter((x) => x.type === "pulumi-nodejs:dynamic/visor-db-infra:AzureSettleWait")
+    .map((x) => x.name);
+  assert.deepEqual(waits.sort(), [
+    "visor-backup-rbac-settle",
+    "visor-replica-0-settle",
+    "visor-replica-1-settle",
+    "visor-server-settle",
+  ]);
   // #5 #6 pg_stat_statements records, PostgreSQL 18's preload default kept; #11 lower-case pool mode.
   assert.equal(config("visor-param-pg-stat-statements-track"), "top");
   assert.equal(config("visor-param-azure-extensions"), "pg_stat_statements");
