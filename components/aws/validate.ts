@@ -86,7 +86,7 @@ export function validateAwsArgs(
   const maxAllocatedStorage = check.int(
     "maxAllocatedStorage",
     args.maxAllocatedStorage,
-    Math.ceil(allocatedStorage * 1.1),
+    Math.ceil((allocatedStorage * 11) / 10),
     65_536,
     Math.max(100, allocatedStorage * 5),
   );
