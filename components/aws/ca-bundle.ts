@@ -22,7 +22,6 @@ export interface RdsCa {
 export function loadPackagedCas(): string[] | undefined {
   try {
     // Loaded only when needed: GCP- and Azure-only users need not install it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const profiles = require(PACKAGE) as { ca?: unknown };
     return Array.isArray(profiles.ca) ? profiles.ca.filter((pem): pem is string => typeof pem === "string") : [];
   } catch (error) {

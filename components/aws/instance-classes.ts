@@ -9,7 +9,15 @@ import type { Validator } from "../shared/validation";
 import type { AwsEngine } from "./args";
 import { AURORA_LEFT_TO_CLOUD } from "./defaults";
 
-const SIZES_GIB_PER_VCPU_4 = { large: 8, xlarge: 16, "2xlarge": 32, "4xlarge": 64, "8xlarge": 128, "12xlarge": 192, "16xlarge": 256 };
+const SIZES_GIB_PER_VCPU_4 = {
+  large: 8,
+  xlarge: 16,
+  "2xlarge": 32,
+  "4xlarge": 64,
+  "8xlarge": 128,
+  "12xlarge": 192,
+  "16xlarge": 256,
+};
 const BURSTABLE = { micro: 1, small: 2, medium: 4, large: 8, xlarge: 16, "2xlarge": 32 };
 
 /** `{ large: 8, … }` with each size's memory multiplied (r-classes have 8 GiB per vCPU, m-classes 4). */

@@ -22,7 +22,7 @@ import {
 } from "./defaults";
 import { instanceMemory } from "./instance-classes";
 import type { ResolvedAlarms, ResolvedAwsBackup, ResolvedPooler, ResolvedReplica } from "./resolved";
-import { cronStarts, everyDay, noStartZone, overlaps, requireClear, startSpans, type Span } from "./windows";
+import { cronStarts, everyDay, noStartZone, requireClear, startSpans, type Span } from "./windows";
 
 export const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const VAULT_ARN = /^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$/;
@@ -274,13 +274,7 @@ export function resolveAlerts(
   return {
     snsTopicArn: a.snsTopicArn,
     cpuPercent: check.int(`${field}.cpuPercent`, a.cpuPercent, 1, 100, 80),
-    freeStoragePercent: check.int(
-      `${field}.freeStoragePercent`,
-      a.freeStoragePercent,
-      AUTOSCALING_FREE_PERCENT + 1,
-      99,
-      20,
-    ),
+    freeStoragePercent: check.int(`${field}.freeStoragePercent`, a.freeStoragePercent, AUTOSCALING_FREE_PERCENT + 1, 99, 20),
     freeableMemoryMiB: check.int(`${field}.freeableMemoryMiB`, a.freeableMemoryMiB, 1, 1_048_576, 256),
     connectionsPercent,
     connectionsThreshold,

