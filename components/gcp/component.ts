@@ -1,7 +1,9 @@
 // GcpVisorDatabase: Cloud SQL for PostgreSQL set up as Visor's operations guide asks, in one line:
 // `new GcpVisorDatabase("visor", { region, network })`.
 import * as pulumi from "@pulumi/pulumi";
+import type * as backupdisasterrecovery from "@pulumi/gcp/backupdisasterrecovery";
 import type * as compute from "@pulumi/gcp/compute";
+import type * as dns from "@pulumi/gcp/dns";
 import type * as monitoring from "@pulumi/gcp/monitoring";
 import type * as projects from "@pulumi/gcp/projects";
 import type * as secretmanager from "@pulumi/gcp/secretmanager";
@@ -16,8 +18,10 @@ import { PGBOUNCER_PORT, POSTGRES_PORT } from "../shared/defaults";
 import type { VisorSchema } from "../visor/providers/visor-schema";
 import type { VisorHaSmokeTest } from "../visor/providers/visor-ha-smoke-test";
 import type { GcpPooler, GcpVisorDatabaseArgs, GcpVisorDatabaseTransforms } from "./args";
+import { offsiteBackups } from "./backup-vault";
 import type { GcpBuild } from "./context";
 import { cloudSqlCredentials, connectionSecret } from "./credentials";
+import { instanceDns } from "./dns";
 import { primaryInstance } from "./instance";
 import { alertPolicies } from "./monitoring";
 import { privateServiceAccess } from "./network";
@@ -42,6 +46,13 @@ export interface GcpVisorDatabaseResources {
   appPasswordSalt: random.RandomBytes;
   iamUsers: sql.User[];
   iamUserRoles: projects.IAMMember[];
+  /** Backup and DR (absent with `offsite: false`). */
+  backupVault?: backupdisasterrecovery.BackupVault;
+  backupPlan?: backupdisasterrecovery.BackupPlan;
+  backupPlanAssociation?: backupdisasterrecovery.BackupPlanAssociation;
+  /** Private DNS zones and A records for each instance's DNS name (primary first; none with `privateDns: false`). */
+  dnsZones: dns.ManagedZone[];
+  dnsRecords: dns.RecordSet[];
   connectionSecret: secretmanager.Secret;
   connectionSecretVersion: secretmanager.SecretVersion;
   poolerAddress?: compute.Address;
@@ -64,9 +75,10 @@ export interface GcpVisorDatabaseResources {
 }
 
 /**
- * Cloud SQL for PostgreSQL for Visor's scheduler: HA primary on a private IP, the guide's backups (PITR, 30 daily,
- * offsite location, final backup), read replicas, the guide's tuning as flags, a pooler (Cloud SQL managed pooling
- * or PgBouncer), alerts, credentials in Secret Manager, and Visor's schema + HA smoke test on `pulumi up`.
+ * Cloud SQL for PostgreSQL for Visor's scheduler: HA primary on a private IP reached by its DNS name, the guide's
+ * backups (PITR, 30 daily, a weekly 90-day copy in a Backup and DR vault, final backup), read replicas, the guide's
+ * tuning sized to the tier as flags, a pooler (Cloud SQL managed pooling or PgBouncer), alerts, credentials in
+ * Secret Manager, and Visor's schema + HA smoke test on `pulumi up`.
  */
 export class GcpVisorDatabase extends VisorDatabaseComponent<GcpVisorDatabaseTransforms> {
   /** `<project>:<region>:<instance>`, for the Cloud SQL Auth Proxy and connectors. */
@@ -87,6 +99,11 @@ export class GcpVisorDatabase extends VisorDatabaseComponent<GcpVisorDatabaseTra
     const instance = primaryInstance(ctx, psa);
     const replicas = readReplicas(ctx, instance, psa);
     const sqlCreds = cloudSqlCredentials(ctx, instance, this.credentials);
+    const backups = offsiteBackups(ctx, instance);
+    // Every hop connects to the instance's DNS name, the name its CAS-issued certificate carries (see dns.ts).
+    const primaryDns = instanceDns(ctx, "primary", instance);
+    const replicaDns = replicas.map((rep, i) => instanceDns(ctx, `replica-${i + 1}`, rep));
+    const dnsAll = [primaryDns, ...replicaDns];
 
     const serverCa = instance.serverCaCerts.apply((certs) =>
       (certs ?? [])
@@ -94,20 +111,21 @@ export class GcpVisorDatabase extends VisorDatabaseComponent<GcpVisorDatabaseTra
         .filter((c): c is string => !!c)
         .join("\n"),
     );
-    const writer = pulumi.output({ host: instance.privateIpAddress, port: POSTGRES_PORT });
-    const readers = pulumi.all(replicas.map((rep) => pulumi.output({ host: rep.privateIpAddress, port: POSTGRES_PORT })));
+    const writer = pulumi.output({ host: primaryDns.host, port: POSTGRES_PORT });
+    const readers = pulumi.all(replicaDns.map((d) => pulumi.output({ host: d.host, port: POSTGRES_PORT })));
 
-    const ready = [instance, sqlCreds.database, sqlCreds.user];
+    const ready: pulumi.Resource[] = [instance, sqlCreds.database, sqlCreds.user];
+    if (primaryDns.record) ready.push(primaryDns.record);
     let poolerEndpoint: pulumi.Output<Endpoint | undefined> = pulumi.output(undefined);
     let pool: ReturnType<typeof pgbouncerPool> | undefined;
     if (settings.pooler === "managed") {
-      poolerEndpoint = pulumi.output({ host: instance.privateIpAddress, port: POOLER_PORT });
+      poolerEndpoint = pulumi.output({ host: primaryDns.host, port: POOLER_PORT });
     } else if (settings.pooler === "pgbouncer") {
       pool = pgbouncerPool(ctx, { writer, creds: this.credentials, serverCa, dependsOn: ready });
       poolerEndpoint = pool.endpoint;
     }
-    // Every hop is verify-full: managed pooling is Cloud SQL's TLS (server CA); our PgBouncer presents its own
-    // self-signed certificate naming the load balancer's IP, which clients trust directly.
+    // Every hop is verify-full: the writer and managed pooling by the instance's DNS name against the server CA; our
+    // PgBouncer presents its own self-signed certificate naming the load balancer's IP, which clients trust directly.
     const poolerCa = pool?.tls.certPem;
 
     const secret = connectionSecret(ctx, {
@@ -119,7 +137,11 @@ export class GcpVisorDatabase extends VisorDatabaseComponent<GcpVisorDatabaseTra
       serverCa,
       poolerCa: poolerCa ?? serverCa,
     });
-    const alerts = alertPolicies(ctx, { primary: instance, replicas });
+    const alerts = alertPolicies(ctx, {
+      primary: instance,
+      replicas,
+      pgbouncer: pool && { groupName: pool.group.name, vmPrefix: pool.vmPrefix },
+    });
 
     const verifyFull = (ca: pulumi.Output<string>) => ca.apply((pem) => ({ mode: "verify-full" as const, ca: pem }));
     const poolerResources = pool ? [pool.group, pool.forwardingRule, pool.backend] : [];
@@ -148,6 +170,11 @@ export class GcpVisorDatabase extends VisorDatabaseComponent<GcpVisorDatabaseTra
       appPasswordSalt: this.credentials.salt,
       iamUsers: sqlCreds.iamUsers,
       iamUserRoles: sqlCreds.iamUserRoles,
+      backupVault: backups?.vault,
+      backupPlan: backups?.plan,
+      backupPlanAssociation: backups?.association,
+      dnsZones: dnsAll.flatMap((d) => (d.zone ? [d.zone] : [])),
+      dnsRecords: dnsAll.flatMap((d) => (d.record ? [d.record] : [])),
       connectionSecret: secret.secret,
       connectionSecretVersion: secret.version,
       poolerAddress: pool?.address,

@@ -34,6 +34,7 @@ import {
 } from "./pgbouncer-vm";
 import type { GcpBuild } from "./context";
 import { HEALTH_CHECK_RANGES } from "./defaults";
+import { rfc1035Name } from "./names";
 import type { ResolvedGcp } from "./resolved";
 
 export interface PgBouncerPool {
@@ -55,6 +56,8 @@ export interface PgBouncerPool {
   healthCheckFirewall: compute.Firewall;
   /** Secret: { ini, userlist, serverCa, tlsKey, tlsCert } as written to the VMs. */
   files: pulumi.Output<PgBouncerFiles>;
+  /** The group's VMs are named `<vmPrefix>-<random>`. */
+  vmPrefix: string;
 }
 
 /**
@@ -102,10 +105,9 @@ export function pgbouncerPool(
 ): PgBouncerPool {
   const { name, settings } = ctx;
   const vm = settings.pgbouncer;
-  const tag = `${name}-pgbouncer`
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .slice(0, 63);
+  // Network tags, template prefixes and base instance names are RFC 1035 labels: they start with a letter.
+  const tag = rfc1035Name(name, "pgbouncer");
+  const vmPrefix = rfc1035Name(name, "pgbouncer", 50);
 
   // The load balancer's IP, reserved before anything else so the certificate can name it (see the file comment).
   const [adArgs, adOpts] = ctx.children.prepare("poolerAddress", {
@@ -154,7 +156,7 @@ export function pgbouncerPool(
     "poolerTemplate",
     {
       project: settings.project,
-      namePrefix: `${tag.slice(0, 30)}-`,
+      namePrefix: `${rfc1035Name(name, "pgbouncer", 30)}-`,
       machineType: vm.machineType,
       tags: [tag],
       labels: settings.base.tags,
@@ -214,7 +216,7 @@ export function pgbouncerPool(
     {
       project: settings.project,
       region: settings.region,
-      baseInstanceName: tag.slice(0, 50),
+      baseInstanceName: vmPrefix,
       versions: [{ name: "pgbouncer", instanceTemplate: template.selfLinkUnique }],
       targetSize: vm.instances,
       autoHealingPolicies: { healthCheck: healthCheck.id, initialDelaySec: 180 },
@@ -277,6 +279,7 @@ export function pgbouncerPool(
     firewall,
     healthCheckFirewall,
     files,
+    vmPrefix,
   };
 }
 

@@ -19,6 +19,9 @@ export const POOLER_CERT_PEM = "-----BEGIN CERTIFICATE-----\nMIIB-fake-pooler-ce
 /** What each mocked password resolves to: never allowed to appear in a snapshot. */
 export const passwordFor = (name: string) => `pw${name.replace(/[^a-zA-Z0-9]/g, "")}0123456789abcdef`;
 
+/** The DNS name Cloud SQL gives an instance (CAS mode): `<uid>.<region>.sql.goog.`, here from the resource name. */
+export const dnsNameFor = (resourceName: string, region = REGION) => `${resourceName}.${region}.sql.goog.`;
+
 /** Deterministic private IPs: the primary .2, replica n .(10+n). */
 function privateIp(name: string): string {
   const m = /-replica-(\d+)$/.exec(name);
@@ -39,6 +42,7 @@ export function mockOutputs(a: pulumi.runtime.MockResourceArgs): Record<string, 
       return {
         project: i.project ?? "acme",
         privateIpAddress: privateIp(a.name),
+        dnsName: dnsNameFor(a.name, String(i.region ?? REGION)),
         connectionName: `${i.project ?? "acme"}:${i.region}:${i.name}`,
         serverCaCerts: [{ cert: CA_PEM }],
       };
@@ -66,7 +70,14 @@ export function mockOutputs(a: pulumi.runtime.MockResourceArgs): Record<string, 
         selfLinkUnique: `https://www.googleapis.com/compute/v1/projects/acme/global/instanceTemplates/${a.name}?uniqueId=1`,
       };
     case "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager":
-      return { instanceGroup: `https://www.googleapis.com/compute/v1/projects/acme/regions/${REGION}/instanceGroups/${a.name}` };
+      return {
+        name: i.name ?? `${a.name}-5e6f7a8`,
+        instanceGroup: `https://www.googleapis.com/compute/v1/projects/acme/regions/${REGION}/instanceGroups/${a.name}`,
+      };
+    case "gcp:backupdisasterrecovery/backupVault:BackupVault":
+      return { name: `projects/acme/locations/${i.location}/backupVaults/${i.backupVaultId}` };
+    case "gcp:backupdisasterrecovery/backupPlan:BackupPlan":
+      return { name: `projects/acme/locations/${i.location}/backupPlans/${i.backupPlanId}` };
     default:
       return {};
   }
