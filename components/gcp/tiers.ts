@@ -116,14 +116,15 @@ export function resolveDiskType(check: Validator, primary: TierInfo, value: stri
 export const managedPoolers = (tier: TierInfo): number => Math.max(1, Math.floor(tier.vcpus / 4));
 
 /**
- * The guide's ratios sized to the primary's memory, inside Cloud SQL's effective_cache_size range (10–70 % of
- * memory) on every instance that gets the flags: replicas carry the primary's flags, so the floor comes from the
- * largest instance and the ceiling from the smallest.
+ * The guide's ratios sized to the instances' memory, inside Cloud SQL's effective_cache_size range (10–70 % of
+ * memory) on every instance that gets the flags. Replicas carry the primary's flags, so the ratios apply to the
+ * smallest instance (shared_buffers must fit every one), the floor comes from the largest and the ceiling from the
+ * smallest.
  */
 export function cloudSqlTuningBasis(primary: TierInfo, replicas: TierInfo[]): TuningBasis {
   const memories = [primary.memoryBytes, ...replicas.map((r) => r.memoryBytes)];
   return {
-    memoryBytes: primary.memoryBytes,
+    memoryBytes: Math.min(...memories),
     ranges: {
       effectiveCacheSize: { min: Math.ceil(Math.max(...memories) * 0.1), max: Math.floor(Math.min(...memories) * 0.7) },
     },

@@ -151,7 +151,7 @@ test("pooler pgbouncer: MIG on Container-Optimized OS behind an internal TCP loa
     .split("\n")
     .map((l) => Buffer.from(l, "base64").toString("utf8"));
   for (const line of [
-    "visor = host=10.10.0.2 port=5432 dbname=visor",
+    `visor = host=pgb-primary.${REGION}.sql.goog port=5432 dbname=visor`,
     "listen_port = 6432",
     "pool_mode = transaction",
     "default_pool_size = 20",
@@ -187,7 +187,7 @@ test("pooler pgbouncer: MIG on Container-Optimized OS behind an internal TCP loa
   );
   assert.equal(conn.serverCa, CA_PEM);
   assert.match(conn.url, /@10\.20\.0\.100:6432\/visor\?sslmode=verify-full$/);
-  assert.deepEqual(conn.writer, { host: "10.10.0.2", port: 5432 });
+  assert.deepEqual(conn.writer, { host: `pgb-primary.${REGION}.sql.goog`, port: 5432 });
   assert.ok((await assertParented(db)) >= 20);
 });
 
