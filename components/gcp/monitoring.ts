@@ -24,8 +24,18 @@ export function alertSpecs(settings: ResolvedGcp): AlertSpec[] {
   // The effective max_connections: a raw parameters.max_connections is folded in by validateBase.
   const maxConnections = settings.base.tuning.maxConnections;
   const specs: AlertSpec[] = [
-    { key: "cpu", title: "CPU utilisation", metric: "cloudsql.googleapis.com/database/cpu/utilization", threshold: m.cpuThreshold },
-    { key: "disk", title: "disk utilisation", metric: "cloudsql.googleapis.com/database/disk/utilization", threshold: m.diskThreshold },
+    {
+      key: "cpu",
+      title: "CPU utilisation",
+      metric: "cloudsql.googleapis.com/database/cpu/utilization",
+      threshold: m.cpuThreshold,
+    },
+    {
+      key: "disk",
+      title: "disk utilisation",
+      metric: "cloudsql.googleapis.com/database/disk/utilization",
+      threshold: m.diskThreshold,
+    },
     {
       key: "memory",
       title: "memory utilisation",

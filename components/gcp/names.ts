@@ -16,3 +16,12 @@ export function rfc1035Name(name: string, suffix: string, max = 63): string {
 
 /** An RFC 1035 label as the APIs check it. */
 export const RFC1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * An explicit name for an auto-named Compute child only when the component's name does not start with a letter
+ * (Pulumi's auto-name, `<name>-<suffix>-<random>`, would then break RFC 1035); otherwise undefined, which keeps
+ * the auto-name (and its random suffix for replacements) of existing stacks.
+ */
+export function computeName(name: string, suffix: string): string | undefined {
+  return /^[a-z]/.test(name) ? undefined : rfc1035Name(name, suffix);
+}

@@ -34,7 +34,7 @@ import {
 } from "./pgbouncer-vm";
 import type { GcpBuild } from "./context";
 import { HEALTH_CHECK_RANGES } from "./defaults";
-import { rfc1035Name } from "./names";
+import { computeName, rfc1035Name } from "./names";
 import type { ResolvedGcp } from "./resolved";
 
 export interface PgBouncerPool {
@@ -111,6 +111,7 @@ export function pgbouncerPool(
 
   // The load balancer's IP, reserved before anything else so the certificate can name it (see the file comment).
   const [adArgs, adOpts] = ctx.children.prepare("poolerAddress", {
+    name: computeName(name, "pgbouncer"),
     project: settings.project,
     region: settings.region,
     subnetwork: vm.subnetwork,
@@ -180,6 +181,7 @@ export function pgbouncerPool(
   const template = new compute.InstanceTemplate(`${name}-pgbouncer`, tplArgs, tplOpts);
 
   const [hcArgs, hcOpts] = ctx.children.prepare("poolerHealthCheck", {
+    name: computeName(name, "pgbouncer"),
     project: settings.project,
     region: settings.region,
     tcpHealthCheck: { port: PGBOUNCER_PORT },
@@ -191,6 +193,7 @@ export function pgbouncerPool(
   const healthCheck = new compute.RegionHealthCheck(`${name}-pgbouncer`, hcArgs, hcOpts);
 
   const [fwArgs, fwOpts] = ctx.children.prepare("poolerFirewall", {
+    name: computeName(name, "pgbouncer-clients"),
     project: settings.project,
     network: settings.network,
     direction: "INGRESS",
@@ -201,6 +204,7 @@ export function pgbouncerPool(
   });
   const firewall = new compute.Firewall(`${name}-pgbouncer-clients`, fwArgs, fwOpts);
   const [hfArgs, hfOpts] = ctx.children.prepare("poolerHealthCheckFirewall", {
+    name: computeName(name, "pgbouncer-health-checks"),
     project: settings.project,
     network: settings.network,
     direction: "INGRESS",
@@ -214,6 +218,7 @@ export function pgbouncerPool(
   const [grpArgs, grpOpts] = ctx.children.prepare(
     "poolerGroup",
     {
+      name: computeName(name, "pgbouncer"),
       project: settings.project,
       region: settings.region,
       baseInstanceName: vmPrefix,
@@ -236,6 +241,7 @@ export function pgbouncerPool(
   const group = new compute.RegionInstanceGroupManager(`${name}-pgbouncer`, grpArgs, grpOpts);
 
   const [beArgs, beOpts] = ctx.children.prepare("poolerBackend", {
+    name: computeName(name, "pgbouncer"),
     project: settings.project,
     region: settings.region,
     loadBalancingScheme: "INTERNAL",
@@ -248,6 +254,7 @@ export function pgbouncerPool(
   const backend = new compute.RegionBackendService(`${name}-pgbouncer`, beArgs, beOpts);
 
   const [frArgs, frOpts] = ctx.children.prepare("poolerForwardingRule", {
+    name: computeName(name, "pgbouncer"),
     project: settings.project,
     region: settings.region,
     loadBalancingScheme: "INTERNAL",

@@ -65,7 +65,8 @@ const ENTERPRISE_TIERS = 'a "db-custom-<vCPUs>-<MB>", "db-custom-N4-<vCPUs>-<MB>
 /** The tier (default per edition) with its series, vCPUs and memory; a tier of the other edition is refused. */
 export function resolveTier(check: Validator, edition: GcpEdition, value: string | undefined, field = "tier"): TierInfo {
   const tier = value ?? DEFAULT_TIER[edition];
-  if (typeof tier !== "string") return check.fail(field, edition === "ENTERPRISE_PLUS" ? ENTERPRISE_PLUS_TIERS : ENTERPRISE_TIERS, value);
+  if (typeof tier !== "string")
+    return check.fail(field, edition === "ENTERPRISE_PLUS" ? ENTERPRISE_PLUS_TIERS : ENTERPRISE_TIERS, value);
   if (edition === "ENTERPRISE_PLUS") {
     if (tier.startsWith("db-c4a-")) return fromTable(check, field, tier, "c4a", C4A_MEMORY);
     check.require(tier.startsWith("db-perf-optimized-N-"), field, ENTERPRISE_PLUS_TIERS, value);
@@ -77,7 +78,12 @@ export function resolveTier(check: Validator, edition: GcpEdition, value: string
   const vcpus = Number(m[2]);
   const mb = Number(m[3]);
   if (!m[1]) {
-    check.require(vcpus === 1 || (vcpus % 2 === 0 && vcpus <= 96), field, "a custom tier with 1 or an even number (≤ 96) of vCPUs", value);
+    check.require(
+      vcpus === 1 || (vcpus % 2 === 0 && vcpus <= 96),
+      field,
+      "a custom tier with 1 or an even number (≤ 96) of vCPUs",
+      value,
+    );
     check.require(
       mb % 256 === 0 && mb >= 3840 && mb >= vcpus * 0.9 * 1024 && mb <= vcpus * 6.5 * 1024,
       field,
@@ -85,7 +91,12 @@ export function resolveTier(check: Validator, edition: GcpEdition, value: string
       value,
     );
   } else {
-    check.require(vcpus >= 2 && mb % 256 === 0 && mb >= 3840, field, "an N4 tier with at least 2 vCPUs and 3840 MB, memory a multiple of 256 MB", value);
+    check.require(
+      vcpus >= 2 && mb % 256 === 0 && mb >= 3840,
+      field,
+      "an N4 tier with at least 2 vCPUs and 3840 MB, memory a multiple of 256 MB",
+      value,
+    );
   }
   return { tier, series: m[1] ? "n4" : "custom", vcpus, memoryBytes: mb * MiB };
 }

@@ -10,7 +10,10 @@ import { REGION } from "./validate-options";
 /** Backup and DR's shortest backup window, in hours. */
 export const MIN_BACKUP_WINDOW_HOURS = 6;
 
-type BackupSettings = Pick<ResolvedGcp, "retainedBackups" | "backupStartTime" | "backupLocation" | "finalBackupRetentionDays" | "offsite">;
+type BackupSettings = Pick<
+  ResolvedGcp,
+  "retainedBackups" | "backupStartTime" | "backupLocation" | "finalBackupRetentionDays" | "offsite"
+>;
 
 export function resolveBackups(
   check: Validator,
@@ -32,7 +35,8 @@ export function resolveBackups(
   const finalBackupRetentionDays = check.int("finalBackupRetentionDays", args.finalBackupRetentionDays, 1, 365, 90);
 
   const given = optIn<GcpOffsiteBackupArgs>(check, "offsite", args.offsite);
-  if (given === false) return { retainedBackups, backupStartTime, backupLocation: args.backupLocation, finalBackupRetentionDays, offsite: false };
+  if (given === false)
+    return { retainedBackups, backupStartTime, backupLocation: args.backupLocation, finalBackupRetentionDays, offsite: false };
   // Enhanced backups replace standard ones: no multi-region storage and no CMEK (Cloud SQL's backup options table).
   check.require(
     args.backupLocation === undefined,
@@ -56,7 +60,13 @@ export function resolveBackups(
     enforcedLimit,
     enforcedLimit,
   );
-  const weeklyRetentionDays = check.int("offsite.weeklyRetentionDays", given.weeklyRetentionDays, enforcedRetentionDays, 3650, 90);
+  const weeklyRetentionDays = check.int(
+    "offsite.weeklyRetentionDays",
+    given.weeklyRetentionDays,
+    enforcedRetentionDays,
+    3650,
+    90,
+  );
   // The daily rule starts at the standard backup hour; the window must be at least six hours and end by 24:00.
   const startHour = Math.min(Number(backupStartTime.slice(0, 2)), 24 - MIN_BACKUP_WINDOW_HOURS);
   return {

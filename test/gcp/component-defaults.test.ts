@@ -98,7 +98,11 @@ test("defaults: a private, HA, protected Cloud SQL primary with the guide's back
   assert.equal((await resolve(db.poolerEndpoint)).value, undefined);
   assert.equal((await resolve(db.poolerCaPem)).value, undefined);
   assert.equal(all("dflt", T.tlsKey).length + all("dflt", T.tlsCert).length + all("dflt", T.address).length, 0, "no pooler TLS");
-  assert.deepEqual((await resolve(db.writerEndpoint)).value, { host: hostOf("dflt"), port: 5432 }, "the name the certificate carries");
+  assert.deepEqual(
+    (await resolve(db.writerEndpoint)).value,
+    { host: hostOf("dflt"), port: 5432 },
+    "the name the certificate carries",
+  );
   assert.deepEqual((await resolve(db.readerEndpoints)).value, []);
   assert.equal((await resolve(db.connectionName)).value, `acme:${REGION}:dflt-primary-a1b2c3`);
   assert.equal((await resolve(db.serverCaPem)).value, CA_PEM);
@@ -169,7 +173,12 @@ test("defaults: alert policies for CPU, disk, memory and connections; replica la
   make("mon");
   await settle();
   const alerts = all("mon", T.alert);
-  assert.deepEqual(alerts.map((a) => a.name).sort(), ["mon-alert-connections", "mon-alert-cpu", "mon-alert-disk", "mon-alert-memory"]);
+  assert.deepEqual(alerts.map((a) => a.name).sort(), [
+    "mon-alert-connections",
+    "mon-alert-cpu",
+    "mon-alert-disk",
+    "mon-alert-memory",
+  ]);
   const cond = (name: string) => (only("mon", T.alert, name).inputs.conditions as Obj[])[0]!.conditionThreshold as Obj;
   assert.equal(cond("mon-alert-cpu").thresholdValue, 0.8);
   assert.match(String(cond("mon-alert-cpu").filter), /metric.type = "cloudsql.googleapis.com\/database\/cpu\/utilization"/);

@@ -125,7 +125,13 @@ test("all options: Enterprise Plus, managed pooling, CMEK, cross-region replica,
   const pc = reveal<Obj>(smoke.inputs.poolerConnection);
   assert.deepEqual(
     { host: pc.host, port: pc.port, user: pc.user, database: pc.database, ssl: pc.ssl },
-    { host: `full-primary.${REGION}.sql.goog`, port: 6432, user: "sched_app", database: "sched", ssl: { mode: "verify-full", ca: CA_PEM } },
+    {
+      host: `full-primary.${REGION}.sql.goog`,
+      port: 6432,
+      user: "sched_app",
+      database: "sched",
+      ssl: { mode: "verify-full", ca: CA_PEM },
+    },
   );
 
   assert.equal(only("full", T.database).inputs.name, "sched");
