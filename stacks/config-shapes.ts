@@ -195,6 +195,7 @@ export const GCP_SHAPE = object<GcpVisorDatabaseArgs>({
   maintenanceWindow: object<{ day?: number; hour?: number }>({ day: ANY, hour: ANY }),
   queryInsights: ANY,
   iamUsers: listOf(object<GcpIamDatabaseUser>({ email: ANY, grantInstanceUserRole: ANY })),
+  adminUser: ANY,
   pooler: ANY,
   poolerSettings: GCP_PGBOUNCER,
   pgbouncer: GCP_PGBOUNCER,

@@ -144,7 +144,10 @@ export interface GcpVisorDatabaseTransforms extends SharedChildTransforms {
   /** Applied to every replica. */
   replica?: ChildTransform<sql.DatabaseInstanceArgs>;
   database?: ChildTransform<sql.DatabaseArgs>;
-  user?: ChildTransform<sql.UserArgs>;
+  /** The built-in admin user that creates Visor's role (`adminUser`). */
+  adminUser?: ChildTransform<sql.UserArgs>;
+  /** The admin user's random password. */
+  adminPassword?: ChildTransform<random.RandomPasswordArgs>;
   /** Applied to every IAM database user. */
   iamUser?: ChildTransform<sql.UserArgs>;
   /** Applied to every `roles/cloudsql.instanceUser` grant. */
@@ -249,6 +252,11 @@ export interface GcpVisorDatabaseArgs extends VisorDatabaseArgsBase {
   queryInsights?: boolean;
   /** IAM database users; any turns the `cloudsql.iam_authentication` flag on. Default none. */
   iamUsers?: GcpIamDatabaseUser[];
+  /**
+   * The built-in Cloud SQL user (a `cloudsqlsuperuser` member) that creates Visor's least-privilege role over SQL.
+   * Default "visor_admin"; must differ from `appUser`.
+   */
+  adminUser?: string;
   /**
    * "managed" (Cloud SQL Managed Connection Pooling, ENTERPRISE_PLUS only, port 6432), "pgbouncer" (PgBouncer on a
    * regional managed instance group behind an internal TCP load balancer, port 6432) or "none". Default "managed" on

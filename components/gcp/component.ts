@@ -11,6 +11,7 @@ import type * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import type * as servicenetworking from "@pulumi/gcp/servicenetworking";
 import type * as sql from "@pulumi/gcp/sql";
 import type * as random from "@pulumi/random";
+import type { AppRoleOn } from "../shared/app-role";
 import type * as tls from "@pulumi/tls";
 import type { Endpoint } from "../shared/args";
 import { VisorDatabaseComponent } from "../shared/component";
@@ -18,6 +19,7 @@ import { PGBOUNCER_PORT, POSTGRES_PORT } from "../shared/defaults";
 import type { VisorSchema } from "../visor/providers/visor-schema";
 import type { VisorHaSmokeTest } from "../visor/providers/visor-ha-smoke-test";
 import type { GcpPooler, GcpVisorDatabaseArgs, GcpVisorDatabaseTransforms } from "./args";
+import { visorAppRole } from "./app-role";
 import { offsiteBackups } from "./backup-vault";
 import type { GcpBuild } from "./context";
 import { cloudSqlCredentials, connectionSecret } from "./credentials";
@@ -41,7 +43,11 @@ export interface GcpVisorDatabaseResources {
   instance: sql.DatabaseInstance;
   replicas: sql.DatabaseInstance[];
   database: sql.Database;
-  user: sql.User;
+  /** The built-in admin user (`adminUser`), a cloudsqlsuperuser member; Visor never logs in as it. */
+  adminUser: sql.User;
+  adminPassword: random.RandomPassword;
+  /** Visor's role, made by SQL as the admin (not a cloudsqlsuperuser member), and its grants. */
+  appRole: AppRoleOn;
   appPassword: random.RandomPassword;
   appPasswordSalt: random.RandomBytes;
   iamUsers: sql.User[];
@@ -98,7 +104,7 @@ export class GcpVisorDatabase extends VisorDatabaseComponent<GcpVisorDatabaseTra
     const psa = privateServiceAccess(ctx);
     const instance = primaryInstance(ctx, psa);
     const replicas = readReplicas(ctx, instance, psa);
-    const sqlCreds = cloudSqlCredentials(ctx, instance, this.credentials);
+    const sqlCreds = cloudSqlCredentials(ctx, instance);
     const backups = offsiteBackups(ctx, instance);
     // Every hop connects to the instance's DNS name, the name its CAS-issued certificate carries (see dns.ts).
     const primaryDns = instanceDns(ctx, "primary", instance);
@@ -114,8 +120,24 @@ export class GcpVisorDatabase extends VisorDatabaseComponent<GcpVisorDatabaseTra
     const writer = pulumi.output({ host: primaryDns.host, port: POSTGRES_PORT });
     const readers = pulumi.all(replicaDns.map((d) => pulumi.output({ host: d.host, port: POSTGRES_PORT })));
 
-    const ready: pulumi.Resource[] = [instance, sqlCreds.database, sqlCreds.user];
-    if (primaryDns.record) ready.push(primaryDns.record);
+    // The admin connects by the DNS name too, so after its record; the instance already waits for the network.
+    const reachable: pulumi.Resource[] = primaryDns.record ? [primaryDns.record] : [];
+    const appRole = visorAppRole(ctx, {
+      primary: instance,
+      host: primaryDns.host,
+      serverCa,
+      sqlCreds,
+      app: this.credentials,
+      dependsOn: reachable,
+    });
+    const ready: pulumi.Resource[] = [
+      instance,
+      sqlCreds.database,
+      appRole.role,
+      appRole.grant,
+      appRole.schemaGrant,
+      ...reachable,
+    ];
     let poolerEndpoint: pulumi.Output<Endpoint | undefined> = pulumi.output(undefined);
     let pool: ReturnType<typeof pgbouncerPool> | undefined;
     if (settings.pooler === "managed") {
@@ -165,7 +187,9 @@ export class GcpVisorDatabase extends VisorDatabaseComponent<GcpVisorDatabaseTra
       instance,
       replicas,
       database: sqlCreds.database,
-      user: sqlCreds.user,
+      adminUser: sqlCreds.adminUser,
+      adminPassword: sqlCreds.adminPassword,
+      appRole,
       appPassword: this.credentials.password,
       appPasswordSalt: this.credentials.salt,
       iamUsers: sqlCreds.iamUsers,

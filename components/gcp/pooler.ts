@@ -3,11 +3,10 @@
 // TCP load balancer on port 6432, configured by our renderer. (`pooler: "managed"` is a setting on the instance,
 // see instance.ts.)
 //
-// Authentication, honestly: Cloud SQL users take a plain password and Cloud SQL hashes it with its own salt, so
-// the server's SCRAM verifier is not the one appCredentials() computes and PgBouncer cannot pass SCRAM through
-// with a verifier-only userlist. The userlist therefore holds the plain password: PgBouncer then answers clients'
-// SCRAM itself and logs in to Cloud SQL with SCRAM using that password. The whole file set is a secret, lives only
-// in Secret Manager (readable by the pooler's service account alone) and in a 0600 file on the VMs.
+// Authentication, as on AWS: Visor's role is created by SQL with the SCRAM verifier appCredentials() computes
+// (app-role.ts), so the userlist holds that same verifier and SCRAM passes through PgBouncer to Cloud SQL; the plain
+// password is never in PgBouncer's files. The whole file set is a secret, lives only in Secret Manager (readable by
+// the pooler's service account alone) and in 0600 files on the VMs.
 //
 // TLS, client side: the load balancer's internal IP is reserved first (a static `compute.Address`), so the pooler's
 // self-signed certificate (shared poolerTlsCertificate()) can name it before any VM exists; key and certificate
@@ -18,7 +17,6 @@ import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/gcp/compute";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
-import { userlistField } from "../pgbouncer/quote";
 import type { AppCredentials } from "../shared/app-credentials";
 import type { Endpoint } from "../shared/args";
 import { renderPooledConfig } from "../shared/pgbouncer-files";
@@ -61,16 +59,8 @@ export interface PgBouncerPool {
 }
 
 /**
- * A userlist line with the plain password: PgBouncer derives SCRAM for clients from it and logs in to a server
- * whose verifier has any salt (Cloud SQL's own). Quoted by the renderer's own quoting.
- */
-export function plainPasswordUserlist(user: string, password: string): string {
-  return `${userlistField(user)} ${userlistField(password)}\n`;
-}
-
-/**
- * pgbouncer.ini from the shared renderer (TLS required from clients, with `tls`' key and certificate); the userlist
- * holds the plain password (see the file comment).
+ * pgbouncer.ini and userlist.txt from the shared renderer (TLS required from clients, with `tls`' key and
+ * certificate); the userlist holds the app role's SCRAM verifier (see the file comment).
  */
 export function pgbouncerFiles(
   settings: ResolvedGcp,
@@ -89,9 +79,9 @@ export function pgbouncerFiles(
     clientTls: { keyFile: CLIENT_TLS_KEY_FILE, certFile: CLIENT_TLS_CERT_FILE },
   });
   return pulumi.secret(
-    pulumi.all([rendered, creds.plain, serverCa, tls.keyPem, tls.certPem]).apply(([files, password, ca, key, cert]) => ({
+    pulumi.all([rendered, serverCa, tls.keyPem, tls.certPem]).apply(([files, ca, key, cert]) => ({
       ini: files.ini,
-      userlist: plainPasswordUserlist(settings.base.appUser, password),
+      userlist: files.userlist,
       serverCa: ca,
       tlsKey: key,
       tlsCert: cert,

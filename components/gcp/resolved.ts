@@ -52,6 +52,8 @@ export interface ResolvedGcp {
   maintenanceWindow: { day: number; hour: number };
   queryInsights: boolean;
   iamUsers: { email: string; sqlName: string; type: "CLOUD_IAM_USER" | "CLOUD_IAM_SERVICE_ACCOUNT"; grantRole: boolean }[];
+  /** The built-in admin user that creates Visor's role over SQL. */
+  adminUser: string;
   pooler: GcpPooler;
   pgbouncer: {
     subnetwork?: pulumi.Input<string>;

@@ -1,7 +1,7 @@
 // All of GcpVisorDatabase's input checking, run in the constructor before any child is registered: one clear
 // VisorValidationError naming the field and the allowed range, so `pulumi preview` fails fast.
 import { validateBase } from "../shared/base-validation";
-import { requireBoundedCidr, requireKeyInRegion } from "../shared/rules";
+import { requireBoundedCidr, requireDistinctAdmin, requireKeyInRegion } from "../shared/rules";
 import { Validator } from "../shared/validation";
 import { GCP_EDITIONS, GCP_POOLERS, GCP_SSL_MODES, type GcpVisorDatabaseArgs } from "./args";
 import { CLOUD_SQL_MANAGED_SETTINGS, COMPONENT, DEFAULT_PG_MAJOR, DEFAULT_POOLER, MIN_PG_MAJOR, PITR_MAX_DAYS } from "./defaults";
@@ -164,6 +164,16 @@ export function validateGcpArgs(args: GcpVisorDatabaseArgs | undefined): Resolve
     iamUsers.map((u) => u.email),
   );
 
+  // Visor's role is made by this user over SQL, so it is not a cloudsqlsuperuser member (see credentials.ts).
+  const adminUser = check.identifier("adminUser", args.adminUser, "visor_admin");
+  check.require(
+    !/^(postgres$|cloudsql|pg_)/.test(adminUser),
+    "adminUser",
+    "not a name Cloud SQL or PostgreSQL reserves (postgres, cloudsql*, pg_*)",
+    adminUser,
+  );
+  requireDistinctAdmin(check, "adminUser", adminUser, base.appUser);
+
   const pooler = check.oneOf("pooler", args.pooler, GCP_POOLERS, DEFAULT_POOLER[edition]);
   check.require(
     !(pooler === "managed" && edition !== "ENTERPRISE_PLUS"),
@@ -225,6 +235,7 @@ export function validateGcpArgs(args: GcpVisorDatabaseArgs | undefined): Resolve
     maintenanceWindow,
     queryInsights,
     iamUsers,
+    adminUser,
     pooler,
     pgbouncer,
     monitoring,

@@ -109,7 +109,7 @@ test("defaults: a private, HA, protected Cloud SQL primary with the guide's back
   assert.ok((await assertParented(db)) >= 10);
 });
 
-test("defaults: database and user visor, random password kept secret, nothing dropped on destroy", async () => {
+test("defaults: database visor, admin visor_admin (built in) with a random secret password, nothing dropped on destroy", async () => {
   const db = make("creds");
   await settle();
   const database = only("creds", T.database);
@@ -118,15 +118,16 @@ test("defaults: database and user visor, random password kept secret, nothing dr
     { name: "visor", instance: "creds-primary-a1b2c3", deletionPolicy: "ABANDON" },
   );
   const user = only("creds", T.user);
-  assert.equal(user.inputs.name, "visor");
+  assert.equal(user.inputs.name, "visor_admin", "the only built-in user is the admin, never Visor");
   assert.equal(user.inputs.type, "BUILT_IN");
   assert.equal(user.inputs.deletionPolicy, "ABANDON");
   assert.ok(isSecretInput(user.inputs.password), "the password goes to the provider as a secret");
-  assert.equal(reveal(user.inputs.password), passwordFor("creds-app-password"), "Cloud SQL takes the plain password");
+  assert.equal(reveal(user.inputs.password), passwordFor("creds-admin-password"));
+  assert.notEqual(passwordFor("creds-admin-password"), passwordFor("creds-app-password"));
   const pw = await resolve(db.appPassword);
   assert.equal(pw.value, passwordFor("creds-app-password"));
   assert.equal(pw.secret, true, "appPassword is a secret");
-  assert.equal((await resolve(db.resources.user.password)).secret, true, "the user's password output is a secret");
+  assert.equal((await resolve(db.resources.adminUser.password)).secret, true, "the admin's password output is a secret");
   assert.deepEqual((await resolve(db.databaseName)).value, "visor");
   assert.deepEqual((await resolve(db.appUser)).value, "visor");
   assert.equal(all("creds", T.iamMember).length, 0);

@@ -143,8 +143,8 @@ test("all options: Enterprise Plus, managed pooling, CMEK, cross-region replica,
   const users = all("full", T.user);
   assert.deepEqual(users.map((u) => [u.inputs.name, u.inputs.type]).sort(), [
     ["alice@example.com", "CLOUD_IAM_USER"],
-    ["sched_app", "BUILT_IN"],
     ["visor-app@acme.iam", "CLOUD_IAM_SERVICE_ACCOUNT"],
+    ["visor_admin", "BUILT_IN"],
   ]);
   const roles = all("full", T.iamMember);
   assert.deepEqual(
@@ -224,8 +224,10 @@ test("the resources object exposes every created child and nothing else", async 
   const db = make("res", { pooler: "pgbouncer", pgbouncer: { subnetwork: SUBNET }, replicas: 1 });
   await settle();
   const custom = ofComponent("res").filter((r) => r.type !== "visor-db-infra:index:GcpVisorDatabase");
+  // appRole groups the admin provider, Visor's role and its grants.
   const exposed = Object.values(db.resources)
     .flat()
+    .flatMap((x) => (x && typeof x === "object" && !("urn" in x) ? Object.values(x) : [x]))
     .filter((x) => x && typeof x === "object" && "urn" in (x as object));
   // The primary's and the replica's name suffixes are internal.
   assert.equal(exposed.length, custom.length - 2);

@@ -3,6 +3,8 @@
 import assert from "node:assert/strict";
 import type * as pulumi from "@pulumi/pulumi";
 import { assertNoLeaks, isSecretInput, registered, unwrapSecret as reveal, type Registered } from "../support/pulumi-mocks";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export { isSecretInput, reveal };
 
@@ -113,8 +115,14 @@ const SECRET_KEYS = new Set(["password", "secretData", "connection", "poolerConn
 // VisorHaSmokeTest's `trigger` is the time of each `pulumi up` (rerunOnEveryUp).
 const volatile = (k: string, v: unknown) => k === "trigger" && typeof v === "string" && /^\d{4}-\d\d-\d\dT/.test(v);
 
+// The admin connection's CA file is under this machine's temporary directory (app-role.ts SERVER_CA_DIR; not
+// imported, so nothing of the component loads before the mocks are set up).
+const SERVER_CA_DIR = join(tmpdir(), "visor-db-infra");
+const machinePath = (v: unknown) => typeof v === "string" && v.startsWith(SERVER_CA_DIR);
+
 function redact(v: unknown): unknown {
   if (isSecretInput(v)) return "[secret]";
+  if (machinePath(v)) return `$TMPDIR/visor-db-infra${(v as string).slice(SERVER_CA_DIR.length)}`;
   if (Array.isArray(v)) return v.map(redact);
   if (v && typeof v === "object") {
     return Object.fromEntries(
