@@ -23,6 +23,7 @@ const EXPECTED: Record<string, string[]> = {
     "visor-db-infra:index:GcpVisorDatabase",
     "gcp:sql/databaseInstance:DatabaseInstance",
     "gcp:sql/user:User",
+    "postgresql:index/role:Role",
     "gcp:backupdisasterrecovery/backupPlan:BackupPlan",
     "gcp:dns/recordSet:RecordSet",
   ],
