@@ -3,12 +3,13 @@
 // retry giving up, a timeout, oversized responses; and the dynamic providers' logic through it.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { Client } from "pg";
 import { invokeRunner, RunnerInvokeError } from "../../../components/visor/runner/transport";
 import { schemaProviderLogic } from "../../../components/visor/providers/schema-logic";
 import { smokeTestProviderLogic } from "../../../components/visor/providers/smoke-logic";
 import type { RunnerTarget } from "../../../components/visor/runner/contract";
-import { need, scratchDatabase, servers } from "../../support/servers";
+import { need, pgQuery, scratchDatabase, servers } from "../../support/servers";
 import type { Endpoint } from "../../../scripts/local-env/environment";
 import { assertNoSecret, runBundle } from "./bundle-support";
 import { fakeAwsEnvironment, startFakeLambda, type FakeLambda } from "./fake-lambda";
@@ -182,4 +183,38 @@ test("providers through the runner: VisorSchema create/read/delete and VisorHaSm
     ["runner"],
   );
   assert.match(checked.failures[0]!.reason, /runner\.aws\.functionName must be a Lambda function name/);
+});
+
+test("VisorSchema with `setup` through the runner: role, database and schema from nothing, no password in the error", async () => {
+  const { postgres } = await servers();
+  const suffix = randomBytes(4).toString("hex");
+  const appUser = `visor_rs_${suffix}`;
+  const databaseName = `visor_rs_${suffix}`;
+  const appPassword = randomBytes(12).toString("base64url");
+  after(async () => {
+    await pgQuery(postgres.adminUrl, `DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    await pgQuery(postgres.adminUrl, `DROP ROLE IF EXISTS ${appUser}`);
+  });
+  const u = new URL(postgres.adminUrl);
+  const admin = { url: postgres.adminUrl };
+  const connection = { host: u.hostname, port: Number(u.port), database: databaseName, user: appUser, password: appPassword };
+  const setup = { admin, appUser, databaseName, appPassword };
+  const created = await schemaProviderLogic.create({ connection, setup, runner: target("visor-runner-setup") });
+  assert.deepEqual([...created.outs.tables].sort(), ["message_triggers", "scheduler_locks", "schedules"]);
+  const [owner] = await pgQuery<{ o: string }>(
+    postgres.adminUrl,
+    "SELECT pg_get_userbyid(datdba) AS o FROM pg_database WHERE datname = $1",
+    [databaseName],
+  );
+  assert.equal(owner!.o, appUser);
+  // Again (an update): idempotent.
+  await schemaProviderLogic.update(created.id, created.outs, { connection, setup, runner: target("visor-runner-setup") });
+  const wrongAdmin = `Wr0ng-admin-${suffix}`;
+  const bad = { ...setup, admin: { ...connection, database: "postgres", user: u.username, password: wrongAdmin } };
+  const message = await schemaProviderLogic.create({ connection, setup: bad, runner: target("visor-runner-setup") }).then(
+    () => assert.fail("a wrong admin password must fail"),
+    (e: Error) => e.message,
+  );
+  assert.match(message, /^VisorSchema: the runner .* failed: .*authentication failed/);
+  assertNoSecret(message, wrongAdmin, appPassword);
 });
