@@ -243,6 +243,7 @@ export const AZURE_SHAPE = object<AzureVisorDatabaseArgs>({
     scheduleStartUtc: ANY,
     vaultRedundancy: ANY,
     softDeleteDays: ANY,
+    crossRegionRestore: ANY,
   }),
   replicas: listOf(
     object<AzureReplicaSpec>({
@@ -261,6 +262,7 @@ export const AZURE_SHAPE = object<AzureVisorDatabaseArgs>({
   alerts: object<AzureAlerts>({
     actionGroupId: ANY,
     cpuPercent: ANY,
+    memoryPercent: ANY,
     storagePercent: ANY,
     connectionsPercent: ANY,
     replicationLagSeconds: ANY,

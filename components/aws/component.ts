@@ -79,13 +79,6 @@ export class AwsVisorDatabase extends VisorDatabaseComponent<AwsVisorDatabaseTra
     const settings = validateAwsArgs(args);
     super(AWS_VISOR_DATABASE_TYPE, name, settings.base, args.transform, opts);
     const ctx: AwsBuild = { name, settings, children: this.children };
-    if (!settings.caBundlePem && (settings.base.bootstrap || settings.pooler.kind === "pgbouncer")) {
-      // RDS server certificates do not chain to public roots: verify-full needs the RDS bundle.
-      pulumi.log.warn(
-        "caBundlePem is not set: verify-full to RDS (bootstrap connections, PgBouncer) uses the default trust stores, which do not contain the RDS CAs. Set caBundlePem to https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem",
-        this,
-      );
-    }
 
     const network = createNetwork(ctx);
     const groups = createParameterGroups(ctx);
@@ -100,10 +93,12 @@ export class AwsVisorDatabase extends VisorDatabaseComponent<AwsVisorDatabaseTra
     const secretVersion = appSecretVersion(ctx, creds, {
       writer: writer.endpoint,
       pooler: pooler.endpoint,
+      serverCa: settings.caBundlePem,
       poolerCa: poolerCaPem,
     });
+    const poolerReady = [...pooler.ready, ...(pooler.afterAppSecret?.(secretVersion) ?? [])];
 
-    // VisorSchema and the smoke test connect as the app role, verify-full: against the RDS CA bundle on the
+    // VisorSchema and the smoke test connect as the app role, verify-full: against the RDS CAs on the
     // writer, against PgBouncer's own certificate (or RDS Proxy's public chain) on the pooler.
     const writerSsl: VerifyFull = { mode: "verify-full", ca: settings.caBundlePem };
     const poolerSsl: pulumi.Input<VerifyFull> = pooler.clientSsl.ca
@@ -112,7 +107,7 @@ export class AwsVisorDatabase extends VisorDatabaseComponent<AwsVisorDatabaseTra
     const bootstrap = this.bootstrap({
       writer: this.visorConnection(writer.endpoint, writerSsl),
       pooler: pooler.resources ? this.visorConnection(pooler.endpoint as pulumi.Output<Endpoint>, poolerSsl) : undefined,
-      dependsOn: [...writer.ready, creds.role.database, creds.role.grant, ...pooler.ready],
+      dependsOn: [...writer.ready, creds.role.database, creds.role.grant, ...poolerReady],
     });
 
     this.masterUserSecretArn = writer.masterUserSecretArn;

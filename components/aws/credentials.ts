@@ -1,6 +1,10 @@
 // Credentials: the master password stays with RDS (Secrets Manager, rotated by RDS); the guide's
 // "Initial Setup" (role `visor`, database `visor`, privileges) runs over a direct verify-full connection
 // to the writer; the app connection Visor instances read is kept in its own Secrets Manager secret.
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import type { AppCredentials } from "../shared/app-credentials";
@@ -30,6 +34,26 @@ export function masterPassword(ctx: AwsBuild, secretArn: pulumi.Output<string>):
   );
 }
 
+/**
+ * A file holding `pem` for the initial setup's admin connection (@pulumi/postgresql takes `sslrootcert` as
+ * a file path): written once to the OS temporary directory under a name made of its hash, so the same CAs
+ * give the same path on every run.
+ */
+export function caBundleFileFor(pem: string, dir = tmpdir()): string {
+  const file = join(dir, "visor-db-infra", `rds-ca-${createHash("sha256").update(pem).digest("hex").slice(0, 16)}.pem`);
+  let current: string | undefined;
+  try {
+    current = readFileSync(file, "utf8");
+  } catch {
+    current = undefined;
+  }
+  if (current !== pem) {
+    mkdirSync(join(dir, "visor-db-infra"), { recursive: true });
+    writeFileSync(file, pem, { mode: 0o644 });
+  }
+  return file;
+}
+
 export function createCredentials(ctx: AwsBuild, writer: Writer, dependsOn: pulumi.Resource[], app: AppCredentials): Credentials {
   const { settings, name } = ctx;
   const role = createAppRole(ctx.children, {
@@ -39,7 +63,7 @@ export function createCredentials(ctx: AwsBuild, writer: Writer, dependsOn: pulu
       username: settings.masterUsername,
       password: masterPassword(ctx, writer.masterUserSecretArn),
       sslmode: "verify-full",
-      sslrootcert: settings.caBundleFile,
+      sslrootcert: settings.caBundleFile ?? caBundleFileFor(settings.caBundlePem),
     },
     databaseName: settings.base.databaseName,
     appUser: settings.base.appUser,
@@ -60,7 +84,8 @@ export function createCredentials(ctx: AwsBuild, writer: Writer, dependsOn: pulu
 
 /**
  * The app connection secret's value: the shared document (AppConnectionDocument). RDS Proxy reads its
- * `username`/`password`; with PgBouncer, `sslrootcert` is the PEM of its self-signed certificate.
+ * `username`/`password`; `sslrootcertPem` is the PEM to verify `host` with (PgBouncer's self-signed
+ * certificate, or the RDS CAs without a pooler), `serverCa` the RDS CAs.
  */
 export function appSecretVersion(
   ctx: AwsBuild,

@@ -4,6 +4,7 @@ export type {
   AwsAlarmSettings,
   AwsBackupSettings,
   AwsEngine,
+  AwsParameterValue,
   AwsPoolerKind,
   AwsPoolerSettings,
   AwsVisorDatabaseArgs,
@@ -17,9 +18,12 @@ export {
   DEFAULT_ENGINE_MAJOR,
   DEFAULT_INSTANCE_CLASS,
   DEFAULT_PGBOUNCER_IMAGE,
+  FARGATE_MEMORY,
   MONITORING_INTERVALS,
   OFFSITE_REGION_PAIRS,
+  STATIC_PARAMETERS,
 } from "./defaults";
+export { INSTANCE_MEMORY_GIB } from "./instance-classes";
 export { validateAwsArgs } from "./validate";
 export type { ResolvedAws } from "./resolved";
 export { awsParameters, type ParameterValue } from "./parameters";

@@ -1,6 +1,7 @@
 // The guide's "Monitoring" on AWS: Performance Insights and pg_stat_statements (set on the instances and
 // parameter group), enhanced monitoring through a role RDS assumes, and CloudWatch alarms for CPU, free
-// storage, freeable memory, connections against max_connections and replica lag.
+// storage (before storage autoscaling acts), freeable memory, connections against the usable
+// max_connections (above a full pool) and replica lag.
 import * as pulumi from "@pulumi/pulumi";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as iam from "@pulumi/aws/iam";
@@ -33,7 +34,7 @@ interface AlarmSpec {
   metricName: string;
   description: string;
   comparisonOperator: "GreaterThanThreshold" | "LessThanThreshold";
-  threshold: number;
+  threshold: pulumi.Input<number>;
   statistic: "Average" | "Minimum" | "Maximum";
   dimensions: Record<string, pulumi.Input<string>>;
   evaluationPeriods?: number;
@@ -45,6 +46,7 @@ export function createAlarms(ctx: AwsBuild, writer: Writer, replicas: Replicas):
   const a = settings.alarms;
   if (!a) return [];
   const maxConnections = settings.base.tuning.maxConnections;
+  const writerInstance = writer.instance;
   // Aurora publishes the writer's metrics under the cluster with Role=WRITER, whatever instance holds it.
   const writerDims: Record<string, pulumi.Input<string>> = settings.engine === "rds"
     ? { DBInstanceIdentifier: writer.identifier }
@@ -72,21 +74,24 @@ export function createAlarms(ctx: AwsBuild, writer: Writer, replicas: Replicas):
     {
       suffix: "connections",
       metricName: "DatabaseConnections",
-      description: `connections above ${a.connectionsPercent}% of max_connections (${maxConnections})`,
+      description: `connections above ${a.connectionsThreshold} (${a.connectionsPercent}% of max_connections ${maxConnections} less the reserved)`,
       comparisonOperator: "GreaterThanThreshold",
-      threshold: Math.floor((maxConnections * a.connectionsPercent) / 100),
+      threshold: a.connectionsThreshold,
       statistic: "Maximum",
       dimensions: writerDims,
     },
   ];
-  if (settings.engine === "rds") {
-    // Storage autoscaling grows the disk; the alarm still tells someone before it has to.
+  if (settings.engine === "rds" && writerInstance) {
+    // A share of the storage allocated now (the instance's refreshed size, which autoscaling grows), set
+    // above the 10 % at which autoscaling acts: the alarm comes first, and after growth keeps its share.
     specs.push({
       suffix: "free-storage",
       metricName: "FreeStorageSpace",
-      description: `free storage below ${a.freeStoragePercent}% of ${settings.allocatedStorage} GiB`,
+      description: `free storage below ${a.freeStoragePercent}% of the allocated storage (autoscaling acts at 10%)`,
       comparisonOperator: "LessThanThreshold",
-      threshold: Math.floor((settings.allocatedStorage * 1024 ** 3 * a.freeStoragePercent) / 100),
+      threshold: writerInstance.allocatedStorage.apply((gib) =>
+        Math.floor(((gib ?? settings.allocatedStorage) * 1024 ** 3 * a.freeStoragePercent) / 100),
+      ),
       statistic: "Minimum",
       dimensions: writerDims,
     });

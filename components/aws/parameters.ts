@@ -1,11 +1,13 @@
 // The guide's "Performance Tuning" as RDS parameter groups, in RDS units (8 kB pages, kB), plus
-// pg_stat_statements and rds.force_ssl, with the user's raw parameters merged last. Groups are created
+// pg_stat_statements and rds.force_ssl, with the user's raw parameters merged last. Static parameters are
+// sent `pending-reboot`, the rest `immediate` (or as the user chose). Groups are created
 // with a name prefix: a new major (new family) creates a new group before the old one is deleted, so the
 // instance can switch groups during the upgrade instead of blocking on a group still in use.
 import * as rds from "@pulumi/aws/rds";
 import type { AwsBuild } from "./context";
 import { postgresParameters } from "../shared/tuning";
-import { AURORA_CLUSTER_LEVEL, DYNAMIC_PARAMETERS, TUNING_NOT_ON } from "./defaults";
+import { defaultApplyMethod } from "./apply-method";
+import { AURORA_CLUSTER_LEVEL, TUNING_NOT_ON } from "./defaults";
 import type { ResolvedAws } from "./resolved";
 
 export interface ParameterValue {
@@ -14,16 +16,20 @@ export interface ParameterValue {
   applyMethod: "immediate" | "pending-reboot";
 }
 
-const sorted = (m: Record<string, string>): ParameterValue[] =>
-  Object.keys(m)
-    .sort()
-    .map((name) => ({ name, value: m[name]!, applyMethod: DYNAMIC_PARAMETERS.has(name) ? "immediate" : "pending-reboot" }));
-
 /** The parameters each group gets: `instance` always, `cluster` for Aurora. Pure: no resources. */
 export function awsParameters(settings: ResolvedAws): { instance: ParameterValue[]; cluster: ParameterValue[] } {
-  // The last step of the tuning model: numbers to RDS's units, without what the engine lacks.
+  const sorted = (m: Record<string, string>): ParameterValue[] =>
+    Object.keys(m)
+      .sort()
+      .map((name) => ({
+        name,
+        value: m[name]!,
+        applyMethod: settings.parameterApplyMethods[name] ?? defaultApplyMethod(name),
+      }));
+  // The last step of the tuning model: numbers to RDS's units, without what the engine lacks or sizes itself.
+  const omit = [...TUNING_NOT_ON[settings.engine], ...settings.base.tuningLeftToCloud];
   const all: Record<string, string> = {
-    ...postgresParameters(settings.base.tuning, TUNING_NOT_ON[settings.engine]),
+    ...postgresParameters(settings.base.tuning, omit),
     shared_preload_libraries: "pg_stat_statements",
     "rds.force_ssl": "1",
     ...settings.base.parameters,

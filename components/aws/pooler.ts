@@ -1,6 +1,7 @@
 // The pooler in front of the writer. `pgbouncer`: the guide's PgBouncer (transaction mode, its pool sizes,
 // SCRAM pass-through, verify-full to RDS) on ECS Fargate behind an internal NLB on 6432, its files
-// rendered by our renderer and delivered through Secrets Manager; clients must use TLS, verifying its
+// rendered by our renderer and delivered through Secrets Manager with the RDS CAs it verifies the writer
+// with (kept out of the task definition, which ECS caps at 64 KiB); clients must use TLS, verifying its
 // self-signed certificate (which names the NLB) with verify-full. `rds-proxy`: an RDS Proxy requiring TLS.
 import * as pulumi from "@pulumi/pulumi";
 import type * as ec2 from "@pulumi/aws/ec2";
@@ -19,6 +20,7 @@ import { assumeRolePolicy, partitionOf, safeName, type AwsBuild } from "./contex
 import type { Credentials } from "./credentials";
 import type { Writer } from "./database";
 import { allowClients, egress, ingress, securityGroup, type Network } from "./network";
+import { ecrPullThroughPolicy } from "./image-pulls";
 import { createRdsProxy, type RdsProxyResources } from "./rds-proxy";
 
 export { PGBOUNCER_PORT };
@@ -28,11 +30,13 @@ export const PGBOUNCER_DIR = "/tmp/pgbouncer";
 /** PgBouncer's TLS key and certificate for its clients (`client_tls_key_file` / `client_tls_cert_file`). */
 export const PGBOUNCER_TLS_KEY_FILE = `${PGBOUNCER_DIR}/client-tls.key`;
 export const PGBOUNCER_TLS_CERT_FILE = `${PGBOUNCER_DIR}/client-tls.crt`;
+/** The RDS CAs PgBouncer verifies the writer with (`server_tls_ca_file`). */
+export const PGBOUNCER_RDS_CA_FILE = `${PGBOUNCER_DIR}/rds-ca.pem`;
 const CONTAINER = "pgbouncer";
 
 /**
- * Writes the files from the container's environment (config, TLS key and certificate via ECS secrets;
- * owner-only, umask 077), then runs PgBouncer.
+ * Writes the files from the container's environment (config, TLS key and certificate, RDS CAs, all via ECS
+ * secrets; owner-only, umask 077), then runs PgBouncer.
  */
 export const PGBOUNCER_START_SCRIPT = [
   "set -eu",
@@ -42,8 +46,8 @@ export const PGBOUNCER_START_SCRIPT = [
   `printf '%s\\n' "$PGBOUNCER_USERLIST" > ${PGBOUNCER_DIR}/userlist.txt`,
   `printf '%s\\n' "$PGBOUNCER_TLS_KEY" > ${PGBOUNCER_TLS_KEY_FILE}`,
   `printf '%s\\n' "$PGBOUNCER_TLS_CERT" > ${PGBOUNCER_TLS_CERT_FILE}`,
-  `if [ -n "\${RDS_CA_BUNDLE:-}" ]; then printf '%s\\n' "$RDS_CA_BUNDLE" > ${PGBOUNCER_DIR}/rds-ca.pem; fi`,
-  "unset PGBOUNCER_INI PGBOUNCER_USERLIST PGBOUNCER_TLS_KEY PGBOUNCER_TLS_CERT",
+  `printf '%s\\n' "$RDS_CA_BUNDLE" > ${PGBOUNCER_RDS_CA_FILE}`,
+  "unset PGBOUNCER_INI PGBOUNCER_USERLIST PGBOUNCER_TLS_KEY PGBOUNCER_TLS_CERT RDS_CA_BUNDLE",
   `exec pgbouncer ${PGBOUNCER_DIR}/pgbouncer.ini`,
 ].join("\n");
 
@@ -55,12 +59,14 @@ export interface PgBouncerResources {
   tlsKey: tls.PrivateKey;
   /** PgBouncer's self-signed certificate, naming the NLB's DNS name; clients trust it directly. */
   tlsCertificate: tls.SelfSignedCert;
-  /** Holds `ini`, `userlist`, `tlsKey` and `tlsCert`. */
+  /** Holds `ini`, `userlist`, `tlsKey`, `tlsCert` and `rdsCa`. */
   configSecret: secretsmanager.Secret;
   configSecretVersion: secretsmanager.SecretVersion;
   executionRole: iam.Role;
   /** AmazonECSTaskExecutionRolePolicy on `executionRole`. */
   executionPolicy: iam.RolePolicyAttachment;
+  /** With an ECR image: lets the execution role fill an ECR pull-through cache on first pull. */
+  pullThroughPolicy?: iam.RolePolicy;
   logGroup: cloudwatch.LogGroup;
   cluster?: ecs.Cluster;
   taskDefinition: ecs.TaskDefinition;
@@ -81,6 +87,11 @@ export interface Pooler {
   clientSsl: { mode: "verify-full"; ca?: pulumi.Output<string> };
   /** Everything that must be ready before Visor can connect through it. */
   ready: pulumi.Resource[];
+  /**
+   * Resources that need the app connection secret's value (RDS Proxy's target logs in with it): called
+   * once the value exists; what it returns must also be ready before Visor connects.
+   */
+  afterAppSecret?: (appSecretValue: secretsmanager.SecretVersion) => pulumi.Resource[];
 }
 
 /** Lets a role read one secret (and decrypt it when a CMK encrypts it). */
@@ -174,7 +185,7 @@ function createPgBouncer(ctx: AwsBuild, network: Network, writer: Writer, creds:
     verifier: creds.app.verifier,
     settings: settings.base,
     serverSslMode: "verify-full",
-    serverCaFile: settings.caBundlePem ? `${PGBOUNCER_DIR}/rds-ca.pem` : undefined,
+    serverCaFile: PGBOUNCER_RDS_CA_FILE,
     authFile: `${PGBOUNCER_DIR}/userlist.txt`,
     clientTls: { keyFile: PGBOUNCER_TLS_KEY_FILE, certFile: PGBOUNCER_TLS_CERT_FILE },
   });
@@ -193,7 +204,9 @@ function createPgBouncer(ctx: AwsBuild, network: Network, writer: Writer, creds:
       secretString: pulumi.secret(
         pulumi
           .all([files, clientTls.keyPem, clientTls.certPem])
-          .apply(([f, tlsKey, tlsCert]) => JSON.stringify({ ini: f.ini, userlist: f.userlist, tlsKey, tlsCert })),
+          .apply(([f, tlsKey, tlsCert]) =>
+            JSON.stringify({ ini: f.ini, userlist: f.userlist, tlsKey, tlsCert, rdsCa: settings.caBundlePem }),
+          ),
       ),
     }),
   );
@@ -215,6 +228,7 @@ function createPgBouncer(ctx: AwsBuild, network: Network, writer: Writer, creds:
     }),
   );
   const readConfig = readSecretPolicy(ctx, `${base}-read-config`, executionRole, configSecret.arn);
+  const pullThroughPolicy = ecrPullThroughPolicy(ctx, `${base}-pull-through`, executionRole, p.image);
   const logGroup = new cloudwatch.LogGroup(
     base,
     ...ctx.children.prepare("logGroup", { retentionInDays: p.logRetentionDays, tags }),
@@ -242,9 +256,9 @@ function createPgBouncer(ctx: AwsBuild, network: Network, writer: Writer, creds:
             { name: "PGBOUNCER_USERLIST", valueFrom: `${secretArn}:userlist::` },
             { name: "PGBOUNCER_TLS_KEY", valueFrom: `${secretArn}:tlsKey::` },
             { name: "PGBOUNCER_TLS_CERT", valueFrom: `${secretArn}:tlsCert::` },
+            { name: "RDS_CA_BUNDLE", valueFrom: `${secretArn}:rdsCa::` },
           ],
           environment: [
-            ...(settings.caBundlePem ? [{ name: "RDS_CA_BUNDLE", value: settings.caBundlePem }] : []),
             // A new secret version (new files, or a renewed certificate) changes the task definition, so ECS
             // rolls the tasks onto the new files.
             { name: "PGBOUNCER_CONFIG_VERSION", value: versionId },
@@ -270,7 +284,7 @@ function createPgBouncer(ctx: AwsBuild, network: Network, writer: Writer, creds:
         containerDefinitions,
         tags,
       },
-      { dependsOn: [readConfig, executionPolicy] },
+      { dependsOn: [readConfig, executionPolicy, ...(pullThroughPolicy ? [pullThroughPolicy] : [])] },
     ),
   );
 
@@ -340,6 +354,7 @@ function createPgBouncer(ctx: AwsBuild, network: Network, writer: Writer, creds:
       configSecretVersion,
       executionRole,
       executionPolicy,
+      pullThroughPolicy,
       logGroup,
       cluster,
       taskDefinition,

@@ -1,6 +1,7 @@
 // RDS Proxy in front of the writer (`pooler: "rds-proxy"`): TLS required, logging in with the app
 // connection secret's username/password by SCRAM, its pool sized from the guide's pool as a share of
-// max_connections.
+// max_connections (with headroom, and AWS's default idle share), its target registered only once the
+// secret's value exists.
 import type * as ec2 from "@pulumi/aws/ec2";
 import * as iam from "@pulumi/aws/iam";
 import * as rds from "@pulumi/aws/rds";
@@ -11,6 +12,7 @@ import type { Credentials } from "./credentials";
 import type { Writer } from "./database";
 import { allowClients, egress, ingress, securityGroup, type Network } from "./network";
 import { readSecretPolicy, type Pooler } from "./pooler";
+import { proxyPool } from "./validate-options";
 
 export interface RdsProxyResources {
   kind: "rds-proxy";
@@ -19,7 +21,8 @@ export interface RdsProxyResources {
   role: iam.Role;
   proxy: rds.Proxy;
   targetGroup: rds.ProxyDefaultTargetGroup;
-  target: rds.ProxyTarget;
+  /** Registered by `Pooler.afterAppSecret`, once the app secret has its value. */
+  target?: rds.ProxyTarget;
 }
 
 export function createRdsProxy(ctx: AwsBuild, network: Network, writer: Writer, creds: Credentials): Pooler {
@@ -81,39 +84,42 @@ export function createRdsProxy(ctx: AwsBuild, network: Network, writer: Writer, 
       { dependsOn: [readSecret] },
     ),
   );
-  // The guide's pool: default_pool_size server connections, as a share of max_connections.
-  const maxConnections = settings.base.tuning.maxConnections;
-  const maxConnectionsPercent = Math.min(100, Math.ceil((100 * settings.base.pool.defaultPoolSize) / maxConnections));
+  // The guide's pool as a share of max_connections, with headroom; idle connections kept as AWS's default.
+  const pool = proxyPool(settings.base);
   const targetGroup = new rds.ProxyDefaultTargetGroup(
     base,
     ...ctx.children.prepare("proxyTargetGroup", {
       dbProxyName: proxy.name,
       connectionPoolConfig: {
-        maxConnectionsPercent,
-        maxIdleConnectionsPercent: Math.min(
-          maxConnectionsPercent,
-          Math.ceil((100 * settings.base.pool.minPoolSize) / maxConnections),
-        ),
+        maxConnectionsPercent: pool.maxConnectionsPercent,
+        maxIdleConnectionsPercent: pool.maxIdleConnectionsPercent,
         connectionBorrowTimeout: 120,
       },
     }),
   );
-  const target = new rds.ProxyTarget(
-    base,
-    ...ctx.children.prepare(
-      "proxyTarget",
-      {
-        dbProxyName: proxy.name,
-        targetGroupName: targetGroup.name,
-        ...(settings.engine === "rds" ? { dbInstanceIdentifier: writer.identifier } : { dbClusterIdentifier: writer.identifier }),
-      },
-      { dependsOn: writer.ready },
-    ),
-  );
+  const resources: RdsProxyResources = { kind: "rds-proxy", securityGroup: sg, rules, role, proxy, targetGroup };
   return {
-    resources: { kind: "rds-proxy", securityGroup: sg, rules, role, proxy, targetGroup, target },
+    resources,
     endpoint: proxy.endpoint.apply((host) => ({ host, port: POSTGRES_PORT })),
     clientSsl: { mode: "verify-full" },
-    ready: [target],
+    ready: [],
+    // The proxy logs in with the secret's value: its target waits for that value, not just the secret.
+    afterAppSecret: (appSecretValue) => {
+      resources.target = new rds.ProxyTarget(
+        base,
+        ...ctx.children.prepare(
+          "proxyTarget",
+          {
+            dbProxyName: proxy.name,
+            targetGroupName: targetGroup.name,
+            ...(settings.engine === "rds"
+              ? { dbInstanceIdentifier: writer.identifier }
+              : { dbClusterIdentifier: writer.identifier }),
+          },
+          { dependsOn: [...writer.ready, appSecretValue] },
+        ),
+      );
+      return [resources.target];
+    },
   };
 }

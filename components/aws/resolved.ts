@@ -20,6 +20,8 @@ export interface ResolvedAwsBackup {
   dailyRetentionDays: number;
   weeklySchedule: string;
   offsiteRetentionDays: number;
+  /** Days the weekly rule keeps its local recovery point: longer than the daily's, so it wins any merge. */
+  weeklyLocalRetentionDays: number;
   /** Either a vault this component creates in another region, or an existing vault ARN. */
   offsite: { region: string; kmsKeyArn?: pulumi.Input<string> } | { vaultArn: string };
   kmsKeyArn?: pulumi.Input<string>;
@@ -31,6 +33,8 @@ export interface ResolvedAlarms {
   freeStoragePercent: number;
   freeableMemoryMiB: number;
   connectionsPercent: number;
+  /** DatabaseConnections above this alarms: the percentage of max_connections − reserved. */
+  connectionsThreshold: number;
   replicaLagSeconds: number;
 }
 
@@ -72,7 +76,10 @@ export interface ResolvedAws {
   alarms: false | ResolvedAlarms;
   kmsKeyId?: pulumi.Input<string>;
   caCertIdentifier: string;
-  caBundlePem?: string;
+  /** The RDS CAs verify-full trusts: `caBundlePem`, else the packaged CAs of the stack's and replicas' regions. */
+  caBundlePem: string;
+  /** Raw parameters whose apply method the user chose. */
+  parameterApplyMethods: Record<string, "immediate" | "pending-reboot">;
   caBundleFile?: string;
   /** The stack's region (aws:region or AWS_REGION), when known. */
   stackRegion?: string;

@@ -1,6 +1,7 @@
 // The parts of AwsVisorDatabase's validation with a shape of their own: replicas, AWS Backup, alerts
 // and the pooler. Rules shared with other clouds come from ../shared/rules.
 import type { ResolvedBase } from "../shared/base-validation";
+import { RESERVED_CONNECTIONS } from "../shared/defaults";
 import {
   bootstrapConnections,
   optIn,
@@ -11,12 +12,35 @@ import {
 } from "../shared/rules";
 import type { Validator } from "../shared/validation";
 import type { AwsAlarmSettings, AwsBackupSettings, AwsEngine, AwsVisorDatabaseArgs, ReplicaSpec } from "./args";
-import { DEFAULT_PGBOUNCER_IMAGE, FARGATE_CPU, LOG_RETENTION_DAYS, MAX_REPLICAS, OFFSITE_REGION_PAIRS } from "./defaults";
+import {
+  DEFAULT_PGBOUNCER_IMAGE,
+  FARGATE_CPU,
+  FARGATE_MEMORY,
+  LOG_RETENTION_DAYS,
+  MAX_REPLICAS,
+  OFFSITE_REGION_PAIRS,
+} from "./defaults";
+import { instanceMemory } from "./instance-classes";
 import type { ResolvedAlarms, ResolvedAwsBackup, ResolvedPooler, ResolvedReplica } from "./resolved";
+import { cronStarts, everyDay, noStartZone, requireClear, startSpans, type Span } from "./windows";
 
 export const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
-const BACKUP_CRON = /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/;
 const VAULT_ARN = /^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$/;
+/** The provider validates RDS's KMS fields as ARNs, and IAM policies name a key by its key ARN (not an alias). */
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-)?[0-9a-f-]+$/;
+/** RDS's storage autoscaling acts at 10 % free: the free-storage alarm must come before it. */
+export const AUTOSCALING_FREE_PERCENT = 10;
+
+/** A KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); a key id or alias is refused with the remedy. */
+export function requireKmsKeyArn(check: Validator, field: string, key: unknown): void {
+  if (typeof key !== "string") return;
+  check.require(
+    KMS_KEY_ARN.test(key),
+    field,
+    "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>): not a key id or alias (find the ARN with `aws kms describe-key --key-id <id or alias>`)",
+    key,
+  );
+}
 
 /** Forbids an option that belongs to the other engine. */
 export function onlyFor(check: Validator, engine: AwsEngine, needed: AwsEngine, field: string, value: unknown): void {
@@ -39,13 +63,14 @@ export function resolveReplicas(
   const specs = replicaSpecs<ReplicaSpec>(check, args.replicas, MAX_REPLICAS, engine === "aurora" ? 1 : 0);
   return specs.map((s, index) => {
     const f = (k: string) => `replicas[${index}].${k}`;
-    if (s.instanceClass !== undefined)
-      check.require(
-        /^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(s.instanceClass),
-        f("instanceClass"),
-        'an RDS instance class like "db.r7g.large"',
-        s.instanceClass,
-      );
+    if (s.instanceClass !== undefined) instanceMemory(check, f("instanceClass"), engine, s.instanceClass);
+    // AWS places a Multi-AZ instance's standby itself: a zone cannot be named.
+    check.require(
+      !(s.availabilityZone !== undefined && s.multiAz === true),
+      f("availabilityZone"),
+      `unset when replicas[${index}].multiAz is true (AWS chooses a Multi-AZ instance's zones)`,
+      s.availabilityZone,
+    );
     onlyFor(check, engine, "rds", f("region"), s.region);
     onlyFor(check, engine, "rds", f("multiAz"), s.multiAz);
     onlyFor(check, engine, "rds", f("kmsKeyId"), s.kmsKeyId);
@@ -67,6 +92,7 @@ export function resolveReplicas(
         `set for a cross-region replica (a KMS key in ${s.region}; storage is always encrypted)`,
         s.kmsKeyId,
       );
+      requireKmsKeyArn(check, f("kmsKeyId"), s.kmsKeyId);
       requireKeyInRegion(check, f("kmsKeyId"), s.kmsKeyId, s.region, `arn:aws:kms:${s.region}:<account>:key/…`);
       check.require(
         s.subnetGroupName !== undefined,
@@ -102,23 +128,48 @@ export function resolveAwsBackup(
   check: Validator,
   args: AwsVisorDatabaseArgs,
   region: string | undefined,
+  windows: { engine: AwsEngine; backupWindow: { start: number; minutes: number }; maintenanceWindow: Span },
 ): false | ResolvedAwsBackup {
   const b = optIn<AwsBackupSettings>(check, "awsBackup", args.awsBackup);
   if (!b) return false;
+  // AWS Backup starts no RDS backup in the hour before or during the backup window or (RDS only: Aurora is
+  // exempt) the maintenance window; such jobs fail.
+  const zones = everyDay(windows.backupWindow).map((span) => ({
+    span: noStartZone(span),
+    what: "the hour before and the span of backupWindow",
+  }));
+  if (windows.engine === "rds")
+    zones.push({ span: noStartZone(windows.maintenanceWindow), what: "the hour before and the span of maintenanceWindow" });
   const cron = (field: string, value: string | undefined, fallback: string) => {
     const c = value ?? fallback;
-    check.require(
-      typeof c === "string" && BACKUP_CRON.test(c),
-      field,
-      'an AWS Backup cron expression like "cron(0 5 ? * * *)"',
-      value,
-    );
-    return c;
+    const starts = typeof c === "string" ? cronStarts(c) : undefined;
+    if (starts === undefined)
+      return check.fail(
+        field,
+        'an AWS Backup cron expression with a fixed minute and hour(s), like "cron(0 5 ? * * *)" or "cron(0 10 ? * SUN *)"',
+        value,
+      );
+    requireClear(check, field, c, starts, zones);
+    return { c, starts };
   };
-  const dailySchedule = cron("awsBackup.dailySchedule", b.dailySchedule, "cron(0 5 ? * * *)");
-  const weeklySchedule = cron("awsBackup.weeklySchedule", b.weeklySchedule, "cron(0 6 ? * SUN *)");
-  const dailyRetentionDays = check.int("awsBackup.dailyRetentionDays", b.dailyRetentionDays, 1, 36_500, 30);
+  const daily = cron("awsBackup.dailySchedule", b.dailySchedule, "cron(0 5 ? * * *)");
+  const weekly = cron("awsBackup.weeklySchedule", b.weeklySchedule, "cron(0 10 ? * SUN *)");
+  // Overlapping rules make AWS Backup keep one backup, the longer-retained: the rules never overlap…
+  requireClear(
+    check,
+    "awsBackup.weeklySchedule",
+    weekly.c,
+    weekly.starts,
+    startSpans(daily.starts).map((span) => ({ span, what: "awsBackup.dailySchedule's start window" })),
+  );
+  const dailyRetentionDays = check.int("awsBackup.dailyRetentionDays", b.dailyRetentionDays, 1, 36_499, 30);
   const offsiteRetentionDays = check.int("awsBackup.offsiteRetentionDays", b.offsiteRetentionDays, 1, 36_500, 90);
+  // …and should they ever, the weekly one (with the offsite copy) keeps its local point longer, so it wins.
+  const weeklyLocalRetentionDays = Math.max(offsiteRetentionDays, dailyRetentionDays + 1);
+  const dailySchedule = daily.c;
+  const weeklySchedule = weekly.c;
+  requireKmsKeyArn(check, "awsBackup.kmsKeyArn", b.kmsKeyArn);
+  requireKmsKeyArn(check, "awsBackup.offsiteKmsKeyArn", b.offsiteKmsKeyArn);
   let offsite: ResolvedAwsBackup["offsite"];
   if (b.offsiteVaultArn !== undefined) {
     check.require(
@@ -160,10 +211,43 @@ export function resolveAwsBackup(
     check.require(target !== region, "awsBackup.offsiteRegion", `a region other than the stack's (${region})`, target);
     offsite = { region: target, kmsKeyArn: b.offsiteKmsKeyArn };
   }
-  return { dailySchedule, dailyRetentionDays, weeklySchedule, offsiteRetentionDays, offsite, kmsKeyArn: b.kmsKeyArn };
+  return {
+    dailySchedule,
+    dailyRetentionDays,
+    weeklySchedule,
+    offsiteRetentionDays,
+    weeklyLocalRetentionDays,
+    offsite,
+    kmsKeyArn: b.kmsKeyArn,
+  };
 }
 
-export function resolveAlerts(check: Validator, args: AwsVisorDatabaseArgs): false | ResolvedAlarms {
+/** Server connections the pooler holds when its pool is full (0 without a pooler). */
+export function poolerServerConnections(base: ResolvedBase, pooler: ResolvedPooler): number {
+  if (pooler.kind === "pgbouncer") return pooler.desiredCount * base.pool.defaultPoolSize;
+  if (pooler.kind === "rds-proxy") return Math.floor((base.tuning.maxConnections * proxyPool(base).maxConnectionsPercent) / 100);
+  return 0;
+}
+
+/**
+ * RDS Proxy's pool as percentages of max_connections: the guide's pool with a quarter more headroom, but
+ * never into the reserved connections or the bootstrap's; idle connections kept as AWS's default, half of it.
+ */
+export function proxyPool(base: ResolvedBase): { maxConnectionsPercent: number; maxIdleConnectionsPercent: number } {
+  const max = base.tuning.maxConnections;
+  const wanted = Math.ceil(base.pool.defaultPoolSize * 1.25);
+  const room = max - RESERVED_CONNECTIONS - bootstrapConnections(base.bootstrap);
+  const connections = Math.max(base.pool.defaultPoolSize, Math.min(wanted, room));
+  const maxConnectionsPercent = Math.max(1, Math.min(100, Math.floor((100 * connections) / max)));
+  return { maxConnectionsPercent, maxIdleConnectionsPercent: Math.floor(maxConnectionsPercent / 2) };
+}
+
+export function resolveAlerts(
+  check: Validator,
+  args: AwsVisorDatabaseArgs,
+  base: ResolvedBase,
+  pooler: ResolvedPooler,
+): false | ResolvedAlarms {
   // `alarms` is the deprecated spelling of `alerts`.
   const field = args.alerts === undefined && args.alarms !== undefined ? "alarms" : "alerts";
   check.require(
@@ -174,12 +258,26 @@ export function resolveAlerts(check: Validator, args: AwsVisorDatabaseArgs): fal
   );
   const a = optIn<AwsAlarmSettings>(check, field, args.alerts ?? args.alarms);
   if (!a) return false;
+  const connectionsPercent = check.int(`${field}.connectionsPercent`, a.connectionsPercent, 1, 100, 95);
+  // The usable connections: PostgreSQL keeps the reserved ones for superusers (and RDS for itself).
+  const usable = base.tuning.maxConnections - RESERVED_CONNECTIONS;
+  // A full pool plus one admin connection is normal operation, not an alarm: the default rises above it.
+  const busy = poolerServerConnections(base, pooler) + 1;
+  const byPercent = Math.floor((usable * connectionsPercent) / 100);
+  const connectionsThreshold = a.connectionsPercent === undefined ? Math.min(usable, Math.max(byPercent, busy)) : byPercent;
+  check.require(
+    a.connectionsPercent === undefined || connectionsThreshold >= busy,
+    `${field}.connectionsPercent`,
+    `at least ${Math.ceil((100 * busy) / usable)}: ${connectionsPercent}% of ${usable} usable connections (max_connections ${base.tuning.maxConnections} − ${RESERVED_CONNECTIONS} reserved) is ${connectionsThreshold}, below a full pool plus one admin connection (${busy})`,
+    a.connectionsPercent,
+  );
   return {
     snsTopicArn: a.snsTopicArn,
     cpuPercent: check.int(`${field}.cpuPercent`, a.cpuPercent, 1, 100, 80),
-    freeStoragePercent: check.int(`${field}.freeStoragePercent`, a.freeStoragePercent, 1, 99, 10),
+    freeStoragePercent: check.int(`${field}.freeStoragePercent`, a.freeStoragePercent, AUTOSCALING_FREE_PERCENT + 1, 99, 20),
     freeableMemoryMiB: check.int(`${field}.freeableMemoryMiB`, a.freeableMemoryMiB, 1, 1_048_576, 256),
-    connectionsPercent: check.int(`${field}.connectionsPercent`, a.connectionsPercent, 1, 100, 80),
+    connectionsPercent,
+    connectionsThreshold,
     replicaLagSeconds: check.int(`${field}.replicaLagSeconds`, a.replicaLagSeconds, 1, 3600, 60),
   };
 }
@@ -204,7 +302,15 @@ export function resolvePooler(check: Validator, args: AwsVisorDatabaseArgs, base
     `one of ${FARGATE_CPU.join(", ")}`,
     p.cpu,
   );
-  const memory = check.int("poolerSettings.memory", p.memory, 512, 30_720, 512);
+  // Fargate accepts only its CPU/memory pairs; the default is the smallest memory for the CPU.
+  const memories = FARGATE_MEMORY[cpu]!;
+  const memory = p.memory ?? memories[0]!;
+  check.require(
+    memories.includes(memory),
+    "poolerSettings.memory",
+    `one of Fargate's values for cpu ${cpu}: ${memories.length > 4 ? `${memories[0]}–${memories[memories.length - 1]} in steps of 1024` : memories.join(", ")} (MiB)`,
+    p.memory,
+  );
   const subnetIds = p.subnetIds ?? args.subnetIds;
   check.require(
     Array.isArray(subnetIds) && subnetIds.length >= 2,

@@ -16,17 +16,12 @@ import {
   RESERVED_MASTER_USERNAMES,
   TUNING_NOT_ON,
 } from "./defaults";
+import { splitParameters } from "./apply-method";
+import { resolveCaBundle } from "./ca-bundle";
+import { awsTuningBasis, instanceMemory } from "./instance-classes";
 import type { ResolvedAws } from "./resolved";
-import { onlyFor, resolveAlerts, resolveAwsBackup, resolvePooler, resolveReplicas } from "./validate-options";
-
-const WINDOW = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
-const WEEK_WINDOW =
-  /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/;
-
-function windowMinutes(w: string): number {
-  const [a, b] = w.split("-").map((t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5))) as [number, number];
-  return (b - a + 1440) % 1440;
-}
+import { onlyFor, requireKmsKeyArn, resolveAlerts, resolveAwsBackup, resolvePooler, resolveReplicas } from "./validate-options";
+import { dailyWindow, everyDay, overlaps, weeklyWindow } from "./windows";
 
 /** The stack's AWS region as the provider sees it, when it can be known without a call. */
 export function stackRegion(): string | undefined {
@@ -37,7 +32,10 @@ export function stackRegion(): string | undefined {
  * Validates and defaults every argument. Throws VisorValidationError; registers nothing. `env.region` is the
  * stack's region (default: aws:region, else AWS_REGION / AWS_DEFAULT_REGION).
  */
-export function validateAwsArgs(args: AwsVisorDatabaseArgs, env: { region?: string } = { region: stackRegion() }): ResolvedAws {
+export function validateAwsArgs(
+  args: AwsVisorDatabaseArgs,
+  env: { region?: string; now?: Date } = { region: stackRegion() },
+): ResolvedAws {
   const region = env.region;
   const check = new Validator(COMPONENT);
   check.require(args !== null && typeof args === "object", "args", "an AwsVisorDatabaseArgs object", args);
@@ -69,24 +67,26 @@ export function validateAwsArgs(args: AwsVisorDatabaseArgs, env: { region?: stri
         args.tuning[key],
       );
   }
-  const base = validateBase(check, args, { maxRetentionDays: 35 });
+  // The tuning defaults are the guide's ratios on this class's memory (Aurora keeps its own memory formulas).
+  const instanceClass = args.instanceClass ?? DEFAULT_INSTANCE_CLASS;
+  const memoryBytes = instanceMemory(check, "instanceClass", engine, instanceClass);
+  const { values: rawParameters, applyMethods } = splitParameters(check, args.parameters);
+  const base = validateBase(
+    check,
+    { ...args, parameters: rawParameters },
+    { maxRetentionDays: 35, tuningBasis: awsTuningBasis(engine, memoryBytes) },
+  );
 
   for (const field of ["allocatedStorage", "maxAllocatedStorage", "multiAz"] as const)
     onlyFor(check, engine, "rds", field, args[field]);
   onlyFor(check, engine, "aurora", "auroraStorageType", args.auroraStorageType);
 
-  const instanceClass = args.instanceClass ?? DEFAULT_INSTANCE_CLASS;
-  check.require(
-    typeof instanceClass === "string" && /^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(instanceClass),
-    "instanceClass",
-    'an RDS instance class like "db.t4g.medium"',
-    args.instanceClass,
-  );
   const allocatedStorage = check.int("allocatedStorage", args.allocatedStorage, 20, 65_536, 20);
+  // RDS: "Invalid max storage size" unless the ceiling is at least 10 % above the allocation.
   const maxAllocatedStorage = check.int(
     "maxAllocatedStorage",
     args.maxAllocatedStorage,
-    allocatedStorage + 1,
+    Math.ceil((allocatedStorage * 11) / 10),
     65_536,
     Math.max(100, allocatedStorage * 5),
   );
@@ -113,23 +113,32 @@ export function validateAwsArgs(args: AwsVisorDatabaseArgs, env: { region?: stri
   );
 
   const backupWindow = args.backupWindow ?? "03:00-03:30";
+  const daily = typeof backupWindow === "string" ? dailyWindow(backupWindow) : undefined;
   check.require(
-    typeof backupWindow === "string" && WINDOW.test(backupWindow) && windowMinutes(backupWindow) >= 30,
+    daily !== undefined && daily.minutes >= 30,
     "backupWindow",
     'a UTC window "hh:mm-hh:mm" of at least 30 minutes',
     args.backupWindow,
   );
   const maintenanceWindow = args.maintenanceWindow ?? "sun:07:00-sun:08:00";
+  const weekly = typeof maintenanceWindow === "string" ? weeklyWindow(maintenanceWindow) : undefined;
   check.require(
-    typeof maintenanceWindow === "string" && WEEK_WINDOW.test(maintenanceWindow),
+    weekly !== undefined && weekly.minutes >= 30,
     "maintenanceWindow",
-    'a UTC window "ddd:hh:mm-ddd:hh:mm" like "sun:07:00-sun:08:00"',
+    'a UTC window "ddd:hh:mm-ddd:hh:mm" of at least 30 minutes, like "sun:07:00-sun:08:00"',
     args.maintenanceWindow,
+  );
+  check.require(
+    !everyDay(daily!).some((day) => overlaps(day, weekly!)),
+    "maintenanceWindow",
+    `a window apart from backupWindow (${backupWindow} every day)`,
+    maintenanceWindow,
   );
 
   const replicas = resolveReplicas(check, args, engine, instanceClass, region);
-  const awsBackup = resolveAwsBackup(check, args, region);
+  const awsBackup = resolveAwsBackup(check, args, region, { engine, backupWindow: daily!, maintenanceWindow: weekly! });
   const pooler = resolvePooler(check, args, base);
+  requireKmsKeyArn(check, "kmsKeyId", args.kmsKeyId);
 
   const monitoringInterval = args.monitoringInterval ?? 60;
   check.require(
@@ -139,14 +148,13 @@ export function validateAwsArgs(args: AwsVisorDatabaseArgs, env: { region?: stri
     args.monitoringInterval,
   );
   const caCertIdentifier = check.oneOf("caCertIdentifier", args.caCertIdentifier, CA_CERTS, DEFAULT_CA_CERT);
-  if (args.caBundlePem !== undefined) {
-    check.require(
-      typeof args.caBundlePem === "string" && args.caBundlePem.includes("-----BEGIN CERTIFICATE-----"),
-      "caBundlePem",
-      "a PEM bundle (-----BEGIN CERTIFICATE-----…)",
-      "[not a PEM]",
-    );
-  }
+  // Every verify-full connection to the database (and to cross-region replicas) trusts these.
+  const caBundlePem = resolveCaBundle(
+    check,
+    args.caBundlePem,
+    [region, ...replicas.map((r) => r.region ?? region)],
+    env.now ?? new Date(),
+  );
   if (args.caBundleFile !== undefined) {
     check.require(
       typeof args.caBundleFile === "string" && args.caBundleFile.startsWith("/"),
@@ -198,10 +206,11 @@ export function validateAwsArgs(args: AwsVisorDatabaseArgs, env: { region?: stri
     pooler,
     performanceInsights: check.bool("performanceInsights", args.performanceInsights, true),
     monitoringInterval,
-    alarms: resolveAlerts(check, args),
+    alarms: resolveAlerts(check, args, base, pooler),
     kmsKeyId: args.kmsKeyId,
     caCertIdentifier,
-    caBundlePem: args.caBundlePem,
+    caBundlePem,
+    parameterApplyMethods: applyMethods,
     caBundleFile: args.caBundleFile,
     stackRegion: region,
   };

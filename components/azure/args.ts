@@ -18,9 +18,12 @@ export type AzurePooler = "pgbouncer" | "none";
 export interface AzureReplicaSpec {
   /** Azure region. Default: the primary's `location` (same-region replica). */
   location?: pulumi.Input<string>;
-  /** Compute size. Default: the primary's `skuName`. */
+  /**
+   * Compute size. Default: the primary's `skuName`. At least the primary's vCores and memory (Azure needs a
+   * replica's compute ≥ the primary's); scale replicas up before the primary, the primary down first.
+   */
   skuName?: string;
-  /** Compute tier. Default: the primary's `skuTier` (Burstable is refused: Azure has no replicas there). */
+  /** Compute tier. Default and only value: the primary's `skuTier` (promotion needs the same tier; Burstable has no replicas). */
   skuTier?: AzureSkuTier;
   /** Availability zone. Default: Azure's choice. */
   availabilityZone?: string;
@@ -63,6 +66,11 @@ export interface AzureLongTermRetention {
   vaultRedundancy?: "GeoRedundant" | "ZoneRedundant" | "LocallyRedundant";
   /** Soft-delete retention of deleted backups, in days. Default 14 (14–180). */
   softDeleteDays?: number;
+  /**
+   * Cross Region Restore on the vault: restore the paired region's copy there. Default true with
+   * "GeoRedundant" (only allowed there). Azure cannot turn it off once it is on.
+   */
+  crossRegionRestore?: boolean;
 }
 
 /** Metric alerts on the server (and each replica for lag). */
@@ -71,9 +79,14 @@ export interface AzureAlerts {
   actionGroupId?: pulumi.Input<string>;
   /** Average CPU percent over 15 minutes. Default 80. */
   cpuPercent?: number;
+  /** Average memory percent over 15 minutes. Default 90. */
+  memoryPercent?: number;
   /** Storage used percent. Default 80. */
   storagePercent?: number;
-  /** Active connections as a percent of `max_connections` (guide: 50 → alert at 40). Default 80. */
+  /**
+   * Azure's `active_connections` (every connection to the server, idle ones and Azure's own included) as a
+   * percent of `max_connections`. Default 80.
+   */
   connectionsPercent?: number;
   /** Replica lag in seconds (one alert per replica). Default 60. */
   replicationLagSeconds?: number;
@@ -106,7 +119,10 @@ export interface AzureVisorDatabaseArgs extends VisorDatabaseArgsBase {
   engineVersion?: string;
   /** Compute tier. Default "GeneralPurpose". "Burstable" has no HA and no built-in PgBouncer. */
   skuTier?: AzureSkuTier;
-  /** Compute size. Default "Standard_D2ds_v5" (2 vCores, 8 GiB: room for the guide's 256 MB shared_buffers). */
+  /**
+   * Compute size. Default "Standard_D2ds_v5" (2 vCores, 8 GiB). One of the sizes with known memory
+   * (B*ms/B2s, D*ds_v4/v5, D*ads_v5, E*ds_v4/v5, E*ads_v5): the tuning defaults are sized from it.
+   */
   skuName?: string;
   /** Storage in GiB. Default 128; one of Azure's sizes (32 … 32767). */
   storageSizeGb?: number;
@@ -122,7 +138,7 @@ export interface AzureVisorDatabaseArgs extends VisorDatabaseArgsBase {
   administratorLogin?: string;
   /** Microsoft Entra ID administrator. Default: none (password authentication only). */
   entraAdmin?: AzureEntraAdmin;
-  /** PITR retention (the guide's hourly WAL, 7 days). Default 7; 7–35. */
+  /** PITR retention. Default 30 (the guide's daily/30-day tier; covers its hourly WAL, 7 days); 7–35. */
   retentionDays?: number;
   /**
    * Geo-redundant automated backups (restore in the paired region). Default true. Azure sets this only
@@ -137,8 +153,8 @@ export interface AzureVisorDatabaseArgs extends VisorDatabaseArgsBase {
   /** Read replicas: a count (same region, primary's size) or one spec each. Default 0; at most 5. */
   replicas?: number | AzureReplicaSpec[];
   /**
-   * Name of the ReadWrite virtual endpoint created when there are replicas, so the writer address
-   * survives a replica promotion. Default `<serverName>-ve` when `serverName` is given, else auto-named.
+   * Name of the ReadWrite virtual endpoint created when there are replicas (Azure promotes a replica to
+   * primary only with one). Default `<serverName>-ve` when `serverName` is given, else auto-named.
    */
   virtualEndpointName?: string;
   /**

@@ -1,12 +1,15 @@
 // The guide's "Recommended Schedule", weekly offsite row: an Azure Backup vault (geo-redundant storage
-// by default) with a weekly policy kept 90 days, protecting the flexible server. The hourly-WAL row is
-// the server's own PITR (backupRetentionDays), set on the server itself.
+// with Cross Region Restore by default, so the copy in the paired region can be restored there) with a
+// weekly policy kept 90 days, protecting the flexible server. The hourly-WAL and daily/30-day rows are
+// the server's own PITR (backupRetentionDays, 30 days by default), set on the server itself.
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as dataprotection from "@pulumi/azure-native/dataprotection";
 import type * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureBuild } from "./context";
+import { SETTLE_SECONDS } from "./defaults";
 import type { ResolvedAzure } from "./resolved";
+import { AzureSettleWait } from "./settle";
 
 export const PG_FLEX_DATASOURCE_TYPE = "Microsoft.DBforPostgreSQL/flexibleServers";
 /** Built-in role "PostgreSQL Flexible Server Long Term Retention Backup Role". */
@@ -19,7 +22,17 @@ export interface BackupResources {
   policy: dataprotection.BackupPolicy;
   serverRoleAssignment: authorization.RoleAssignment;
   resourceGroupRoleAssignment: authorization.RoleAssignment;
+  /** The bounded wait for RBAC propagation between the role assignments and the backup instance. */
+  rbacWait: AzureSettleWait;
   instance: dataprotection.BackupInstance;
+}
+
+/** The message `pulumi up` prints when the vault has Cross Region Restore on but the program turns it off. */
+export function crossRegionRestoreDriftMessage(): string {
+  return (
+    "AzureVisorDatabase: longTermRetention.crossRegionRestore is false but the Backup vault has Cross Region " +
+    "Restore enabled. Azure cannot turn it off once it is on, so the vault keeps it (the change is held back)."
+  );
 }
 
 export function createLongTermRetention(
@@ -30,17 +43,31 @@ export function createLongTermRetention(
   const { name } = ctx;
   const { resourceGroupName, location } = ctx.settings;
   const tags = ctx.settings.base.tags;
-  const [va, vo] = ctx.children.prepare("backupVault", {
-    resourceGroupName,
-    location,
-    identity: { type: "SystemAssigned" },
-    properties: {
-      storageSettings: [{ datastoreType: "VaultStore", type: ltr.vaultRedundancy }],
-      securitySettings: { softDeleteSettings: { state: "On", retentionDurationInDays: ltr.softDeleteDays } },
+  const crr = ltr.crossRegionRestore ? "Enabled" : "Disabled";
+  const [va, vo] = ctx.children.prepare(
+    "backupVault",
+    {
+      resourceGroupName,
+      location,
+      identity: { type: "SystemAssigned" },
+      properties: {
+        storageSettings: [{ datastoreType: "VaultStore", type: ltr.vaultRedundancy }],
+        securitySettings: { softDeleteSettings: { state: "On", retentionDurationInDays: ltr.softDeleteDays } },
+        // Without it a geo-redundant vault keeps the copy in the paired region but cannot restore it there.
+        ...(ltr.vaultRedundancy === "GeoRedundant" ? { featureSettings: { crossRegionRestoreSettings: { state: crr } } } : {}),
+      },
+      tags,
     },
-    tags,
-  });
+    // Cross Region Restore cannot be turned off once on: turning it off is held back (and reported below).
+    ltr.crossRegionRestore ? {} : { ignoreChanges: ["properties.featureSettings.crossRegionRestoreSettings"] },
+  );
   const vault = new dataprotection.BackupVault(`${name}-backup-vault`, va, vo);
+  if (!ltr.crossRegionRestore && ltr.vaultRedundancy === "GeoRedundant") {
+    vault.properties.apply((p) => {
+      if (p?.featureSettings?.crossRegionRestoreSettings?.state === "Enabled")
+        void pulumi.log.warn(crossRegionRestoreDriftMessage(), vault);
+    });
+  }
 
   const [pa, po] = ctx.children.prepare("backupPolicy", {
     resourceGroupName,
@@ -92,6 +119,25 @@ export function createLongTermRetention(
   const serverRoleAssignment = roleAssignment(`${name}-backup-role-server`, PG_LTR_BACKUP_ROLE_ID, server.id);
   const resourceGroupRoleAssignment = roleAssignment(`${name}-backup-role-rg`, READER_ROLE_ID, resourceGroupId);
 
+  // Azure checks the vault's permissions when the instance is made; new role assignments take a while to
+  // propagate, so wait a bounded time after them (re-run `pulumi up` if the instance still fails).
+  const rbacWait = new AzureSettleWait(
+    `${name}-backup-rbac-settle`,
+    {
+      seconds: SETTLE_SECONDS.rbac,
+      reason: "role assignments propagate before the backup instance validates them",
+      after: [serverRoleAssignment.id, resourceGroupRoleAssignment.id],
+    },
+    { parent: ctx.children.parent, dependsOn: [serverRoleAssignment, resourceGroupRoleAssignment] },
+  );
+  const datasource = {
+    datasourceType: PG_FLEX_DATASOURCE_TYPE,
+    resourceType: PG_FLEX_DATASOURCE_TYPE,
+    resourceID: server.id,
+    resourceUri: server.id,
+    resourceName: server.name,
+    resourceLocation: location,
+  };
   const [ia, io] = ctx.children.prepare(
     "backupInstance",
     {
@@ -100,22 +146,16 @@ export function createLongTermRetention(
       properties: {
         objectType: "BackupInstance",
         friendlyName: server.name,
-        dataSourceInfo: {
-          objectType: "Datasource",
-          datasourceType: PG_FLEX_DATASOURCE_TYPE,
-          resourceType: PG_FLEX_DATASOURCE_TYPE,
-          resourceID: server.id,
-          resourceUri: server.id,
-          resourceName: server.name,
-          resourceLocation: location,
-        },
+        // Azure's own tools send both: the server as the data source and as its data source set.
+        dataSourceInfo: { objectType: "Datasource", ...datasource },
+        dataSourceSetInfo: { objectType: "DatasourceSet", ...datasource },
         policyInfo: { policyId: policy.id },
       },
       tags,
     },
-    // Protection validation fails until both role assignments exist.
-    { dependsOn: [serverRoleAssignment, resourceGroupRoleAssignment] },
+    // Protection validation fails until both role assignments exist and have propagated.
+    { dependsOn: [serverRoleAssignment, resourceGroupRoleAssignment, rbacWait] },
   );
   const instance = new dataprotection.BackupInstance(`${name}-backup-instance`, ia, io);
-  return { vault, policy, serverRoleAssignment, resourceGroupRoleAssignment, instance };
+  return { vault, policy, serverRoleAssignment, resourceGroupRoleAssignment, rbacWait, instance };
 }

@@ -24,8 +24,9 @@ import type { AzureBuild } from "./context";
 import { createKeyVaultSecret } from "./credentials";
 import { createAlert, replicationLagSpec, serverAlertSpecs } from "./monitoring";
 import { createFirewallRules } from "./network";
-import { createConfigurations, serverParameters } from "./parameters";
-import { createReplicas, writerHostOf } from "./replicas";
+import { createConfigurations, replicaParameters, serverParameters } from "./parameters";
+import { createReplicas, settleAfterCreate, writerHostOf } from "./replicas";
+import type { AzureSettleWait } from "./settle";
 import { createDeletionLock, createEntraAdmin, createServer } from "./server";
 import { validateAzureArgs } from "./validate";
 
@@ -42,6 +43,10 @@ export interface AzureVisorDatabaseResources {
   /** In the order they are applied (each depends on the previous). */
   configurations: dbforpostgresql.Configuration[];
   replicas: dbforpostgresql.Server[];
+  /** The recovery parameters set on each replica (max_connections, …), replica by replica. */
+  replicaConfigurations: dbforpostgresql.Configuration[];
+  /** Bounded waits: after the server, after each replica, and after the vault's role assignments. */
+  settleWaits: AzureSettleWait[];
   virtualEndpoint?: dbforpostgresql.VirtualEndpoint;
   backupVault?: dataprotection.BackupVault;
   backupPolicy?: dataprotection.BackupPolicy;
@@ -62,8 +67,13 @@ export class AzureVisorDatabase extends VisorDatabaseComponent<AzureVisorDatabas
   declare public readonly administratorPassword: pulumi.Output<string>;
   declare public readonly serverId: pulumi.Output<string>;
   declare public readonly serverName: pulumi.Output<string>;
-  /** The primary server's own host (not the virtual endpoint). */
+  /** The primary server's own host: Visor's writer (its certificate names it, so `verify-full` holds). */
   declare public readonly serverFqdn: pulumi.Output<string>;
+  /**
+   * The writer virtual endpoint's host (`<ve>.writer.postgres.database.azure.com`), with replicas; it
+   * follows a promotion but Azure does not document a certificate for it: use it with `verify-ca`.
+   */
+  declare public readonly writerVirtualEndpointHost: pulumi.Output<string | undefined>;
   declare public readonly replicaIds: pulumi.Output<string[]>;
   /** Secret: the app connection document as JSON (AppConnectionDocument). */
   declare public readonly appConnection: pulumi.Output<string>;
@@ -82,10 +92,18 @@ export class AzureVisorDatabase extends VisorDatabaseComponent<AzureVisorDatabas
     const { adminPassword, adminSecret, server } = createServer(ctx);
     // Azure runs one operation at a time per server: every write to it waits for the previous one.
     const chain = new ServerOperationChain(server);
+    // A new server answers its first writes with ServerIsBusy for a while: a bounded wait first.
+    const serverSettle = settleAfterCreate(ctx, `${name}-server-settle`, server, chain);
     const entraAdmin = createEntraAdmin(ctx, server, chain);
     const firewallRules = createFirewallRules(ctx, server, chain);
-    const configurations = createConfigurations(ctx, server, serverParameters(settings), chain);
-    const { replicas, virtualEndpoint } = createReplicas(ctx, server, chain);
+    const parameters = serverParameters(settings);
+    const configurations = createConfigurations(ctx, server, parameters, chain);
+    const { replicas, replicaConfigurations, replicaSettles, virtualEndpoint } = createReplicas(
+      ctx,
+      server,
+      replicaParameters(parameters),
+      chain,
+    );
     const deletionLock = createDeletionLock(ctx, server, [
       ...configurations,
       ...firewallRules,
@@ -93,7 +111,10 @@ export class AzureVisorDatabase extends VisorDatabaseComponent<AzureVisorDatabas
       ...(entraAdmin ? [entraAdmin] : []),
     ]);
 
-    const writerHost = virtualEndpoint ? writerHostOf(virtualEndpoint) : server.fullyQualifiedDomainName;
+    // The server's own name for verify-full: Azure documents no certificate covering the virtual
+    // endpoint's `<ve>.writer.postgres.database.azure.com` (a `*.postgres.database.azure.com` wildcard
+    // cannot match two labels), nor PgBouncer through it; PgBouncer listens on the server's host name.
+    const writerHost = server.fullyQualifiedDomainName;
     const writerEndpoint = writerHost.apply((host) => ({ host, port: POSTGRES_PORT }));
     const poolerEndpoint: pulumi.Output<Endpoint | undefined> = settings.pgbouncer
       ? writerHost.apply((host) => ({ host, port: PGBOUNCER_PORT }))
@@ -154,6 +175,7 @@ export class AzureVisorDatabase extends VisorDatabaseComponent<AzureVisorDatabas
     this.serverId = server.id;
     this.serverName = server.name;
     this.serverFqdn = server.fullyQualifiedDomainName;
+    this.writerVirtualEndpointHost = virtualEndpoint ? writerHostOf(virtualEndpoint) : pulumi.output(undefined);
     this.replicaIds = pulumi.all(replicas.map((replica) => replica.id));
     this.appConnection = appConnection;
     this.backupVaultIds = backup ? backup.vault.id.apply((id) => [id]) : pulumi.output([]);
@@ -165,6 +187,8 @@ export class AzureVisorDatabase extends VisorDatabaseComponent<AzureVisorDatabas
       firewallRules,
       configurations,
       replicas,
+      replicaConfigurations,
+      settleWaits: [serverSettle, ...replicaSettles, ...(backup ? [backup.rbacWait] : [])],
       virtualEndpoint,
       backupVault: backup?.vault,
       backupPolicy: backup?.policy,
@@ -197,6 +221,7 @@ export class AzureVisorDatabase extends VisorDatabaseComponent<AzureVisorDatabas
         serverId: this.serverId,
         serverName: this.serverName,
         serverFqdn: this.serverFqdn,
+        writerVirtualEndpointHost: this.writerVirtualEndpointHost,
         replicaIds: this.replicaIds,
         appConnection: this.appConnection,
         backupVaultIds: this.backupVaultIds,

@@ -1,5 +1,7 @@
-// The guide's "Monitoring" as Azure Monitor metric alerts: CPU, storage, active connections (against the
-// guide's max_connections) and replication lag on each replica, to an optional action group.
+// The guide's "Monitoring" as Azure Monitor metric alerts: CPU, memory, storage, active connections
+// (against the server's max_connections) and replication lag on each replica, to an optional action group.
+// Azure's `active_connections` counts every connection to the server — idle ones, other databases and
+// Azure's own agents too — so it is compared with max_connections, not with the `visor` database alone.
 import * as monitor from "@pulumi/azure-native/monitor";
 import type * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import type * as pulumi from "@pulumi/pulumi";
@@ -33,6 +35,16 @@ export function serverAlertSpecs(a: Exclude<ResolvedAzure["alerts"], false>, max
       evaluationFrequency: "PT5M",
     },
     {
+      key: "memory",
+      description: `Memory above ${a.memoryPercent}% for 15 minutes`,
+      metricName: "memory_percent",
+      aggregation: "Average",
+      threshold: a.memoryPercent,
+      severity: 2,
+      windowSize: "PT15M",
+      evaluationFrequency: "PT5M",
+    },
+    {
       key: "storage",
       description: `Storage above ${a.storagePercent}% used`,
       metricName: "storage_percent",
@@ -44,7 +56,7 @@ export function serverAlertSpecs(a: Exclude<ResolvedAzure["alerts"], false>, max
     },
     {
       key: "connections",
-      description: `Active connections above ${a.connectionsPercent}% of max_connections (${maxConnections})`,
+      description: `Connections (all states, all databases) above ${a.connectionsPercent}% of max_connections (${maxConnections})`,
       metricName: "active_connections",
       aggregation: "Maximum",
       threshold: Math.floor((maxConnections * a.connectionsPercent) / 100),

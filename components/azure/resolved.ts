@@ -3,6 +3,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedBase } from "../shared/base-validation";
 import type { AzureHighAvailability, AzureKeyVaultSecret, AzureSkuTier } from "./args";
+import type { AzureCompute } from "./skus";
 
 export interface ResolvedReplica {
   index: number;
@@ -31,6 +32,8 @@ export interface ResolvedAzure {
   version: string;
   skuTier: AzureSkuTier;
   skuName: string;
+  /** The primary's vCores and memory (the tuning defaults are sized from it). */
+  compute: AzureCompute;
   storageSizeGb: number;
   storageAutoGrow: boolean;
   highAvailability: AzureHighAvailability;
@@ -44,7 +47,15 @@ export interface ResolvedAzure {
   publicAccess: { name: string; startIpAddress: string; endIpAddress: string }[] | undefined;
   geoRedundantBackup: boolean;
   allowGeoBackupReplace: boolean;
-  longTermRetention: false | { retentionDays: number; scheduleStartUtc: string; vaultRedundancy: string; softDeleteDays: number };
+  longTermRetention:
+    | false
+    | {
+        retentionDays: number;
+        scheduleStartUtc: string;
+        vaultRedundancy: string;
+        softDeleteDays: number;
+        crossRegionRestore: boolean;
+      };
   replicas: ResolvedReplica[];
   /** Defaults to `<serverName>-ve` when `serverName` is given. */
   virtualEndpointName?: string;
@@ -55,6 +66,7 @@ export interface ResolvedAzure {
     | {
         actionGroupId?: pulumi.Input<string>;
         cpuPercent: number;
+        memoryPercent: number;
         storagePercent: number;
         connectionsPercent: number;
         replicationLagSeconds: number;

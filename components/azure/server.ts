@@ -80,7 +80,11 @@ export function createServer(ctx: AzureBuild): Server {
   return { adminPassword, adminSecret, server };
 }
 
-/** The Microsoft Entra ID administrator, as the next server operation; the API spells principal types in lower case. */
+/**
+ * The Microsoft Entra ID administrator, as the next server operation. The PostgreSQL Flexible Server spec
+ * spells principalType `User` / `Group` / `ServicePrincipal`; the SDK's enum (lower case) is shared with
+ * another API, so the spec's spelling is sent as is.
+ */
 export function createEntraAdmin(
   ctx: AzureBuild,
   server: dbforpostgresql.Server,
@@ -88,7 +92,6 @@ export function createEntraAdmin(
 ): dbforpostgresql.AdministratorsMicrosoftEntra | undefined {
   const admin = ctx.settings.entraAdmin;
   if (!admin) return undefined;
-  const principalType = ({ User: "user", Group: "group", ServicePrincipal: "servicePrincipal" } as const)[admin.principalType];
   return chain.add(
     (dependsOn) =>
       new dbforpostgresql.AdministratorsMicrosoftEntra(
@@ -100,7 +103,7 @@ export function createEntraAdmin(
             serverName: server.name,
             objectId: admin.objectId,
             principalName: admin.principalName,
-            principalType,
+            principalType: admin.principalType,
             tenantId: admin.tenantId,
           },
           { dependsOn },

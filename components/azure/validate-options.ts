@@ -5,6 +5,7 @@ import type { Validator } from "../shared/validation";
 import type { AzureReplicaSpec, AzureSkuTier, AzureVisorDatabaseArgs } from "./args";
 import { MAX_REPLICAS, SERVER_NAME, SKU_TIERS } from "./defaults";
 import type { ResolvedAzure, ResolvedReplica } from "./resolved";
+import { computeOf, type AzureCompute } from "./skus";
 
 export const isString = (value: unknown): value is string => typeof value === "string";
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
@@ -97,13 +98,16 @@ export function resolveNetwork(
     : { publicAccess, delegatedSubnetId: args.delegatedSubnetId, privateDnsZoneId: args.privateDnsZoneId };
 }
 
-/** Read replicas: General Purpose or Memory Optimized, each cross-region one on a subnet of its own region. */
+/**
+ * Read replicas: General Purpose or Memory Optimized, the primary's tier and at least its compute (Azure
+ * creates and promotes nothing smaller), each cross-region one on a subnet of its own region.
+ */
 export function resolveReplicas(
   check: Validator,
   args: AzureVisorDatabaseArgs,
-  primary: { skuTier: AzureSkuTier; skuName: string; publicAccess: ResolvedAzure["publicAccess"] },
+  primary: { skuTier: AzureSkuTier; skuName: string; compute: AzureCompute; publicAccess: ResolvedAzure["publicAccess"] },
 ): Pick<ResolvedAzure, "replicas" | "virtualEndpointName"> {
-  const { skuTier, skuName, publicAccess } = primary;
+  const { skuTier, skuName, compute, publicAccess } = primary;
   const specs = replicaSpecs<AzureReplicaSpec>(check, args.replicas, MAX_REPLICAS);
   const count = specs.length;
   const replicas: ResolvedReplica[] = [];
@@ -116,11 +120,25 @@ export function resolveReplicas(
       '"GeneralPurpose" or "MemoryOptimized" (Azure has no read replicas on Burstable)',
       tier,
     );
+    check.require(
+      tier === skuTier,
+      `${f}.skuTier`,
+      `the primary's tier "${skuTier}" (Azure promotes a replica to primary only with the same tier and storage)`,
+      tier,
+    );
     const name = check.nonEmpty(`${f}.skuName`, s.skuName, skuName);
     check.require(
       /^Standard_[A-Za-z0-9_]+$/.test(name) && !/^Standard_B/.test(name),
       `${f}.skuName`,
       `a ${tier} compute size such as "Standard_D2ds_v5"`,
+      name,
+    );
+    const replicaCompute = computeOf(check, `${f}.skuName`, tier, name);
+    check.require(
+      replicaCompute.vCores >= compute.vCores && replicaCompute.memoryBytes >= compute.memoryBytes,
+      `${f}.skuName`,
+      `a size with at least the primary's ${compute.vCores} vCores and ${compute.memoryBytes / 1024 ** 3} GiB ` +
+        `(${skuName}: Azure needs a replica's compute ≥ the primary's; scale replicas up first, the primary down first)`,
       name,
     );
     if (s.serverName !== undefined)

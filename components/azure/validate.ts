@@ -11,16 +11,17 @@ import {
   AZURE_STORAGE_SIZES_GB,
   COMPONENT,
   DEFAULT_PG_VERSION,
-  DEFAULT_SKU,
+  DEFAULT_RETENTION_DAYS,
   HA_MODES,
   MAX_RETENTION_DAYS,
   OWNED_PARAMETERS,
   RESERVED_LOGINS,
   SERVER_NAME,
-  SKU_TIERS,
 } from "./defaults";
 import type { ResolvedAzure } from "./resolved";
+import { azureTuningBasis } from "./skus";
 import { isString, resolveNetwork, resolveReplicas } from "./validate-options";
+import { maxConnectionsFloor, resolveSku } from "./validate-sizing";
 
 export function validateAzureArgs(args: AzureVisorDatabaseArgs): ResolvedAzure {
   const check = new Validator(COMPONENT);
@@ -38,24 +39,26 @@ export function validateAzureArgs(args: AzureVisorDatabaseArgs): ResolvedAzure {
     args.location,
   );
 
-  // Azure keeps PITR 7–35 days; the guide's 7 days of WAL is the floor everywhere.
-  const base = validateBase(check, args, { maxRetentionDays: MAX_RETENTION_DAYS });
+  // The SKU and the replicas first: the tuning defaults are sized from the SKU's memory, and replicas
+  // set a floor under max_connections.
+  const sku = resolveSku(check, args);
+  const { skuTier, skuName, compute } = sku;
+  const network = resolveNetwork(check, args);
+  const { replicas, virtualEndpointName } = resolveReplicas(check, args, { ...sku, publicAccess: network.publicAccess });
+  const floor = maxConnectionsFloor(check, args, sku, replicas.length);
+
+  // Azure keeps PITR 7–35 days (its default 7); ours is 30, the guide's daily/30-day tier.
+  const base = validateBase(
+    check,
+    { ...args, retentionDays: args.retentionDays ?? DEFAULT_RETENTION_DAYS },
+    { maxRetentionDays: MAX_RETENTION_DAYS, tuningBasis: azureTuningBasis(compute, floor) },
+  );
 
   const version = check.oneOf(
     "engineVersion",
     args.engineVersion as (typeof AZURE_PG_VERSIONS)[number] | undefined,
     AZURE_PG_VERSIONS,
     DEFAULT_PG_VERSION,
-  );
-  const skuTier = check.oneOf("skuTier", args.skuTier, SKU_TIERS, "GeneralPurpose");
-  const skuName = check.nonEmpty("skuName", args.skuName, DEFAULT_SKU[skuTier]);
-  check.require(/^Standard_[A-Za-z0-9_]+$/.test(skuName), "skuName", 'an Azure compute size such as "Standard_D2ds_v5"', skuName);
-  const burstableName = /^Standard_B/.test(skuName);
-  check.require(
-    burstableName === (skuTier === "Burstable"),
-    "skuName",
-    `a ${skuTier} size (Standard_B* sizes are exactly the Burstable tier)`,
-    skuName,
   );
 
   const storageSizeGb = args.storageSizeGb ?? 128;
@@ -98,13 +101,7 @@ export function validateAzureArgs(args: AzureVisorDatabaseArgs): ResolvedAzure {
     'omitted when highAvailability is "Disabled"',
     args.standbyAvailabilityZone,
   );
-  // Azure's own ranges, narrower than the shared ones.
-  check.require(
-    base.tuning.maxConnections >= AZURE_LIMITS.minMaxConnections,
-    "tuning.maxConnections",
-    `at least ${AZURE_LIMITS.minMaxConnections} on Azure (it reserves connections for its own agents)`,
-    base.tuning.maxConnections,
-  );
+  // Azure's own PgBouncer ranges, narrower than the shared ones.
   if (pgbouncer) {
     check.require(
       base.pool.defaultPoolSize <= AZURE_LIMITS.maxDefaultPoolSize,
@@ -145,8 +142,6 @@ export function validateAzureArgs(args: AzureVisorDatabaseArgs): ResolvedAzure {
   );
   requireDistinctAdmin(check, "administratorLogin", administratorLogin, base.appUser);
 
-  const network = resolveNetwork(check, args);
-
   // Backups.
   const geoRedundantBackup = check.bool("geoRedundantBackup", args.geoRedundantBackup, true);
   const allowGeoBackupReplace = check.bool("allowGeoBackupReplace", args.allowGeoBackupReplace, false);
@@ -167,24 +162,31 @@ export function validateAzureArgs(args: AzureVisorDatabaseArgs): ResolvedAzure {
       'an ISO 8601 date-time such as "2024-01-07T02:00:00+00:00"',
       l.scheduleStartUtc,
     );
+    const vaultRedundancy = check.oneOf(
+      "longTermRetention.vaultRedundancy",
+      l.vaultRedundancy,
+      ["GeoRedundant", "ZoneRedundant", "LocallyRedundant"],
+      "GeoRedundant",
+    );
+    const crossRegionRestore = check.bool(
+      "longTermRetention.crossRegionRestore",
+      l.crossRegionRestore,
+      vaultRedundancy === "GeoRedundant",
+    );
+    check.require(
+      !crossRegionRestore || vaultRedundancy === "GeoRedundant",
+      "longTermRetention.crossRegionRestore",
+      'false unless vaultRedundancy is "GeoRedundant" (only a geo-redundant vault has a copy in the paired region)',
+      l.crossRegionRestore,
+    );
     longTermRetention = {
       retentionDays: check.int("longTermRetention.retentionDays", l.retentionDays, 7, 3650, 90),
       scheduleStartUtc: start,
-      vaultRedundancy: check.oneOf(
-        "longTermRetention.vaultRedundancy",
-        l.vaultRedundancy,
-        ["GeoRedundant", "ZoneRedundant", "LocallyRedundant"],
-        "GeoRedundant",
-      ),
+      vaultRedundancy,
       softDeleteDays: check.int("longTermRetention.softDeleteDays", l.softDeleteDays, 14, 180, 14),
+      crossRegionRestore,
     };
   }
-
-  const { replicas, virtualEndpointName } = resolveReplicas(check, args, {
-    skuTier,
-    skuName,
-    publicAccess: network.publicAccess,
-  });
 
   // Monitoring.
   let alerts: ResolvedAzure["alerts"] = false;
@@ -193,6 +195,7 @@ export function validateAzureArgs(args: AzureVisorDatabaseArgs): ResolvedAzure {
     alerts = {
       actionGroupId: a.actionGroupId,
       cpuPercent: check.int("alerts.cpuPercent", a.cpuPercent, 1, 100, 80),
+      memoryPercent: check.int("alerts.memoryPercent", a.memoryPercent, 1, 100, 90),
       storagePercent: check.int("alerts.storagePercent", a.storagePercent, 1, 100, 80),
       connectionsPercent: check.int("alerts.connectionsPercent", a.connectionsPercent, 1, 100, 80),
       replicationLagSeconds: check.int("alerts.replicationLagSeconds", a.replicationLagSeconds, 1, 86_400, 60),
@@ -247,6 +250,15 @@ export function validateAzureArgs(args: AzureVisorDatabaseArgs): ResolvedAzure {
       args.parameters?.[p],
     );
   }
+  // The guide's slow-query view needs statements recorded: Azure's `none` would keep it empty.
+  const track = args.parameters?.["pg_stat_statements.track"];
+  if (track !== undefined)
+    check.require(
+      track === "top" || track === "all",
+      "parameters.pg_stat_statements.track",
+      '"top" or "all" ("none" records nothing for the guide\'s slow-query view)',
+      track,
+    );
 
   return {
     base,
@@ -261,6 +273,7 @@ export function validateAzureArgs(args: AzureVisorDatabaseArgs): ResolvedAzure {
     version,
     skuTier,
     skuName,
+    compute,
     storageSizeGb,
     storageAutoGrow,
     highAvailability,

@@ -13,6 +13,8 @@ export interface AppConnectionDocument {
   /** Always verify-full. */
   sslmode: "verify-full";
   /** PEM of the CA to verify `host` with, when the default trust stores do not hold it. */
+  sslrootcertPem?: string;
+  /** @deprecated use `sslrootcertPem` (libpq's `sslrootcert` is a file name; this holds the PEM). */
   sslrootcert?: string;
   writer: Endpoint;
   pooler: Endpoint | null;
@@ -62,6 +64,7 @@ export function appConnectionJson(args: AppConnectionArgs): pulumi.Output<string
           user: args.user,
           password,
           sslmode: "verify-full",
+          sslrootcertPem: targetCa,
           sslrootcert: targetCa,
           writer: { host: writer.host, port: writer.port },
           pooler: pooler ? { host: pooler.host, port: pooler.port } : null,

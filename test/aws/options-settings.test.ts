@@ -23,22 +23,25 @@ describe("options", { concurrency: true }, () => {
     );
   });
 
-  test("CA bundle: verify-full against the RDS CA for bootstrap, PgBouncer and the admin connection", async () => {
+  test("CA bundle override: verify-full against it for bootstrap, PgBouncer (via its secret) and the admin connection", async () => {
     const N = "cab";
     await make(N, { caBundlePem: PEM, caBundleFile: "/etc/ssl/rds/global-bundle.pem" });
     const schema = one(N, "pulumi-nodejs:dynamic/visor-db-infra:VisorSchema", `${N}-schema`);
     assert.deepEqual(unwrap<Record<string, unknown>>(schema.inputs.connection).ssl, { mode: "verify-full", ca: PEM });
-    const { ini } = JSON.parse(
+    const { ini, rdsCa } = JSON.parse(
       unwrap<string>(one(N, "aws:secretsmanager/secretVersion:SecretVersion", `${N}-pgbouncer-config`).inputs.secretString),
     );
     assert.ok(ini.split("\n").includes("server_tls_ca_file = /tmp/pgbouncer/rds-ca.pem"), ini);
+    assert.equal(rdsCa, PEM);
+    // The CAs reach the container as an ECS secret, not in the task definition (64 KiB in all).
     const [container] = JSON.parse(
       String(one(N, "aws:ecs/taskDefinition:TaskDefinition", `${N}-pgbouncer`).inputs.containerDefinitions),
     );
-    assert.deepEqual(
-      container.environment.find((e: { name: string }) => e.name === "RDS_CA_BUNDLE"),
-      { name: "RDS_CA_BUNDLE", value: PEM },
+    assert.equal(
+      container.secrets.find((e: { name: string }) => e.name === "RDS_CA_BUNDLE")?.valueFrom,
+      `arn:aws:secretsmanager:${REGION}:123456789012:secret:${N}-pgbouncer-config:rdsCa::`,
     );
+    assert.ok(!container.environment.some((e: { name: string }) => e.name === "RDS_CA_BUNDLE"));
     assert.match(container.command[0], /rds-ca\.pem/);
     assert.equal(one(N, "pulumi:providers:postgresql", `${N}-pg-admin`).inputs.sslrootcert, "/etc/ssl/rds/global-bundle.pem");
   });
@@ -95,7 +98,8 @@ describe("options", { concurrency: true }, () => {
     assert.deepEqual(p.shared_buffers, ["131072", "pending-reboot"]);
     assert.deepEqual(p.max_connections, ["200", "pending-reboot"]);
     assert.deepEqual(p.work_mem, ["8192", "immediate"]);
-    assert.deepEqual(p.log_min_duration_statement, ["500", "pending-reboot"]);
+    // Dynamic: applied at once, not at the next reboot.
+    assert.deepEqual(p.log_min_duration_statement, ["500", "immediate"]);
     assert.deepEqual(w.tags, { "managed-by": "visor-db-infra", team: "platform" });
     assert.equal(w.username, "dbadmin");
     assert.deepEqual(
@@ -106,11 +110,11 @@ describe("options", { concurrency: true }, () => {
       ["visor_app", "scheduler"],
     );
     const conn = one(N, "aws:cloudwatch/metricAlarm:MetricAlarm", `${N}-connections`).inputs;
-    assert.equal(conn.threshold, 160); // 80% of 200
+    assert.equal(conn.threshold, 185); // 95% of 200 − 5 reserved
   });
 
   test("alarms: to an SNS topic with custom thresholds; alarms: false creates none", async () => {
-    await make("sns", { alarms: { snsTopicArn: TOPIC, cpuPercent: 90, connectionsPercent: 50, freeableMemoryMiB: 512 } });
+    await make("sns", { alarms: { snsTopicArn: TOPIC, cpuPercent: 90, connectionsPercent: 99, freeableMemoryMiB: 512 } });
     const alarms = ofType("sns", "aws:cloudwatch/metricAlarm:MetricAlarm");
     assert.equal(alarms.length, 4);
     for (const a of alarms) {
@@ -118,7 +122,7 @@ describe("options", { concurrency: true }, () => {
       assert.deepEqual(a.inputs.okActions, [TOPIC]);
     }
     assert.equal(alarms.find((a) => a.name === "sns-cpu")?.inputs.threshold, 90);
-    assert.equal(alarms.find((a) => a.name === "sns-connections")?.inputs.threshold, 25);
+    assert.equal(alarms.find((a) => a.name === "sns-connections")?.inputs.threshold, 44); // 99% of 50 − 5
     assert.equal(alarms.find((a) => a.name === "sns-freeable-memory")?.inputs.threshold, 512 * 1024 * 1024);
     await make("noal", { alarms: false });
     assert.equal(ofType("noal", "aws:cloudwatch/metricAlarm:MetricAlarm").length, 0);

@@ -1,6 +1,6 @@
 // Options that change what gets built: Aurora, replicas (same and cross region), RDS Proxy, no pooler,
 // AWS Backup variants and bootstrap off.
-import { REGION, ofType, one, setupAwsMocks, unwrap } from "./helpers";
+import { RDS_CA, REGION, ofType, one, registeredOptions, setupAwsMocks, unwrap } from "./helpers";
 setupAwsMocks();
 
 import { describe, test } from "node:test";
@@ -63,21 +63,17 @@ describe("options", { concurrency: true }, () => {
     );
   });
 
-  test("aurora: TLS and pg_stat_statements on the cluster group, tuning on the instance group without WAL/checkpoint settings", async () => {
+  test("aurora: TLS, pg_stat_statements and wal_buffers on the cluster group; memory sizing left to Aurora", async () => {
     const N = "aurp";
     await make(N, { engine: "aurora", replicas: 3 });
     assert.deepEqual(params(N, "aws:rds/clusterParameterGroup:ClusterParameterGroup", `${N}-cluster-params`), {
       "rds.force_ssl": "1",
       shared_preload_libraries: "pg_stat_statements",
+      wal_buffers: "2048", // the guide's 16MB, a cluster-level parameter on Aurora
     });
+    // Aurora's own formulas size shared_buffers and effective_cache_size (no OS page cache): not sent.
     const inst = params(N, "aws:rds/parameterGroup:ParameterGroup", `${N}-params`);
-    assert.deepEqual(Object.keys(inst).sort(), [
-      "effective_cache_size",
-      "maintenance_work_mem",
-      "max_connections",
-      "shared_buffers",
-      "work_mem",
-    ]);
+    assert.deepEqual(Object.keys(inst).sort(), ["maintenance_work_mem", "max_connections", "work_mem"]);
     assert.equal(
       one(N, "aws:rds/clusterParameterGroup:ClusterParameterGroup", `${N}-cluster-params`).inputs.family,
       "aurora-postgresql17",
@@ -156,7 +152,7 @@ describe("options", { concurrency: true }, () => {
     ]);
   });
 
-  test("rds-proxy: TLS required, SCRAM with the app secret, the guide's pool as a share of max_connections", async () => {
+  test("rds-proxy: TLS required, SCRAM with the app secret, the guide's pool with headroom, target after the secret's value", async () => {
     const N = "prx";
     const db = await make(N, { pooler: "rds-proxy" });
     const p = one(N, "aws:rds/proxy:Proxy", `${N}-proxy`).inputs;
@@ -172,12 +168,19 @@ describe("options", { concurrency: true }, () => {
       ],
     );
     const tg = one(N, "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup", `${N}-proxy`).inputs;
+    // The pool of 20 with a quarter more (25 of max_connections 50), idle connections AWS's default half of it.
     assert.deepEqual(tg.connectionPoolConfig, {
-      maxConnectionsPercent: 40,
-      maxIdleConnectionsPercent: 0,
+      maxConnectionsPercent: 50,
+      maxIdleConnectionsPercent: 25,
       connectionBorrowTimeout: 120,
     });
     assert.equal(one(N, "aws:rds/proxyTarget:ProxyTarget", `${N}-proxy`).inputs.dbInstanceIdentifier, `${N}-writer`);
+    // The proxy logs in with the secret's value: the target waits for the SecretVersion, not just the Secret.
+    const targetDeps = registeredOptions.get(`aws:rds/proxyTarget:ProxyTarget::${N}-proxy`)?.dependsOn ?? [];
+    assert.ok(
+      targetDeps.some((u) => u.endsWith(`aws:secretsmanager/secretVersion:SecretVersion::${N}-app-connection`)),
+      targetDeps.join(", "),
+    );
     assert.ok(![...types(N)].some((t) => t.startsWith("aws:ecs") || t.startsWith("aws:lb")), "no PgBouncer resources");
     assert.deepEqual((await resolve(db.poolerEndpoint)).value, {
       host: `${N}-proxy.proxy-cmock.${REGION}.rds.amazonaws.com`,
@@ -216,9 +219,10 @@ describe("options", { concurrency: true }, () => {
     const conn = JSON.parse(
       unwrap<string>(one(N, "aws:secretsmanager/secretVersion:SecretVersion", `${N}-app-connection`).inputs.secretString),
     );
+    // Visor connects to the writer directly, verifying it with the bundled RDS CAs.
     assert.deepEqual(
-      [conn.host, conn.port, conn.sslmode, conn.sslrootcert, conn.poolerCaPem],
-      [`${N}-writer.cmock.${REGION}.rds.amazonaws.com`, 5432, "verify-full", undefined, undefined],
+      [conn.host, conn.port, conn.sslmode, conn.sslrootcertPem, conn.sslrootcert, conn.poolerCaPem],
+      [`${N}-writer.cmock.${REGION}.rds.amazonaws.com`, 5432, "verify-full", RDS_CA, RDS_CA, undefined],
     );
     assert.ok(![...types(N)].some((t) => t.startsWith("tls:")), "no pooler TLS resources");
     assert.equal((await resolve(db.poolerCaPem)).value, undefined);

@@ -39,7 +39,7 @@ const ALL_RDS: AwsVisorDatabaseArgs = {
     { instanceClass: "db.r7g.large", availabilityZone: "us-east-1b" },
     {
       region: "us-west-2",
-      kmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/west",
+      kmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/5678abcd-12ab-34cd-56ef-1234567890ab",
       subnetGroupName: "visor-west",
       multiAz: true,
     },

@@ -7,6 +7,7 @@ import { parse } from "yaml";
 import { validateAwsArgs, type AwsVisorDatabaseArgs } from "../../components/aws";
 import { checkShape } from "../../stacks/config-check";
 import { AWS_SHAPE } from "../../stacks/config-shapes";
+import { RDS_CA } from "./helpers";
 
 test("stacks/Pulumi.aws-prod.yaml holds valid AwsVisorDatabase args", () => {
   const file = join(__dirname, "..", "..", "stacks", "Pulumi.aws-prod.yaml");
@@ -22,6 +23,11 @@ test("stacks/Pulumi.aws-prod.yaml holds valid AwsVisorDatabase args", () => {
   assert.equal(r.base.retentionDays, 7);
   assert.deepEqual(r.awsBackup && r.awsBackup.offsite, { region: "us-west-2", kmsKeyArn: undefined });
   assert.equal(r.pooler.kind, "pgbouncer");
+  // No CA input: verify-full trusts the bundled RDS CAs of the stack's region.
+  assert.ok(!("caBundlePem" in args) && !("caBundleFile" in args));
+  assert.equal(r.caBundlePem, RDS_CA);
+  // Tuning fits db.m7g.large's 8 GiB: the guide's 25 % and 50 %.
+  assert.deepEqual([r.base.tuning.sharedBuffers, r.base.tuning.effectiveCacheSize], [2 * 1024 ** 3, 4 * 1024 ** 3]);
 });
 
 test("stacks/Pulumi.aws-prod.yaml uses only keys AwsVisorDatabaseArgs has; a typo is refused", () => {

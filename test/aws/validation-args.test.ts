@@ -1,5 +1,5 @@
 // validateAwsArgs directly: the offsite region default, edge values that pass, and the deprecated `alarms`.
-import { MINIMAL, setupAwsMocks } from "./helpers";
+import { MINIMAL, PEM, setupAwsMocks } from "./helpers";
 setupAwsMocks();
 
 import { test } from "node:test";
@@ -14,9 +14,10 @@ test("the offsite region has no default when the stack region is unknown or unpa
   assert.throws(() => validateAwsArgs(MINIMAL, { region: "me-central-1" }), {
     message: /awsBackup\.offsiteRegion must be set \(no default offsite region for stack region me-central-1\)/,
   });
-  // …and an explicit destination or opting out needs none.
-  assert.equal(validateAwsArgs({ ...MINIMAL, awsBackup: { offsiteRegion: "me-south-1" } }, {}).awsBackup && "ok", "ok");
-  assert.equal(validateAwsArgs({ ...MINIMAL, awsBackup: false }, {}).awsBackup, false);
+  // …and an explicit destination or opting out needs none (with the RDS CAs given, as the region is unknown).
+  const withCa = { ...MINIMAL, caBundlePem: PEM };
+  assert.equal(validateAwsArgs({ ...withCa, awsBackup: { offsiteRegion: "me-south-1" } }, {}).awsBackup && "ok", "ok");
+  assert.equal(validateAwsArgs({ ...withCa, awsBackup: false }, {}).awsBackup, false);
 });
 
 test("valid edge values are accepted", () => {

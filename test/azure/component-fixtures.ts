@@ -29,19 +29,24 @@ export async function make(name: string, extra: Partial<AzureVisorDatabaseArgs> 
 
 export const ofType = (name: string, type: string) => byPrefix(name).filter((r) => r.type === type);
 
+/** The default server's parameters (Standard_D2ds_v5: 8 GiB), in the order they are applied. */
 export const GUIDE_PARAMETERS: [string, string][] = [
-  // The guide's tuning in Azure's units: 8 kB pages for shared_buffers, effective_cache_size, wal_buffers; kB for *_mem.
-  ["shared_buffers", "32768"],
-  ["effective_cache_size", "65536"],
+  // The guide's ratios on 8 GiB in Azure's units: 8 kB pages for shared_buffers (2 GiB, Azure's own
+  // default for the size), effective_cache_size (4 GiB), wal_buffers; kB for *_mem.
+  ["shared_buffers", "262144"],
+  ["effective_cache_size", "524288"],
   ["work_mem", "4096"],
   ["maintenance_work_mem", "65536"],
   ["max_connections", "50"],
   ["checkpoint_completion_target", "0.9"],
   ["wal_buffers", "2048"],
-  ["shared_preload_libraries", "pg_stat_statements"],
+  // PostgreSQL 18's default on Azure, kept: pg_cron stays, pg_stat_statements is there.
+  ["shared_preload_libraries", "pg_cron,pg_stat_statements"],
+  ["pg_stat_statements.track", "top"],
+  ["azure.extensions", "pg_stat_statements"],
   ["require_secure_transport", "on"],
   ["pgbouncer.enabled", "true"],
-  ["pgbouncer.pool_mode", "TRANSACTION"],
+  ["pgbouncer.pool_mode", "transaction"],
   ["pgbouncer.default_pool_size", "20"],
   ["pgbouncer.min_pool_size", "0"],
   ["pgbouncer.max_client_conn", "200"],

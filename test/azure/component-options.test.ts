@@ -9,7 +9,7 @@ setupAzureMocks();
 import { AZURE_POSTGRES_CA_PEM } from "../../components/azure";
 import { GUIDE_PARAMETERS, T, make, ofType } from "./component-fixtures";
 
-test("replicas: createMode Replica from the primary, matching storage, a writer virtual endpoint and lag alerts", async () => {
+test("replicas: createMode Replica from the primary, matching storage, recovery parameters, a virtual endpoint and lag alerts", async () => {
   const db = await make("rep", {
     serverName: "visor-prod",
     replicas: [
@@ -47,14 +47,20 @@ test("replicas: createMode Replica from the primary, matching storage, a writer 
   assert.equal(ve.virtualEndpointName, "visor-prod-ve");
   assert.deepEqual(ve.members, ["rep-replica-0"]);
 
-  assert.deepEqual((await resolve(db.writerEndpoint)).value, {
-    host: "visor-prod-ve.writer.postgres.database.azure.com",
-    port: 5432,
-  });
-  assert.deepEqual((await resolve(db.poolerEndpoint)).value, {
-    host: "visor-prod-ve.writer.postgres.database.azure.com",
-    port: 6432,
-  });
+  // verify-full needs a name the certificate covers: the server's own (the virtual endpoint's is undocumented).
+  assert.deepEqual((await resolve(db.writerEndpoint)).value, { host: "visor-prod.postgres.database.azure.com", port: 5432 });
+  assert.deepEqual((await resolve(db.poolerEndpoint)).value, { host: "visor-prod.postgres.database.azure.com", port: 6432 });
+  assert.equal((await resolve(db.writerVirtualEndpointHost)).value, "visor-prod-ve.writer.postgres.database.azure.com");
+
+  // With replicas max_connections is Azure's own default for the primary's size (never lowered, so no
+  // pending value for a replica to inherit), and each replica is given it too.
+  const primaryMax = one("rep", T.config, "rep-param-max-connections").inputs;
+  assert.equal(primaryMax.value, "859");
+  for (const i of [0, 1]) {
+    const c = one("rep", T.config, `rep-replica-${i}-param-max-connections`).inputs;
+    assert.deepEqual([c.configurationName, c.value, c.serverName], ["max_connections", "859", `rep-replica-${i}`]);
+  }
+  assert.equal(db.resources.replicaConfigurations.length, 2, "only the recovery parameters the component sets");
   assert.deepEqual((await resolve(db.readerEndpoints)).value, [
     { host: "rep-replica-0.postgres.database.azure.com", port: 5432 },
     { host: "rep-replica-1.postgres.database.azure.com", port: 5432 },
@@ -66,9 +72,9 @@ test("replicas: createMode Replica from the primary, matching storage, a writer 
   const crit = (lag[0]!.inputs.criteria as { allOf: Record<string, unknown>[] }).allOf[0]!;
   assert.equal(crit.metricName, "physical_replication_delay_in_seconds");
   assert.equal(crit.threshold, 60);
-  // The bootstrap runs against the writer virtual endpoint, after it exists.
+  // The bootstrap runs against the server's name with verify-full, after the virtual endpoint exists.
   const smoke = one("rep", T.smoke, "rep-smoke-test").inputs;
-  assert.equal(unwrap<{ host: string }>(smoke.connection).host, "visor-prod-ve.writer.postgres.database.azure.com");
+  assert.equal(unwrap<{ host: string }>(smoke.connection).host, "visor-prod.postgres.database.azure.com");
 });
 
 test("replicas as a count use the primary's size and region", async () => {
@@ -87,7 +93,8 @@ test("Entra ID authentication alongside passwords", async () => {
   const admin = one("entra", T.entra, "entra-entra-admin").inputs;
   assert.equal(admin.objectId, "00000000-0000-0000-0000-00000000000a");
   assert.equal(admin.principalName, "visor-dbas");
-  assert.equal(admin.principalType, "group");
+  // The PostgreSQL Flexible Server spec's spelling, not the SDK's shared lower-case enum.
+  assert.equal(admin.principalType, "Group");
   assert.equal(admin.tenantId, "tenant-1");
   assert.equal(admin.serverName, "entra-server");
 });
@@ -102,6 +109,10 @@ test("long-term retention: weekly backups kept 90 days in a geo-redundant Backup
   ]);
   assert.deepEqual((vault.properties as Record<string, unknown>).securitySettings, {
     softDeleteSettings: { state: "On", retentionDurationInDays: 14 },
+  });
+  // The paired region's copy is restorable there.
+  assert.deepEqual((vault.properties as Record<string, unknown>).featureSettings, {
+    crossRegionRestoreSettings: { state: "Enabled" },
   });
   const policy = one("ltr", T.policy, "ltr-backup-policy").inputs.properties as {
     datasourceTypes: string[];
@@ -130,12 +141,26 @@ test("long-term retention: weekly backups kept 90 days in a geo-redundant Backup
   assert.equal(roles[1]!.inputs.scope, "ltr-server-id");
   const instance = one("ltr", T.instance, "ltr-backup-instance").inputs.properties as {
     dataSourceInfo: Record<string, string>;
+    dataSourceSetInfo: Record<string, string>;
     policyInfo: { policyId: string };
   };
-  assert.equal(instance.dataSourceInfo.resourceID, "ltr-server-id");
-  assert.equal(instance.dataSourceInfo.datasourceType, "Microsoft.DBforPostgreSQL/flexibleServers");
+  const datasource = {
+    datasourceType: "Microsoft.DBforPostgreSQL/flexibleServers",
+    resourceType: "Microsoft.DBforPostgreSQL/flexibleServers",
+    resourceID: "ltr-server-id",
+    resourceUri: "ltr-server-id",
+    resourceName: "ltr-server",
+    resourceLocation: "westeurope",
+  };
+  assert.deepEqual(instance.dataSourceInfo, { objectType: "Datasource", ...datasource });
+  assert.deepEqual(instance.dataSourceSetInfo, { objectType: "DatasourceSet", ...datasource });
   assert.equal(instance.policyInfo.policyId, "ltr-backup-policy-id");
-  assert.deepEqual(instanceOpts?.dependsOn, db.resources.backupRoleAssignments);
+  // After both role assignments and a bounded wait for RBAC to propagate.
+  const rbacWait = db.resources.settleWaits.at(-1)!;
+  assert.deepEqual(instanceOpts?.dependsOn, [...db.resources.backupRoleAssignments, rbacWait]);
+  const wait = one("ltr", "pulumi-nodejs:dynamic/visor-db-infra:AzureSettleWait", "ltr-backup-rbac-settle").inputs;
+  assert.equal(wait.seconds, 120);
+  assert.deepEqual(wait.after, ["ltr-backup-role-server-id", "ltr-backup-role-rg-id"]);
 });
 
 test("long-term retention options and opt-out", async () => {
@@ -154,20 +179,29 @@ test("long-term retention options and opt-out", async () => {
     JSON.stringify(one("ltr2", T.vault, "ltr2-backup-vault").inputs),
     /"ZoneRedundant".*"retentionDurationInDays":30|"retentionDurationInDays":30.*"ZoneRedundant"/,
   );
+  // No paired region, no Cross Region Restore.
+  assert.equal(
+    (one("ltr2", T.vault, "ltr2-backup-vault").inputs.properties as Record<string, unknown>).featureSettings,
+    undefined,
+  );
 
   const off = await make("ltr-off", { longTermRetention: false });
   for (const type of [T.vault, T.policy, T.instance, T.role]) assert.deepEqual(ofType("ltr-off", type), [], type);
   assert.deepEqual((await resolve(off.backupVaultIds)).value, []);
 });
 
-test("alerts: CPU, storage and connections against max_connections, to an action group", async () => {
+test("alerts: CPU, memory, storage and connections against max_connections, to an action group", async () => {
   await make("alerts", { alerts: { actionGroupId: "/ag/ops", cpuPercent: 90 }, tuning: { maxConnections: 100 } });
   const alerts = ofType("alerts", T.alert);
   const byKey = Object.fromEntries(alerts.map((a) => [a.name.replace("alerts-alert-", ""), a.inputs]));
-  assert.deepEqual(Object.keys(byKey).sort(), ["connections", "cpu", "storage"]);
+  assert.deepEqual(Object.keys(byKey).sort(), ["connections", "cpu", "memory", "storage"]);
   const crit = (k: string) => (byKey[k]!.criteria as { allOf: Record<string, unknown>[] }).allOf[0]!;
   assert.deepEqual([crit("cpu").metricName, crit("cpu").threshold, crit("cpu").timeAggregation], ["cpu_percent", 90, "Average"]);
   assert.deepEqual([crit("storage").metricName, crit("storage").threshold], ["storage_percent", 80]);
+  assert.deepEqual(
+    [crit("memory").metricName, crit("memory").threshold, crit("memory").timeAggregation],
+    ["memory_percent", 90, "Average"],
+  );
   assert.deepEqual([crit("connections").metricName, crit("connections").threshold], ["active_connections", 80]);
   for (const a of alerts) {
     assert.deepEqual(a.inputs.actions, [{ actionGroupId: "/ag/ops" }]);

@@ -16,7 +16,8 @@ test("defaults: a private, zone-redundant General Purpose PostgreSQL 18 server w
   assert.deepEqual(s.sku, { name: "Standard_D2ds_v5", tier: "GeneralPurpose" });
   assert.deepEqual(s.storage, { storageSizeGB: 128, autoGrow: "Enabled" });
   assert.equal((s.highAvailability as { mode: string }).mode, "ZoneRedundant");
-  assert.deepEqual(s.backup, { backupRetentionDays: 7, geoRedundantBackup: "Enabled" });
+  // 30 days of PITR: the guide's daily/30-day tier from the server's own backups (Azure's default is 7).
+  assert.deepEqual(s.backup, { backupRetentionDays: 30, geoRedundantBackup: "Enabled" });
   assert.deepEqual(s.network, {
     delegatedSubnetResourceId: SUBNET,
     privateDnsZoneArmResourceId: DNS_ZONE,
@@ -37,7 +38,10 @@ test("defaults: a private, zone-redundant General Purpose PostgreSQL 18 server w
   assert.deepEqual(ofType("dflt", T.entra), []);
   assert.deepEqual(ofType("dflt", T.kv), []);
   assert.equal(ofType("dflt", T.vault).length, 1, "long-term retention is on by default");
-  assert.equal(ofType("dflt", T.alert).length, 3);
+  assert.deepEqual(
+    ofType("dflt", T.alert).map((a) => (a.inputs.criteria as { allOf: { metricName: string }[] }).allOf[0]!.metricName),
+    ["cpu_percent", "memory_percent", "storage_percent", "active_connections"],
+  );
   assert.equal(ofType("dflt", T.schema).length, 1);
   assert.equal(ofType("dflt", T.smoke).length, 1);
 
@@ -68,7 +72,7 @@ test("defaults: a private, zone-redundant General Purpose PostgreSQL 18 server w
   assert.deepEqual((await resolve(db.backupVaultIds)).value, ["dflt-backup-vault-id"]);
   const server = one("dflt", "azure-native:dbforpostgresql:Server", "dflt-server").inputs;
   assert.equal(server.version, "18");
-  assert.equal((server.backup as { backupRetentionDays: number }).backupRetentionDays, 7);
+  assert.equal((server.backup as { backupRetentionDays: number }).backupRetentionDays, 30);
   assert.equal((await resolve(db.serverCaPem)).value, AZURE_POSTGRES_CA_PEM);
   // The deprecated spelling still works.
   assert.equal((await resolve(db.caCertificate)).value, AZURE_POSTGRES_CA_PEM);
@@ -124,11 +128,11 @@ test("server parameters are Configuration resources chained one after another, i
   assert.equal(configs.length, seen.length);
   seen.forEach((s, i) => {
     assert.ok(Array.isArray(s.dependsOn) && s.dependsOn.length === 1, `${s.name} waits for exactly one resource`);
-    const expected = i === 0 ? db.resources.server : configs[i - 1];
+    const expected = i === 0 ? db.resources.settleWaits[0] : configs[i - 1];
     assert.equal(
       (s.dependsOn as unknown[])[0],
       expected,
-      `${s.name} must wait for ${i === 0 ? "the server" : seen[i - 1]!.name}`,
+      `${s.name} must wait for ${i === 0 ? "the bounded wait after the server" : seen[i - 1]!.name}`,
     );
   });
 });
@@ -154,12 +158,26 @@ test("the chain continues through the Entra admin, firewall rules, replicas and 
   });
   await settle(db);
   const r = db.resources;
-  assert.equal(deps.get("entra"), r.server);
+  const [serverSettle, replica0Settle, replica1Settle] = r.settleWaits;
+  assert.equal(deps.get("entra"), serverSettle, "the first write waits for the bounded wait after the server");
   assert.equal(deps.get("firewall"), r.entraAdmin);
   assert.equal(r.configurations.length, GUIDE_PARAMETERS.length);
   assert.equal(deps.get("replica0"), r.configurations.at(-1), "replicas wait for the last parameter");
-  assert.equal(deps.get("replica1"), r.replicas[0], "replicas are created one at a time");
-  assert.equal(deps.get("ve"), r.replicas[1], "the virtual endpoint comes last");
+  // Each replica: a bounded wait, then its recovery parameters, then the next replica.
+  assert.equal(r.replicaConfigurations.length, 2);
+  assert.equal(deps.get("replica1"), r.replicaConfigurations[0], "replicas are created one at a time");
+  assert.equal(deps.get("ve"), r.replicaConfigurations[1], "the virtual endpoint comes last");
+  for (const [wait, replica] of [
+    [replica0Settle, r.replicas[0]],
+    [replica1Settle, r.replicas[1]],
+  ] as const) {
+    assert.equal(
+      (await resolve(wait!.urn)).value.endsWith(
+        `AzureSettleWait::${(await resolve(replica!.urn)).value.split("::").pop()}-settle`,
+      ),
+      true,
+    );
+  }
 });
 
 test("geoRedundantBackup is create-time only: a change is held back by default and reported loudly", async (t) => {
@@ -186,7 +204,7 @@ test("no geo-backup warning when the server matches", async (t) => {
   t.mock.method(console, "warn", (msg: string) => warnings.push(String(msg)));
   const db = await make("geo-ok", { geoRedundantBackup: false });
   assert.deepEqual(one("geo-ok", T.server, "geo-ok-server").inputs.backup, {
-    backupRetentionDays: 7,
+    backupRetentionDays: 30,
     geoRedundantBackup: "Disabled",
   });
   await resolve(db.resources.server.backup);

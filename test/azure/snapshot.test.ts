@@ -42,7 +42,7 @@ test("all-options plan", async () => {
     },
     retentionDays: 14,
     geoRedundantBackup: true,
-    longTermRetention: { retentionDays: 90, vaultRedundancy: "GeoRedundant", softDeleteDays: 30 },
+    longTermRetention: { retentionDays: 90, vaultRedundancy: "GeoRedundant", softDeleteDays: 30, crossRegionRestore: true },
     replicas: [
       {},
       {
@@ -54,11 +54,13 @@ test("all-options plan", async () => {
     virtualEndpointName: "visor-prod-writer",
     pgbouncer: true,
     pool: { defaultPoolSize: 25, minPoolSize: 2, maxClientConn: 400 },
-    tuning: { sharedBuffers: "512MB", maxConnections: 100 },
+    // With replicas max_connections is at least Azure's default for E4ds_v5 (3437).
+    tuning: { sharedBuffers: "4GB", maxConnections: 4000 },
     parameters: { log_min_duration_statement: "1000" },
     alerts: {
       actionGroupId: "/subscriptions/0000/resourceGroups/ops/providers/microsoft.insights/actionGroups/oncall",
       replicationLagSeconds: 30,
+      memoryPercent: 85,
     },
     keyVault: { vaultName: "visor-kv", secretName: "visor-db" },
     bootstrap: { nodes: 3, rerunOnEveryUp: true },

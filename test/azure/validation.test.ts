@@ -217,7 +217,7 @@ const cases: Case[] = [
   },
   {
     why: "pool larger than Azure's PgBouncer allows",
-    args: { pool: { defaultPoolSize: 5000, maxClientConn: 6000 }, tuning: { maxConnections: 6000 } },
+    args: { pool: { defaultPoolSize: 4951, maxClientConn: 6000 }, tuning: { maxConnections: 5000 } },
     field: "pool.defaultPoolSize",
     allowed: "at most 4950 (Azure's pgbouncer.default_pool_size limit)",
   },

