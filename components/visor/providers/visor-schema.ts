@@ -1,7 +1,7 @@
 // `VisorSchema`: Visor's tables on a database, created and upgraded by `pulumi up`, kept on destroy.
 import * as pulumi from "@pulumi/pulumi";
 import type { VisorDriver } from "../connection";
-import type { ConnectRetryArgs, VisorConnectionArgs } from "./connection-args";
+import type { ConnectRetryArgs, RunnerTargetArgs, VisorConnectionArgs } from "./connection-args";
 import { schemaProvider } from "./providers";
 
 export interface VisorSchemaArgs {
@@ -18,6 +18,22 @@ export interface VisorSchemaArgs {
   grantTo?: pulumi.Input<string>;
   /** Waiting for a fresh endpoint. Default: up to 5 minutes, exponential backoff from 1 s. */
   connectRetry?: pulumi.Input<ConnectRetryArgs>;
+  /**
+   * Run inside the database's network: `{ aws: { functionName, region } }` invokes the runner function
+   * (see components/aws `bootstrap: { via: "runner" }`) and waits for it. Default: connect from the deployer.
+   */
+  runner?: pulumi.Input<RunnerTargetArgs>;
+  /**
+   * The guide's Initial Setup (Visor's role, its database, grants) as the admin user, before the schema;
+   * with `runner`, inside the database's network. Made a secret whole: it carries the admin password.
+   */
+  setup?: pulumi.Input<{
+    admin: pulumi.Input<VisorConnectionArgs>;
+    appUser?: pulumi.Input<string>;
+    databaseName?: pulumi.Input<string>;
+    /** A SCRAM-SHA-256 verifier (stored as given) or a plain password. */
+    appPassword: pulumi.Input<string>;
+  }>;
 }
 
 export class VisorSchema extends pulumi.dynamic.Resource {
@@ -42,13 +58,22 @@ export class VisorSchema extends pulumi.dynamic.Resource {
         retainOnDelete: args.retainOnDelete ?? true,
         grantTo: args.grantTo,
         connectRetry: args.connectRetry,
+        runner: args.runner,
+        setup: args.setup === undefined ? undefined : pulumi.secret(args.setup),
         schemaVersion: undefined,
         serverVersion: undefined,
         tables: undefined,
         indexes: undefined,
         drift: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "connection"] },
+      {
+        ...opts,
+        additionalSecretOutputs: [
+          ...(opts.additionalSecretOutputs ?? []),
+          "connection",
+          ...(args.setup === undefined ? [] : ["setup"]),
+        ],
+      },
       "visor-db-infra",
       "VisorSchema",
     );
