@@ -85,4 +85,6 @@ export interface ResolvedAws {
   bootstrapVia: "runner" | "direct";
   /** The stack's region (aws:region or AWS_REGION), when known. */
   stackRegion?: string;
+  /** The stack's `aws:profile`, for the runner's invoke. */
+  stackProfile?: string;
 }

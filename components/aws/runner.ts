@@ -104,9 +104,13 @@ export function createRunner(ctx: AwsBuild, network: Network, to: RunnerDestinat
   );
   return {
     resources: { function: fn, role, vpcAccess, securityGroup: sg, rules },
-    target: pulumi
-      .output(fn.name)
-      .apply((functionName) => ({ aws: { functionName, ...(settings.stackRegion ? { region: settings.stackRegion } : {}) } })),
+    target: pulumi.output(fn.name).apply((functionName) => ({
+      aws: {
+        functionName,
+        ...(settings.stackRegion ? { region: settings.stackRegion } : {}),
+        ...(settings.stackProfile ? { profile: settings.stackProfile } : {}),
+      },
+    })),
     ready: [fn, ...rules],
   };
 }

@@ -28,13 +28,18 @@ export function stackRegion(): string | undefined {
   return new pulumi.Config("aws").get("region") ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
 }
 
+/** The stack's `aws:profile`, which the runner's invoke uses too (the dynamic providers are not the AWS provider). */
+export function stackProfile(): string | undefined {
+  return new pulumi.Config("aws").get("profile");
+}
+
 /**
  * Validates and defaults every argument. Throws VisorValidationError; registers nothing. `env.region` is the
  * stack's region (default: aws:region, else AWS_REGION / AWS_DEFAULT_REGION).
  */
 export function validateAwsArgs(
   args: AwsVisorDatabaseArgs,
-  env: { region?: string; now?: Date } = { region: stackRegion() },
+  env: { region?: string; profile?: string; now?: Date } = { region: stackRegion(), profile: stackProfile() },
 ): ResolvedAws {
   const region = env.region;
   const check = new Validator(COMPONENT);
@@ -219,5 +224,6 @@ export function validateAwsArgs(
       "runner",
     ),
     stackRegion: region,
+    stackProfile: env.profile,
   };
 }

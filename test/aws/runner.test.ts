@@ -20,6 +20,7 @@ setupAwsMocks();
 
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
 import { AwsVisorDatabase } from "../../components/aws";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -27,6 +28,7 @@ import { RUNNER_ARCHITECTURE, RUNNER_RUNTIME, runnerBundleDir } from "../../comp
 
 const N = "vrun";
 const P = "vrunproxy";
+const PROFILE = "vrunprofile";
 let component: AwsVisorDatabase;
 
 /** A registered input with every nested Pulumi secret unwrapped. */
@@ -41,6 +43,11 @@ before(async () => {
   component = new AwsVisorDatabase(N, REQUIRED);
   await settle(component);
   await settle(new AwsVisorDatabase(P, { ...REQUIRED, pooler: "rds-proxy" }));
+  // The stack's aws:profile is read when the component is constructed.
+  pulumi.runtime.setConfig("aws:profile", "deploy-role");
+  const withProfile = new AwsVisorDatabase(PROFILE, REQUIRED);
+  pulumi.runtime.setConfig("aws:profile", "");
+  await settle(withProfile);
 });
 
 test("the runner function: Node.js 22 on arm64 in the component's subnets, the bundle as code, no environment", () => {
@@ -106,6 +113,15 @@ test("its role: assumed by Lambda, only AWSLambdaVPCAccessExecutionRole, no inli
     deps.some((u) => u.endsWith(`::${N}-runner-vpc-access`)),
     "the function waits for its VPC permissions",
   );
+});
+
+test("the stack's aws:profile reaches the runner target, so the invoke uses the stack's credentials", () => {
+  for (const type of ["VisorSchema", "VisorHaSmokeTest"]) {
+    const [resource] = byPrefix(PROFILE).filter((r) => r.type === `pulumi-nodejs:dynamic/visor-db-infra:${type}`);
+    assert.deepEqual(deep(resource!.inputs.runner), {
+      aws: { functionName: `${PROFILE}-runner-0a1b2c3`, region: REGION, profile: "deploy-role" },
+    });
+  }
 });
 
 test("VisorSchema (with the initial setup) and VisorHaSmokeTest get `runner`; nothing connects from the deployer", () => {

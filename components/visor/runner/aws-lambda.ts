@@ -68,6 +68,7 @@ class AwsLambdaTransport implements RunnerTransport {
   private async send(sdk: Sdk, payload: Buffer): Promise<InvokeCommandOutput> {
     this.client ??= new sdk.LambdaClient({
       ...(this.target.region ? { region: this.target.region } : {}),
+      ...(this.target.profile ? { profile: this.target.profile } : {}),
       ...(this.target.endpoint ? { endpoint: this.target.endpoint } : {}),
     });
     const timeoutMs = this.target.timeoutMs ?? DEFAULT_TIMEOUT_MS;

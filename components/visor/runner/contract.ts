@@ -55,6 +55,11 @@ export interface AwsRunnerTarget {
   functionName: string;
   /** Default: the SDK's (AWS_REGION, the profile). Components pass the stack's `aws:region`. */
   region?: string;
+  /**
+   * A named profile of the AWS config files (components pass the stack's `aws:profile`). A profile with
+   * `role_arn` is how an assumed role reaches the invoke. Default: the SDK's chain (`AWS_PROFILE`, …).
+   */
+  profile?: string;
   /** Another Lambda API endpoint (tests, VPC endpoints with private DNS off). */
   endpoint?: string;
   /** Tries while IAM and the function's network interfaces settle: default 36, 5000 ms apart (3 minutes). */

@@ -28,6 +28,8 @@ export function runnerTargetProblem(target: unknown): string | undefined {
     return `runner.aws.functionName must be a Lambda function name or ARN (got ${JSON.stringify(aws.functionName)})`;
   if (aws.region !== undefined && (typeof aws.region !== "string" || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(aws.region)))
     return `runner.aws.region must be an AWS region such as us-east-1 (got ${JSON.stringify(aws.region)})`;
+  if (aws.profile !== undefined && (typeof aws.profile !== "string" || !/^[\w.@+=,-]{1,128}$/.test(aws.profile)))
+    return `runner.aws.profile must be a profile name from the AWS config files (got ${JSON.stringify(aws.profile)})`;
   const retry = aws.retry as { attempts?: unknown; delayMs?: unknown } | undefined;
   const int = (v: unknown, min: number, max: number) =>
     v === undefined || (Number.isInteger(v) && (v as number) >= min && (v as number) <= max);
