@@ -196,6 +196,8 @@ export interface AwsVisorDatabaseTransforms extends SharedChildTransforms {
   runnerFunction?: ChildTransform<lambda.FunctionArgs>;
   /** The runner function's execution role. */
   runnerRole?: ChildTransform<iam.RoleArgs>;
+  /** The runner function's log group (30 days' retention). */
+  runnerLogGroup?: ChildTransform<cloudwatch.LogGroupArgs>;
 }
 
 export interface AwsVisorDatabaseArgs extends Omit<VisorDatabaseArgsBase, "parameters" | "bootstrap"> {

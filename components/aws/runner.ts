@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as ec2 from "@pulumi/aws/ec2";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as iam from "@pulumi/aws/iam";
 import * as lambda from "@pulumi/aws/lambda";
 import type * as vpc from "@pulumi/aws/vpc";
@@ -19,6 +20,8 @@ export const RUNNER_ARCHITECTURE = "arm64";
 /** Lambda's longest: the smoke test waits up to `connectTimeoutMs` for each endpoint first. */
 export const RUNNER_TIMEOUT_SECONDS = 900;
 export const RUNNER_MEMORY_MB = 512;
+/** Lambda's own log group would keep the runner's logs forever; its own group keeps them a month. */
+export const RUNNER_LOG_RETENTION_DAYS = 30;
 
 /** The directory holding visor-db-runner.cjs: dist/runner next to the built package (or in a checkout). */
 export function runnerBundleDir(): string {
@@ -29,6 +32,7 @@ export function runnerBundleDir(): string {
 export interface RunnerResources {
   function: lambda.Function;
   role: iam.Role;
+  logGroup: cloudwatch.LogGroup;
   /** AWSLambdaVPCAccessExecutionRole: network interfaces and logs, nothing else. */
   vpcAccess: iam.RolePolicyAttachment;
   securityGroup: ec2.SecurityGroup;
@@ -80,6 +84,10 @@ export function createRunner(ctx: AwsBuild, network: Network, to: RunnerDestinat
       policyArn: `arn:${partitionOf(settings.stackRegion)}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole`,
     }),
   );
+  const logGroup = new cloudwatch.LogGroup(
+    `${base}-logs`,
+    ...ctx.children.prepare("runnerLogGroup", { retentionInDays: RUNNER_LOG_RETENTION_DAYS, tags }),
+  );
   const fn = new lambda.Function(
     `${base}`,
     ...ctx.children.prepare(
@@ -93,6 +101,7 @@ export function createRunner(ctx: AwsBuild, network: Network, to: RunnerDestinat
           "visor-db-runner.cjs": new pulumi.asset.FileAsset(join(runnerBundleDir(), "visor-db-runner.cjs")),
         }),
         role: role.arn,
+        loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
         timeout: RUNNER_TIMEOUT_SECONDS,
         memorySize: RUNNER_MEMORY_MB,
         vpcConfig: { subnetIds: settings.subnetIds, securityGroupIds: [sg.id] },
@@ -103,7 +112,7 @@ export function createRunner(ctx: AwsBuild, network: Network, to: RunnerDestinat
     ),
   );
   return {
-    resources: { function: fn, role, vpcAccess, securityGroup: sg, rules },
+    resources: { function: fn, role, logGroup, vpcAccess, securityGroup: sg, rules },
     target: pulumi.output(fn.name).apply((functionName) => ({
       aws: {
         functionName,

@@ -63,6 +63,10 @@ test("the runner function: Node.js 22 on arm64 in the component's subnets, the b
   assert.equal(vpcConfig.securityGroupIds.length, 1);
   assert.equal(fn.environment, undefined, "no credential (nor anything else) in the function's configuration");
   assert.equal(fn.timeout, 900);
+  // Its logs go to its own group with a retention, not Lambda's default group that keeps them forever.
+  const logs = one(N, "aws:cloudwatch/logGroup:LogGroup", `${N}-runner-logs`).inputs;
+  assert.equal(logs.retentionInDays, 30);
+  assert.deepEqual(fn.loggingConfig, { logFormat: "Text", logGroup: `${N}-runner-logs` });
   assert.ok(runnerSg);
   // The code is an archive of the built bundle (dist/runner next to the package).
   assert.match(JSON.stringify(fn.code), /__pulumiArchive/);
