@@ -2,6 +2,7 @@
 // The operator CLI. Each command lives in scripts/commands/; this file only dispatches.
 import { localCommand } from "./commands/local";
 import { bootstrapCommand } from "./commands/bootstrap";
+import { setupCommand } from "./commands/setup";
 import { smokeCommand } from "./commands/smoke";
 import { inspectCommand } from "./commands/inspect";
 import { planCommand } from "./commands/plan";
@@ -16,6 +17,7 @@ import { redactSecrets } from "../components/visor/redact";
 
 export const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   local: (argv) => localCommand(argv, localMainJob),
+  setup: setupCommand,
   bootstrap: bootstrapCommand,
   smoke: smokeCommand,
   inspect: inspectCommand,
@@ -34,6 +36,7 @@ Usage: visor-db <command> [options]
 Commands:
   local up|down|status   the local environment (PostgreSQL primary + replica + PgBouncer);
                          'local up' also bootstraps Visor's schema and runs the HA smoke test
+  setup                  Visor's role and database as an admin user (the guide's Initial Setup), idempotent
   bootstrap              create Visor's schema on a database
   smoke                  the HA smoke test against a writer (and a pooler)
   inspect                each of Visor's tables, columns and indexes against what Visor's SQL store needs
@@ -44,7 +47,8 @@ Commands:
   verify                 writer, schema, counts, checksums, JSON columns, stale locks and the smoke test
   plan --stack <name>    the offline resource plan of a stack, with the Visor policies
 
-Run 'visor-db <command> --help' for a command's options.`;
+Run 'visor-db <command> --help' for a command's options. setup, bootstrap, smoke and inspect take
+--via-lambda <name> to run inside the database's network through the runner function.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -215,6 +215,8 @@ export function knexConfig(conn: VisorConnection, options: KnexOptions = {}): Kn
 
 /** One line naming the package to install, rather than knex's multi-line "Knex: run $ npm install …". */
 function assertDriverInstalled(driver: VisorDriver): void {
+  // pg is a dependency (and inside the runner bundle, where nothing can be resolved by name).
+  if (driver === "postgresql") return;
   const pkg = DRIVER_PACKAGES[driver];
   try {
     require.resolve(pkg);

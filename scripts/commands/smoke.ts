@@ -1,7 +1,7 @@
 // `visor-db smoke`: the HA smoke test, one ✔/✖ line per check; exit 0 only when every check passes.
-import { describeEndpoint } from "../../components/visor/connection";
-import { runSmokeTest, type SmokeReport } from "../../components/visor/smoke-test";
+import type { SmokeReport } from "../../components/visor/smoke-test";
 import { CONNECTION_FLAGS, connectionFrom } from "../cli/connection-flags";
+import { RUNNER_FLAGS, RUNNER_HELP, perform } from "../cli/runner-flags";
 import { UsageError, intFlag, parseFlags } from "../cli/usage";
 
 export const SMOKE_HELP = `visor-db smoke --url <writer-url> [--pooler-url <url>] [--nodes N] [--json]
@@ -17,7 +17,8 @@ answer fails \`connect\` (network path), one that answers read-only fails \`writ
   --lock-ttl-ms N      Visor's lock_ttl (default 60000)     --heartbeat-ms N  (default 15000)
   --max-clock-skew-ms N  (default min(1000, lock_ttl/10))
   --clock node|database  lock variant to prove (default node, as Visor)
-  --json       machine-readable report`;
+  --json       machine-readable report
+${RUNNER_HELP}`;
 
 export function formatReport(report: SmokeReport, endpoint: string): string[] {
   return [
@@ -32,6 +33,7 @@ export function formatReport(report: SmokeReport, endpoint: string): string[] {
 export async function smokeCommand(argv: string[]): Promise<number> {
   const { values } = parseFlags("smoke", argv, {
     ...CONNECTION_FLAGS,
+    ...RUNNER_FLAGS,
     "pooler-url": { type: "string" },
     nodes: { type: "string" },
     "lock-ttl-ms": { type: "string" },
@@ -52,9 +54,7 @@ export async function smokeCommand(argv: string[]): Promise<number> {
   if (values.clock !== undefined && values.clock !== "node" && values.clock !== "database") {
     throw new UsageError(`visor-db smoke: --clock must be one of node, database (got ${JSON.stringify(values.clock)})`);
   }
-  const report = await runSmokeTest({
-    connection,
-    poolerConnection,
+  const options = {
     nodes: intFlag("smoke", "nodes", values.nodes, 2, 32, 3),
     lockTtlMs: intFlag("smoke", "lock-ttl-ms", values["lock-ttl-ms"], 1000, 86_400_000, 60_000),
     heartbeatMs: intFlag("smoke", "heartbeat-ms", values["heartbeat-ms"], 100, 86_400_000, 15_000),
@@ -63,8 +63,14 @@ export async function smokeCommand(argv: string[]): Promise<number> {
         ? undefined
         : intFlag("smoke", "max-clock-skew-ms", values["max-clock-skew-ms"], 0, 86_400_000, 1000),
     clock: values.clock as "node" | "database" | undefined,
+  };
+  const report = await perform("smoke", values, {
+    action: "smoke",
+    connection,
+    ...(poolerConnection ? { poolerConnection } : {}),
+    options,
   });
-  if (values.json) console.log(JSON.stringify({ endpoint: describeEndpoint(connection), ...report }, null, 2));
-  else for (const line of formatReport(report, describeEndpoint(connection))) console.log(line);
+  if (values.json) console.log(JSON.stringify(report, null, 2));
+  else for (const line of formatReport(report, report.endpoint)) console.log(line);
   return report.passed ? 0 : 1;
 }

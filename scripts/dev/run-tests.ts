@@ -4,6 +4,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { globSync } from "node:fs";
 import { startLocalEnvironment } from "../local-env/environment";
 import { isStrict } from "../local-env/strict";
+import { buildRunner } from "./build-runner";
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -17,6 +18,8 @@ async function main(): Promise<number> {
   }
   // The dynamic providers load this package by name (exports → dist/), as the Pulumi engine does: build first.
   execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { stdio: "inherit" });
+  // The runner bundle (dist/runner), which the runner and transport tests run in fresh processes.
+  await buildRunner();
   const strict = isStrict();
   const started = Date.now();
   const env = await startLocalEnvironment({

@@ -27,3 +27,18 @@ export interface ConnectRetryArgs {
   /** Longest pause. Default 30000. */
   maxDelayMs?: number;
 }
+
+/** Where the runner is (one cloud). Function name and region are not secret; credentials ride in each invoke. */
+export interface RunnerTargetArgs {
+  aws?: pulumi.Input<{
+    functionName: pulumi.Input<string>;
+    /** Default: the SDK's (AWS_REGION, the profile). The AWS component passes the stack's region. */
+    region?: pulumi.Input<string>;
+    /** Another Lambda API endpoint (tests; a VPC endpoint without private DNS). */
+    endpoint?: pulumi.Input<string>;
+    /** Default 36 attempts, 5000 ms apart, while IAM and the function's network interfaces settle. */
+    retry?: pulumi.Input<{ attempts?: number; delayMs?: number }>;
+    /** Longest wait for one invocation. Default 910000. */
+    timeoutMs?: pulumi.Input<number>;
+  }>;
+}

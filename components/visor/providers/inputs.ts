@@ -1,6 +1,7 @@
 // What the dynamic providers receive from the engine: plain values, with Pulumi's unknown sentinel in
 // place of values not known during preview. check() validates only what is known.
 import { SSL_MODES, resolveConnection, type VisorConnection } from "../connection";
+import { runnerTargetProblem } from "../runner/transport";
 import type { ConnectRetryArgs } from "./connection-args";
 
 /** The engine's placeholder for a value not yet known (preview). */
@@ -56,6 +57,13 @@ export function checkRetry(property: string, value: ConnectRetryArgs | undefined
   checkInt(`${property}.timeoutMs`, value.timeoutMs, 0, 3_600_000, failures);
   checkInt(`${property}.initialDelayMs`, value.initialDelayMs, 1, 600_000, failures);
   checkInt(`${property}.maxDelayMs`, value.maxDelayMs, 1, 600_000, failures);
+}
+
+/** The optional `runner` target: exactly one cloud, with a function name (checked once known). */
+export function checkRunner(property: string, value: unknown, failures: CheckFailure[]): void {
+  if (value === undefined || value === null || isUnknown(value)) return;
+  const problem = runnerTargetProblem(value);
+  if (problem) failures.push({ property, reason: problem });
 }
 
 /** The endpoint's identity: what, if it changes, makes it a different database. */

@@ -1,17 +1,24 @@
 // What the VisorSchema dynamic provider does: create = bootstrap, update = bootstrap to this package's
 // schema version, read = the schema actually present (so `pulumi refresh` shows drift), delete = keep
 // everything unless retainOnDelete is explicitly false.
-import type { Knex } from "knex";
-import { bootstrapWith, dropVisorTables } from "../bootstrap";
-import { describeEndpoint, openKnex, resolveConnection, type VisorConnection, type VisorDriver } from "../connection";
-import { writerStatus } from "../dialects";
-import { inspectSchema, type SchemaReport } from "../inspect";
+import { resolveConnection, type VisorConnection, type VisorDriver } from "../connection";
 import { redactSecrets } from "../redact";
-import { waitForKnex } from "../retry";
+import { bootstrapAction, dropAction, inspectAction, type BootstrapJson } from "../runner/actions";
+import type { RunnerTarget } from "../runner/contract";
+import { invokeRunner } from "../runner/transport";
+import { schemaSummary } from "../inspect-view";
 import { SCHEMA_VERSION } from "../schema-definition";
-import { SMOKE_REMEDIES } from "../remedies";
 import type { ConnectRetryArgs } from "./connection-args";
-import { UNKNOWN, checkBool, checkConnection, checkRetry, endpointKey, stableJson, type CheckFailure } from "./inputs";
+import {
+  UNKNOWN,
+  checkBool,
+  checkConnection,
+  checkRetry,
+  checkRunner,
+  endpointKey,
+  stableJson,
+  type CheckFailure,
+} from "./inputs";
 
 export interface SchemaProviderInputs {
   connection: VisorConnection;
@@ -20,6 +27,8 @@ export interface SchemaProviderInputs {
   retainOnDelete?: boolean;
   grantTo?: string;
   connectRetry?: ConnectRetryArgs;
+  /** Run inside the database's network through this runner instead of connecting from the deployer. */
+  runner?: RunnerTarget;
 }
 
 export interface SchemaProviderOutputs extends SchemaProviderInputs {
@@ -37,48 +46,23 @@ function withDriver(inputs: SchemaProviderInputs): VisorConnection {
   return inputs.driver ? { ...inputs.connection, driver: inputs.driver } : inputs.connection;
 }
 
-function describeReport(report: SchemaReport) {
-  return {
-    driver: report.driver,
-    serverVersion: report.serverVersion,
-    tables: report.tables.filter((t) => t.exists).map((t) => t.name),
-    indexes: report.tables
-      .flatMap((t) => t.indexes.filter((i) => !i.primary).map((i) => `${t.name}.${i.name}(${i.columns.join(",")})`))
-      .sort(),
-    drift: report.differences.map((d) => d.detail),
-  };
-}
-
-/** A replica can hold a replicated schema and still never take Visor's writes: refuse it by name. */
-async function requireWriter(db: Knex, driver: VisorDriver, endpoint: string): Promise<void> {
-  const status = await writerStatus(db, driver);
-  if (!status.isWriter) throw new Error(`${endpoint} is not the writer: ${status.detail}; remedy: ${SMOKE_REMEDIES.writer}`);
-}
-
 /** Driver errors can quote a whole statement; keep deployment errors readable. */
 function shorten(message: string): string {
   return message.length > 600 ? `${message.slice(0, 300)} … ${message.slice(-200)}` : message;
 }
 
-/** One operation: the connection resolved once, one pool for the wait, the writer check and the bootstrap. */
+/** One operation (wait, writer check, bootstrap), here or in the runner: the same function either way. */
 async function apply(inputs: SchemaProviderInputs): Promise<SchemaProviderOutputs> {
-  const given = withDriver(inputs);
-  const secrets = [given.password];
+  const connection = withDriver(inputs);
+  const options = { grantTo: inputs.grantTo, connectRetry: inputs.connectRetry ?? {} };
   try {
-    const conn = resolveConnection(given);
-    secrets.push(conn.password);
-    const endpoint = describeEndpoint(conn);
-    const db = await openKnex(conn, { pool: { min: 0, max: 1 } });
-    try {
-      await waitForKnex(db, endpoint, inputs.connectRetry, secrets);
-      await requireWriter(db, conn.driver, endpoint);
-      const result = await bootstrapWith(db, conn.driver, { grantTo: inputs.grantTo });
-      return { ...inputs, ...describeReport(result.report), schemaVersion: result.version };
-    } finally {
-      await db.destroy();
-    }
+    const result: BootstrapJson = inputs.runner
+      ? await invokeRunner(inputs.runner, { action: "bootstrap", connection, options })
+      : await bootstrapAction(connection, options);
+    const { driver, serverVersion, tables, indexes, drift } = result;
+    return { ...inputs, driver, serverVersion, tables, indexes, drift, schemaVersion: result.version };
   } catch (err) {
-    throw new Error(`VisorSchema: ${shorten(redactSecrets((err as Error).message, secrets))}`);
+    throw new Error(`VisorSchema: ${shorten(redactSecrets((err as Error).message, [connection.password]))}`);
   }
 }
 
@@ -88,6 +72,7 @@ export const schemaProviderLogic = {
     checkConnection("connection", news.connection, failures);
     checkBool("retainOnDelete", news.retainOnDelete, failures);
     checkRetry("connectRetry", news.connectRetry, failures);
+    checkRunner("runner", news.runner, failures);
     if (
       news.driver !== undefined &&
       (news.driver as string) !== UNKNOWN &&
@@ -102,7 +87,7 @@ export const schemaProviderLogic = {
   },
 
   async diff(_id: string, olds: SchemaProviderOutputs, news: SchemaProviderInputs) {
-    const changed = (["connection", "driver", "retainOnDelete", "grantTo", "connectRetry"] as const).filter(
+    const changed = (["connection", "driver", "retainOnDelete", "grantTo", "connectRetry", "runner"] as const).filter(
       (k) => stableJson(olds[k]) !== stableJson(news[k]),
     );
     // A new package version with a newer schema upgrades the database in place.
@@ -128,18 +113,22 @@ export const schemaProviderLogic = {
   },
 
   async read(id: string, props: SchemaProviderOutputs) {
-    const conn = withDriver(props);
+    const connection = withDriver(props);
     try {
-      const report = await inspectSchema(conn);
-      return { id, props: { ...props, ...describeReport(report) } };
+      const view = props.runner
+        ? await invokeRunner(props.runner, { action: "inspect", connection })
+        : await inspectAction(connection);
+      return { id, props: { ...props, ...schemaSummary(view) } };
     } catch (err) {
-      throw new Error(`VisorSchema read: ${redactSecrets((err as Error).message, [conn.password])}`);
+      throw new Error(`VisorSchema read: ${redactSecrets((err as Error).message, [connection.password])}`);
     }
   },
 
   async delete(_id: string, props: SchemaProviderOutputs) {
     // Only an explicit `false` drops anything, and then only Visor's three tables.
     if (props.retainOnDelete !== false) return;
-    await dropVisorTables(withDriver(props));
+    const connection = withDriver(props);
+    if (props.runner) await invokeRunner(props.runner, { action: "drop", connection, options: { retainOnDelete: false } });
+    else await dropAction(connection);
   },
 };

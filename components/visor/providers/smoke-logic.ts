@@ -2,10 +2,22 @@
 // pooler) and fail the deployment, naming the failed check and its remedy, when Visor would not be safe.
 import { describeEndpoint, type VisorConnection } from "../connection";
 import { redactSecrets } from "../redact";
-import { waitForConnection } from "../retry";
-import { runSmokeTest, type SmokeReport } from "../smoke-test";
+import { smokeAction } from "../runner/actions";
+import type { RunnerTarget } from "../runner/contract";
+import { invokeRunner } from "../runner/transport";
+import type { SmokeReport } from "../smoke-test";
 import type { ConnectRetryArgs } from "./connection-args";
-import { UNKNOWN, checkBool, checkConnection, checkInt, checkRetry, endpointKey, stableJson, type CheckFailure } from "./inputs";
+import {
+  UNKNOWN,
+  checkBool,
+  checkConnection,
+  checkInt,
+  checkRetry,
+  checkRunner,
+  endpointKey,
+  stableJson,
+  type CheckFailure,
+} from "./inputs";
 
 export interface SmokeProviderInputs {
   connection: VisorConnection;
@@ -19,6 +31,8 @@ export interface SmokeProviderInputs {
   /** Changes on every `up` when rerunOnEveryUp is true, so the test runs again. */
   trigger?: string;
   connectRetry?: ConnectRetryArgs;
+  /** Run inside the database's network through this runner instead of connecting from the deployer. */
+  runner?: RunnerTarget;
 }
 
 export interface SmokeProviderOutputs extends SmokeProviderInputs {
@@ -43,18 +57,24 @@ export function smokeFailureMessage(endpoint: string, report: SmokeReport): stri
 async function run(inputs: SmokeProviderInputs): Promise<SmokeProviderOutputs> {
   const secrets = [inputs.connection.password, inputs.poolerConnection?.password];
   const endpoint = describeEndpoint(inputs.connection);
+  const options = {
+    nodes: inputs.nodes,
+    lockTtlMs: inputs.lockTtlMs,
+    heartbeatMs: inputs.heartbeatMs,
+    maxClockSkewMs: inputs.maxClockSkewMs,
+    connectRetry: inputs.connectRetry ?? {},
+  };
   let report: SmokeReport;
   try {
-    await waitForConnection(inputs.connection, inputs.connectRetry);
-    if (inputs.poolerConnection) await waitForConnection(inputs.poolerConnection, inputs.connectRetry);
-    report = await runSmokeTest({
-      connection: inputs.connection,
-      poolerConnection: inputs.poolerConnection,
-      nodes: inputs.nodes,
-      lockTtlMs: inputs.lockTtlMs,
-      heartbeatMs: inputs.heartbeatMs,
-      maxClockSkewMs: inputs.maxClockSkewMs,
-    });
+    // The same smoke test, here or in the runner inside the database's network.
+    report = inputs.runner
+      ? await invokeRunner(inputs.runner, {
+          action: "smoke",
+          connection: inputs.connection,
+          ...(inputs.poolerConnection ? { poolerConnection: inputs.poolerConnection } : {}),
+          options,
+        })
+      : await smokeAction(inputs.connection, inputs.poolerConnection, options);
   } catch (err) {
     throw new Error(`VisorHaSmokeTest: ${redactSecrets((err as Error).message, secrets)}`);
   }
@@ -84,6 +104,7 @@ export const smokeTestProviderLogic = {
     checkInt("maxClockSkewMs", news.maxClockSkewMs, 0, 86_400_000, failures);
     checkBool("rerunOnEveryUp", news.rerunOnEveryUp, failures);
     checkRetry("connectRetry", news.connectRetry, failures);
+    checkRunner("runner", news.runner, failures);
     const ttl = news.lockTtlMs ?? 60_000;
     const hb = news.heartbeatMs ?? 15_000;
     if (
@@ -112,6 +133,7 @@ export const smokeTestProviderLogic = {
       "rerunOnEveryUp",
       "trigger",
       "connectRetry",
+      "runner",
     ] as const;
     const changed = keys.filter((k) => stableJson(olds[k]) !== stableJson(news[k]));
     // Another database (or pooler) is another test: replace. Anything else re-runs it in place.

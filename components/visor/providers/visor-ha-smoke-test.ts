@@ -1,7 +1,7 @@
 // `VisorHaSmokeTest`: `pulumi up` proves the writer (and the pooler) safe for Visor's HA locks, and
 // fails the deployment naming the check and its remedy when it is not.
 import * as pulumi from "@pulumi/pulumi";
-import type { ConnectRetryArgs, VisorConnectionArgs } from "./connection-args";
+import type { ConnectRetryArgs, RunnerTargetArgs, VisorConnectionArgs } from "./connection-args";
 import { smokeTestProvider } from "./providers";
 
 export interface VisorHaSmokeTestArgs {
@@ -24,6 +24,11 @@ export interface VisorHaSmokeTestArgs {
   rerunOnEveryUp?: boolean;
   /** Waiting for a fresh endpoint. Default: up to 5 minutes, exponential backoff from 1 s. */
   connectRetry?: pulumi.Input<ConnectRetryArgs>;
+  /**
+   * Run inside the database's network: `{ aws: { functionName, region } }` invokes the runner function
+   * (see components/aws `bootstrap: { via: "runner" }`) and waits for it. Default: connect from the deployer.
+   */
+  runner?: pulumi.Input<RunnerTargetArgs>;
 }
 
 export class VisorHaSmokeTest extends pulumi.dynamic.Resource {
@@ -53,6 +58,7 @@ export class VisorHaSmokeTest extends pulumi.dynamic.Resource {
         // A value that differs on every run makes the engine call update, which re-runs the test.
         trigger: rerun ? new Date().toISOString() : "once",
         connectRetry: args.connectRetry,
+        runner: args.runner,
         passed: undefined,
         checks: undefined,
         durationMs: undefined,

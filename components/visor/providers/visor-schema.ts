@@ -1,7 +1,7 @@
 // `VisorSchema`: Visor's tables on a database, created and upgraded by `pulumi up`, kept on destroy.
 import * as pulumi from "@pulumi/pulumi";
 import type { VisorDriver } from "../connection";
-import type { ConnectRetryArgs, VisorConnectionArgs } from "./connection-args";
+import type { ConnectRetryArgs, RunnerTargetArgs, VisorConnectionArgs } from "./connection-args";
 import { schemaProvider } from "./providers";
 
 export interface VisorSchemaArgs {
@@ -18,6 +18,11 @@ export interface VisorSchemaArgs {
   grantTo?: pulumi.Input<string>;
   /** Waiting for a fresh endpoint. Default: up to 5 minutes, exponential backoff from 1 s. */
   connectRetry?: pulumi.Input<ConnectRetryArgs>;
+  /**
+   * Run inside the database's network: `{ aws: { functionName, region } }` invokes the runner function
+   * (see components/aws `bootstrap: { via: "runner" }`) and waits for it. Default: connect from the deployer.
+   */
+  runner?: pulumi.Input<RunnerTargetArgs>;
 }
 
 export class VisorSchema extends pulumi.dynamic.Resource {
@@ -42,6 +47,7 @@ export class VisorSchema extends pulumi.dynamic.Resource {
         retainOnDelete: args.retainOnDelete ?? true,
         grantTo: args.grantTo,
         connectRetry: args.connectRetry,
+        runner: args.runner,
         schemaVersion: undefined,
         serverVersion: undefined,
         tables: undefined,
