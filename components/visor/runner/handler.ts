@@ -2,6 +2,7 @@
 // function error (its message redacted); as `node visor-db-runner.cjs < event.json` the result or the
 // error is the one line printed, and the exit code says which (0 passed, 1 failed check, 2 error).
 import { redactSecrets } from "../redact";
+import { containerEvent, hasContainerEvent } from "./container-event";
 import { bootstrapAction, dropAction, inspectAction, setupAction, smokeAction } from "./actions";
 import {
   eventSecrets,
@@ -60,8 +61,13 @@ async function readStdin(): Promise<string> {
 export async function runFromStdin(): Promise<number> {
   let event: unknown;
   try {
-    event = JSON.parse(await readStdin());
-  } catch {
+    // In a container (Cloud Run job, Azure container group) the event is in the environment.
+    event = hasContainerEvent() ? containerEvent() : JSON.parse(await readStdin());
+  } catch (err) {
+    if (err instanceof Error && err.name === "RunnerEventError") {
+      process.stdout.write(`${JSON.stringify(errorJson(err))}\n`);
+      return 2;
+    }
     // Never echo the input: it carries passwords.
     process.stdout.write(
       `${JSON.stringify({ errorType: "RunnerEventError", errorMessage: "runner event on stdin is not valid JSON" })}\n`,
