@@ -5,6 +5,7 @@
 import { waitForConnection, type RetryOptions } from "../retry";
 import { redactSecrets } from "../redact";
 import { containerEvent } from "./container-event";
+import { passwordsForAction } from "./container-passwords";
 import { eventSecrets, RunnerEventError, type RunnerEvent } from "./contract";
 
 /** The bucket the result goes to (set by the job definition); unset = print only. */
@@ -90,7 +91,7 @@ export async function runInContainer(run: (event: unknown) => Promise<RunOutcome
   let outcome: RunOutcome;
   try {
     const retry = connectRetryFromEnv(env);
-    const event = containerEvent(env);
+    const event = containerEvent(passwordsForAction(env));
     secrets = eventSecrets(event);
     const connection = (event as Partial<RunnerEvent>).connection;
     if (retry && connection) await waitForConnection(connection, retry);
