@@ -5,12 +5,19 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { bootstrapSchema } from "../../../components";
 import { invokeRunner, RunnerInvokeError, runnerTargetProblem } from "../../../components/visor/runner/transport";
 import type { RunnerTarget } from "../../../components/visor/runner/contract";
 import { EVENT_ENV, SECRET_ENV } from "../../../components/visor/runner/container-event";
-import { need, servers } from "../../support/servers";
+import { need, pgQuery, servers } from "../../support/servers";
+import { scramSha256Verifier } from "../../../components/pgbouncer";
+import {
+  ADMIN_PASSWORD_ENV,
+  APP_LOGIN_PASSWORD_ENV,
+  APP_PASSWORD_ENV,
+} from "../../../components/visor/runner/container-passwords";
 import type { Endpoint } from "../../../scripts/local-env/environment";
 import { startFakeCloudRun, useFakeGcpCredentials, type FakeCloudRun } from "./fake-cloud-run";
 
@@ -233,4 +240,60 @@ test("an event over Cloud Run's 32 KiB per value is refused before anything is s
   for (const [change, message] of cases) assert.match(runnerTargetProblem({ gcp: { ...base, ...change } }) ?? "", message);
   assert.match(runnerTargetProblem({ gcp: base, aws: { functionName: "f" } }) ?? "", /exactly one of .*gcp/);
   assert.equal(runnerTargetProblem({ gcp: base }), undefined);
+});
+
+test("one job, two roles: setup connects as the admin and gives Visor's role its verifier; bootstrap then connects as that role", async () => {
+  const { postgres } = await servers();
+  const admin = new URL(postgres.adminUrl);
+  const suffix = randomBytes(4).toString("hex");
+  const appUser = `visor_gcp_${suffix}`;
+  const databaseName = `visor_gcpsetup_${suffix}`;
+  const appPassword = `App-${suffix}-pw`;
+  after(async () => {
+    await pgQuery(postgres.adminUrl, `DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    await pgQuery(postgres.adminUrl, `DROP ROLE IF EXISTS ${appUser}`);
+  });
+  // As the GCP job holds them: the admin's password, Visor's plain password and the verifier PgBouncer holds.
+  fake.secrets.set("visor-runner-roles", {
+    [ADMIN_PASSWORD_ENV]: decodeURIComponent(admin.password),
+    [APP_LOGIN_PASSWORD_ENV]: appPassword,
+    [APP_PASSWORD_ENV]: scramSha256Verifier(appPassword),
+    VISOR_RUNNER_RESULTS_BUCKET: "visor-runner-results",
+  });
+  const adminConnection = {
+    host: admin.hostname,
+    port: Number(admin.port),
+    database: "postgres",
+    user: decodeURIComponent(admin.username),
+    password: decodeURIComponent(admin.password),
+  };
+  const setup = await invokeRunner(target("visor-runner-roles"), {
+    action: "setup",
+    connection: adminConnection,
+    options: { appPassword: "set-by-the-job", appUser, databaseName },
+  });
+  assert.deepEqual(
+    [setup.role.name, setup.role.action, setup.database.name, setup.database.action],
+    [appUser, "created", databaseName, "created"],
+  );
+  assertNoSecret(JSON.stringify(fake.runs.at(-1)!.overrides), adminConnection.password, "set-by-the-job");
+  const [stored] = await pgQuery<{ v: string }>(postgres.adminUrl, "SELECT rolpassword AS v FROM pg_authid WHERE rolname = $1", [
+    appUser,
+  ]);
+  assert.equal(
+    stored!.v,
+    fake.secrets.get("visor-runner-roles")![APP_PASSWORD_ENV],
+    "the role got the job's verifier, not the event's value",
+  );
+
+  const boot = await invokeRunner(target("visor-runner-roles"), {
+    action: "bootstrap",
+    connection: { ...adminConnection, database: databaseName, user: appUser, password: "not-sent" },
+  });
+  assert.deepEqual(boot.created, ["schedules", "scheduler_locks", "message_triggers"]);
+  const [owner] = await pgQuery<{ o: string }>(
+    postgres.adminUrl.replace(/\/[^/?]*(\?|$)/, `/${databaseName}$1`),
+    "SELECT tableowner AS o FROM pg_tables WHERE tablename = 'schedules'",
+  );
+  assert.equal(owner!.o, appUser, "bootstrap connected as Visor's role with the job's login password");
 });
