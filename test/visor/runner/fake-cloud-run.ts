@@ -10,7 +10,8 @@
 // result uploaded back here with the metadata token. Job names script the failures around it:
 //   denied-N-…  the first N runs answer 403 PERMISSION_DENIED (IAM still propagating)
 //   hang-…      the execution never finishes
-// A results bucket named refused-… answers 400 to uploads.
+// A results bucket named refused-… answers 400 to uploads; one named slowiam-N-… answers 403 to the first N reads
+// (the deployer's objectViewer grant still propagating).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -189,6 +190,11 @@ export async function startFakeCloudRun(): Promise<FakeCloudRun> {
       const read = /^\/storage\/v1\/b\/([^/]+)\/o\/([^/]+)$/.exec(url.pathname);
       if (req.method === "GET" && read && url.searchParams.get("alt") === "media") {
         const key = `${decodeURIComponent(read[1]!)}/${decodeURIComponent(read[2]!)}`;
+        const slow = /^slowiam-(\d+)-/.exec(decodeURIComponent(read[1]!));
+        const reads = (seen.get(`read:${key}`) ?? 0) + 1;
+        seen.set(`read:${key}`, reads);
+        if (slow && reads <= Number(slow[1]))
+          return googleError(res, 403, "PERMISSION_DENIED", "caller does not have storage.objects.get access");
         const value = objects.get(key);
         if (value === undefined) return googleError(res, 404, "NOT_FOUND", `No such object: ${key}`);
         res.writeHead(200, { "content-type": "application/json" });

@@ -190,6 +190,15 @@ test("403 PERMISSION_DENIED is retried while IAM propagates, then the run succee
   assert.equal(typeof view.usableByVisor, "boolean");
   assert.equal(fake.runs.length - before, 3, "two denied runs, then one real execution");
 
+  // The same while the deployer's read grant on the results bucket propagates.
+  const slow = jobWithSecrets("visor-runner-slowiam", postgres.writer);
+  fake.secrets.get(slow)!.VISOR_RUNNER_RESULTS_BUCKET = "slowiam-2-results";
+  const late = await invokeRunner(target(slow, { resultsBucket: "slowiam-2-results" }), {
+    action: "inspect",
+    connection: connectionOf(postgres.writer),
+  });
+  assert.equal(typeof late.usableByVisor, "boolean");
+
   jobWithSecrets("denied-99-visor", postgres.writer);
   const err = await rejection(
     invokeRunner(target("denied-99-visor", { retry: { attempts: 3, delayMs: 20 } }), {
