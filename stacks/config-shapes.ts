@@ -13,6 +13,7 @@ import type {
   AwsAlarmSettings,
   AwsBackupSettings,
   AwsPoolerSettings,
+  AwsBootstrapSettings,
   AwsVisorDatabaseArgs,
   ReplicaSpec,
 } from "../components/aws/args";
@@ -96,6 +97,7 @@ const AWS_ALERTS = object<AwsAlarmSettings>({
 
 export const AWS_SHAPE = object<AwsVisorDatabaseArgs>({
   ...base,
+  bootstrap: object<AwsBootstrapSettings>({ ...(base.bootstrap as { keys: KeysOf<AwsBootstrapSettings> }).keys, via: ANY }),
   vpcId: ANY,
   subnetIds: ANY,
   allowedSecurityGroupIds: ANY,

@@ -1,8 +1,8 @@
 // The same bootstrap on every cloud: VisorSchema on the writer, then VisorHaSmokeTest on the writer
 // and the pooler, after the database, its app role and the pooler are ready.
 import * as pulumi from "@pulumi/pulumi";
-import type { VisorConnectionArgs } from "../visor/providers/connection-args";
-import { VisorSchema } from "../visor/providers/visor-schema";
+import type { RunnerTargetArgs, VisorConnectionArgs } from "../visor/providers/connection-args";
+import { VisorSchema, type VisorSchemaArgs } from "../visor/providers/visor-schema";
 import { VisorHaSmokeTest } from "../visor/providers/visor-ha-smoke-test";
 import type { ResolvedBase } from "./base-validation";
 import type { SharedChildTransforms } from "./args";
@@ -16,6 +16,10 @@ export interface BootstrapWiringArgs {
   /** Everything that must exist first (database, role, grants, pooler service). */
   dependsOn: pulumi.Input<pulumi.Resource>[];
   settings: ResolvedBase;
+  /** Run both inside the database's network through this runner. */
+  runner?: pulumi.Input<RunnerTargetArgs>;
+  /** The initial setup VisorSchema runs first (role, database, grants), when no other resource does it. */
+  setup?: VisorSchemaArgs["setup"];
 }
 
 export interface BootstrapResources {
@@ -31,7 +35,13 @@ export function wireBootstrap(children: Children<SharedChildTransforms>, args: B
     `${children.name}-schema`,
     ...children.prepare(
       "schema",
-      { connection: args.writer, retainOnDelete: settings.retainOnDelete, connectRetry },
+      {
+        connection: args.writer,
+        retainOnDelete: settings.retainOnDelete,
+        connectRetry,
+        ...(args.runner ? { runner: args.runner } : {}),
+        ...(args.setup ? { setup: args.setup } : {}),
+      },
       { dependsOn: args.dependsOn },
     ),
   );
@@ -48,6 +58,7 @@ export function wireBootstrap(children: Children<SharedChildTransforms>, args: B
         heartbeatMs: args.settings.ha.heartbeatMs,
         rerunOnEveryUp: settings.rerunOnEveryUp,
         connectRetry,
+        ...(args.runner ? { runner: args.runner } : {}),
       },
       { dependsOn: [schema, ...args.dependsOn] },
     ),
