@@ -4,7 +4,7 @@
 // passwords; the job reads the passwords from Secret Manager and writes its result to a bucket.
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as compute from "@pulumi/gcp/compute";
@@ -106,10 +106,17 @@ export function validateGcpRunner(v: Validator, field: string, args: GcpRunnerAr
   };
 }
 
-/** The built bundle: dist/runner next to the compiled component, or the checkout's dist when run from source. */
+/**
+ * The built bundle: dist/runner next to the compiled component, or the checkout's dist when run from source. Looked
+ * for in each directory above this file, since a program bundled by `visor-db plan` runs these sources from stacks/.
+ */
 export function runnerBundleFile(): { path: string; hash: string } {
-  const candidates = [resolve(__dirname, "..", "..", "runner"), resolve(__dirname, "..", "..", "dist", "runner")];
-  const path = candidates.map((d) => join(d, "visor-db-runner.cjs")).find((p) => existsSync(p));
+  const candidates: string[] = [];
+  for (let dir = resolve(__dirname); ; dir = dirname(dir)) {
+    candidates.push(join(dir, "runner", "visor-db-runner.cjs"), join(dir, "dist", "runner", "visor-db-runner.cjs"));
+    if (dirname(dir) === dir) break;
+  }
+  const path = candidates.find((p) => existsSync(p));
   if (!path) throw new Error("the runner bundle dist/runner/visor-db-runner.cjs is missing: build the package (npm run build)");
   return { path, hash: createHash("sha256").update(readFileSync(path)).digest("hex") };
 }
