@@ -306,3 +306,57 @@ test("one job, two roles: setup connects as the admin and gives Visor's role its
   );
   assert.equal(owner!.o, appUser, "bootstrap connected as Visor's role with the job's login password");
 });
+
+test("Cloud SQL's setup through the job: a cloudsqlsuperuser-like admin grants on a database it keeps, Visor bootstraps in public", async () => {
+  const { postgres } = await servers();
+  const suffix = randomBytes(4).toString("hex");
+  const [group, adminUser, appUser, databaseName] = [
+    `su_${suffix}`,
+    `adm_${suffix}`,
+    `visor_k_${suffix}`,
+    `visor_keep_${suffix}`,
+  ];
+  const [adminPassword, appPassword] = [`Adm-${suffix}-pw`, `App-${suffix}-pw`];
+  // What Cloud SQL's API makes: the group, the built-in admin in it, the database owned by the group.
+  await pgQuery(postgres.adminUrl, `CREATE ROLE ${group} NOLOGIN CREATEROLE CREATEDB`);
+  await pgQuery(
+    postgres.adminUrl,
+    `CREATE ROLE ${adminUser} LOGIN CREATEROLE CREATEDB PASSWORD '${adminPassword}' IN ROLE ${group}`,
+  );
+  await pgQuery(postgres.adminUrl, `CREATE DATABASE ${databaseName} OWNER ${group}`);
+  after(async () => {
+    await pgQuery(postgres.adminUrl, `DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    for (const role of [appUser, adminUser, group]) await pgQuery(postgres.adminUrl, `DROP ROLE IF EXISTS ${role}`);
+  });
+  fake.secrets.set("visor-runner-keep", {
+    [ADMIN_PASSWORD_ENV]: adminPassword,
+    [APP_LOGIN_PASSWORD_ENV]: appPassword,
+    [APP_PASSWORD_ENV]: scramSha256Verifier(appPassword),
+    VISOR_RUNNER_RESULTS_BUCKET: "visor-runner-results",
+  });
+  const u = new URL(postgres.adminUrl);
+  const asAdmin = { host: u.hostname, port: Number(u.port), database: "postgres", user: adminUser, password: adminPassword };
+  // The options GcpVisorDatabase's runner mode gives VisorSchema's setup.
+  const setup = await invokeRunner(target("visor-runner-keep"), {
+    action: "setup",
+    connection: asAdmin,
+    options: {
+      appPassword: "set-by-the-job",
+      appUser,
+      databaseName,
+      databaseOwner: "keep",
+      schemaPrivileges: ["CREATE", "USAGE"],
+    },
+  });
+  assert.deepEqual(setup.database, { name: databaseName, action: "unchanged", owner: group });
+  assert.deepEqual(setup.grants.slice(-2), [
+    `CREATE ON SCHEMA public IN ${databaseName} TO ${appUser}`,
+    `USAGE ON SCHEMA public IN ${databaseName} TO ${appUser}`,
+  ]);
+  assertNoSecret(JSON.stringify(fake.runs.at(-1)!.overrides), adminPassword, appPassword);
+  const boot = await invokeRunner(target("visor-runner-keep"), {
+    action: "bootstrap",
+    connection: { ...asAdmin, database: databaseName, user: appUser, password: "not-sent" },
+  });
+  assert.deepEqual(boot.created, ["schedules", "scheduler_locks", "message_triggers"]);
+});
