@@ -17,8 +17,10 @@ import type {
   AwsVisorDatabaseArgs,
   ReplicaSpec,
 } from "../components/aws/args";
+import type { GcpRunnerArgs } from "../components/gcp/runner";
 import type {
   GcpAlertSettings,
+  GcpBootstrapSettings,
   GcpIamDatabaseUser,
   GcpMonitoringArgs,
   GcpOffsiteBackupArgs,
@@ -166,6 +168,11 @@ const GCP_PGBOUNCER = object<GcpPgBouncerArgs>({
 
 export const GCP_SHAPE = object<GcpVisorDatabaseArgs>({
   ...base,
+  bootstrap: object<GcpBootstrapSettings>({
+    ...(base.bootstrap as { keys: KeysOf<GcpBootstrapSettings> }).keys,
+    via: ANY,
+    runner: object<GcpRunnerArgs>({ subnetwork: ANY, subnetCidr: ANY, image: ANY, timeoutSeconds: ANY, connectRetryMs: ANY }),
+  }),
   region: ANY,
   network: ANY,
   project: ANY,

@@ -11,7 +11,22 @@ import type * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import type * as servicenetworking from "@pulumi/gcp/servicenetworking";
 import type * as sql from "@pulumi/gcp/sql";
 import type * as random from "@pulumi/random";
-import type { ChildTransform, VisorDatabaseArgsBase, SharedChildTransforms } from "../shared/args";
+import type { ChildTransform, VisorBootstrapSettings, VisorDatabaseArgsBase, SharedChildTransforms } from "../shared/args";
+import type { GcpRunnerArgs, GcpRunnerTransforms } from "./runner";
+
+/**
+ * Where the initial setup (Visor's role and its grants), VisorSchema and the smoke test run. `runner`: a Cloud Run
+ * job with Direct VPC egress into `network`, started by `pulumi up` (no network path from the deployer needed).
+ * `direct`: from where `pulumi up` runs, which must reach the instance's private IP (a pipeline inside the VPC).
+ */
+export type GcpBootstrapVia = "runner" | "direct";
+
+export interface GcpBootstrapSettings extends VisorBootstrapSettings {
+  /** Default "runner". */
+  via?: GcpBootstrapVia;
+  /** The runner job's subnet, image, timeout and connect retry (`via: "runner"` only). */
+  runner?: GcpRunnerArgs;
+}
 
 export const GCP_EDITIONS = ["ENTERPRISE", "ENTERPRISE_PLUS"] as const;
 export type GcpEdition = (typeof GCP_EDITIONS)[number];
@@ -137,7 +152,7 @@ export interface GcpIamDatabaseUser {
 }
 
 /** Per-child hooks: change any child's args or options before it is registered. */
-export interface GcpVisorDatabaseTransforms extends SharedChildTransforms {
+export interface GcpVisorDatabaseTransforms extends SharedChildTransforms, GcpRunnerTransforms {
   privateIpRange?: ChildTransform<compute.GlobalAddressArgs>;
   privateServiceAccess?: ChildTransform<servicenetworking.ConnectionArgs>;
   instance?: ChildTransform<sql.DatabaseInstanceArgs>;
@@ -181,7 +196,12 @@ export interface GcpVisorDatabaseTransforms extends SharedChildTransforms {
 }
 
 /** Arguments of {@link GcpVisorDatabase}. Only `region` and `network` are required. */
-export interface GcpVisorDatabaseArgs extends VisorDatabaseArgsBase {
+export interface GcpVisorDatabaseArgs extends Omit<VisorDatabaseArgsBase, "bootstrap"> {
+  /**
+   * Initial setup + schema bootstrap + HA smoke test after provisioning. Default true (through the runner job);
+   * `false` skips all three (create Visor's role yourself); `{ via: "direct" }` connects from where `pulumi up` runs.
+   */
+  bootstrap?: boolean | GcpBootstrapSettings;
   /** Region of the primary, e.g. "europe-west1". Required. */
   region: string;
   /** The VPC (id `projects/<p>/global/networks/<n>` or its self link) the private IP is on. Required. */

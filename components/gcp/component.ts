@@ -20,6 +20,7 @@ import type { VisorSchema } from "../visor/providers/visor-schema";
 import type { VisorHaSmokeTest } from "../visor/providers/visor-ha-smoke-test";
 import type { GcpPooler, GcpVisorDatabaseArgs, GcpVisorDatabaseTransforms } from "./args";
 import { visorAppRole } from "./app-role";
+import { runnerBootstrap } from "./bootstrap-runner";
 import { offsiteBackups } from "./backup-vault";
 import type { GcpBuild } from "./context";
 import { cloudSqlCredentials, connectionSecret } from "./credentials";
@@ -29,6 +30,7 @@ import { alertPolicies } from "./monitoring";
 import { privateServiceAccess } from "./network";
 import { pgbouncerPool } from "./pooler";
 import { readReplicas } from "./replicas";
+import type { GcpRunner } from "./runner";
 import { validateGcpArgs } from "./validate";
 
 export const GCP_VISOR_DATABASE_TYPE = "visor-db-infra:index:GcpVisorDatabase";
@@ -46,8 +48,11 @@ export interface GcpVisorDatabaseResources {
   /** The built-in admin user (`adminUser`), a cloudsqlsuperuser member; Visor never logs in as it. */
   adminUser: sql.User;
   adminPassword: random.RandomPassword;
-  /** Visor's role, made by SQL as the admin (not a cloudsqlsuperuser member), and its grants. */
-  appRole: AppRoleOn;
+  /**
+   * Visor's role, made by SQL as the admin (not a cloudsqlsuperuser member), and its grants, from the deployer: only
+   * with `bootstrap: { via: "direct" }` (the runner job does the same inside the VPC otherwise).
+   */
+  appRole?: AppRoleOn;
   appPassword: random.RandomPassword;
   appPasswordSalt: random.RandomBytes;
   iamUsers: sql.User[];
@@ -78,6 +83,8 @@ export interface GcpVisorDatabaseResources {
   alertPolicies: monitoring.AlertPolicy[];
   schema?: VisorSchema;
   smokeTest?: VisorHaSmokeTest;
+  /** The runner job and its service account, subnet, buckets and secrets (`bootstrap.via: "runner"`, the default). */
+  runner?: GcpRunner;
 }
 
 /**
@@ -94,6 +101,8 @@ export class GcpVisorDatabase extends VisorDatabaseComponent<GcpVisorDatabaseTra
   /** Which pooler was set up. */
   declare public readonly pooler: GcpPooler;
   declare public readonly resources: GcpVisorDatabaseResources;
+  /** The runner's Cloud Run job; undefined with `bootstrap: { via: "direct" }` or `bootstrap: false`. */
+  declare public readonly runnerJobName: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: GcpVisorDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything (even this component), so bad input creates nothing.
@@ -122,20 +131,25 @@ export class GcpVisorDatabase extends VisorDatabaseComponent<GcpVisorDatabaseTra
 
     // The admin connects by the DNS name too, so after its record; the instance already waits for the network.
     const reachable: pulumi.Resource[] = primaryDns.record ? [primaryDns.record] : [];
-    const appRole = visorAppRole(ctx, {
-      primary: instance,
-      host: primaryDns.host,
-      serverCa,
-      sqlCreds,
-      app: this.credentials,
-      dependsOn: reachable,
-    });
+    const viaRunner = settings.bootstrapVia === "runner" && settings.base.bootstrap !== false;
+    const runner = viaRunner
+      ? runnerBootstrap(ctx, { host: primaryDns.host, serverCa, sqlCreds, app: this.credentials })
+      : undefined;
+    // Without the runner (direct, or no bootstrap at all) the deployer creates Visor's role, as before.
+    const appRole = runner
+      ? undefined
+      : visorAppRole(ctx, {
+          primary: instance,
+          host: primaryDns.host,
+          serverCa,
+          sqlCreds,
+          app: this.credentials,
+          dependsOn: reachable,
+        });
     const ready: pulumi.Resource[] = [
       instance,
       sqlCreds.database,
-      appRole.role,
-      appRole.grant,
-      appRole.schemaGrant,
+      ...(appRole ? [appRole.role, appRole.grant, appRole.schemaGrant] : [sqlCreds.adminUser]),
       ...reachable,
     ];
     let poolerEndpoint: pulumi.Output<Endpoint | undefined> = pulumi.output(undefined);
@@ -174,13 +188,15 @@ export class GcpVisorDatabase extends VisorDatabaseComponent<GcpVisorDatabaseTra
           ? undefined
           : this.visorConnection(poolerEndpoint as pulumi.Output<Endpoint>, verifyFull(poolerCa ?? serverCa)),
       // Visor only ever uses the writer (and the pooler in front of it): no need to wait for replicas.
-      dependsOn: [...ready, ...poolerResources],
+      dependsOn: [...ready, ...poolerResources, ...(runner?.ready ?? [])],
+      ...(runner ? { runner: runner.target, setup: runner.setup } : {}),
     });
 
     this.connectionName = instance.connectionName;
     this.instanceName = instance.name;
     this.replicaConnectionNames = pulumi.all(replicas.map((rep) => rep.connectionName));
     this.pooler = settings.pooler;
+    this.runnerJobName = runner ? runner.runner.job.name : pulumi.output(undefined);
     this.resources = {
       privateIpRange: psa.range,
       privateServiceAccess: psa.connection,
@@ -218,6 +234,7 @@ export class GcpVisorDatabase extends VisorDatabaseComponent<GcpVisorDatabaseTra
       alertPolicies: alerts,
       schema: boot.schema,
       smokeTest: boot.smokeTest,
+      runner: runner?.runner,
     };
     this.finish(
       {
@@ -232,6 +249,7 @@ export class GcpVisorDatabase extends VisorDatabaseComponent<GcpVisorDatabaseTra
         connectionName: this.connectionName,
         instanceName: this.instanceName,
         replicaConnectionNames: this.replicaConnectionNames,
+        runnerJobName: this.runnerJobName,
       },
     );
   }

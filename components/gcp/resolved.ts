@@ -2,6 +2,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedBase } from "../shared/base-validation";
 import type { GcpEdition, GcpPooler, GcpSslMode } from "./args";
+import type { ResolvedGcpRunner } from "./runner";
 import type { GcpDiskType, TierInfo } from "./tiers";
 
 export interface ResolvedReplica {
@@ -14,6 +15,10 @@ export interface ResolvedReplica {
 
 export interface ResolvedGcp {
   base: ResolvedBase;
+  /** Where setup, VisorSchema and the smoke test run (meaningful only while `base.bootstrap` is on). */
+  bootstrapVia: "runner" | "direct";
+  /** The runner job's settings (`bootstrapVia: "runner"`). */
+  runner: ResolvedGcpRunner;
   region: string;
   project?: string;
   network: pulumi.Input<string>;

@@ -7,6 +7,7 @@ import { GCP_EDITIONS, GCP_POOLERS, GCP_SSL_MODES, type GcpVisorDatabaseArgs } f
 import { CLOUD_SQL_MANAGED_SETTINGS, COMPONENT, DEFAULT_PG_MAJOR, DEFAULT_POOLER, MIN_PG_MAJOR, PITR_MAX_DAYS } from "./defaults";
 import { requireLabels } from "./labels";
 import type { ResolvedGcp } from "./resolved";
+import { validateGcpBootstrapVia } from "./validate-runner";
 import { cloudSqlTuningBasis, resolveDiskType, resolveTier } from "./tiers";
 import { resolveBackups } from "./validate-backups";
 import {
@@ -212,6 +213,7 @@ export function validateGcpArgs(args: GcpVisorDatabaseArgs | undefined): Resolve
 
   return {
     base,
+    ...validateGcpBootstrapVia(check, args, region),
     region,
     project: args.project,
     network: args.network,

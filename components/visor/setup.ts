@@ -21,6 +21,13 @@ export interface SetupOptions {
   appPassword: string;
   /** Privileges on the database. Default CONNECT, CREATE, TEMPORARY (what the cloud components grant). */
   privileges?: string[];
+  /**
+   * `role` (default): the database is created owned by Visor's role, or handed to it. `keep`: the database must
+   * exist and keeps its owner (Cloud SQL's, owned by cloudsqlsuperuser); the role is only granted on it.
+   */
+  databaseOwner?: "role" | "keep";
+  /** Privileges on the database's `public` schema, e.g. CREATE, USAGE when the role does not own the database. Default none. */
+  schemaPrivileges?: string[];
   connectRetry?: RetryOptions;
 }
 
@@ -32,6 +39,8 @@ export interface SetupResult {
 }
 
 const PRIVILEGES = ["CONNECT", "CREATE", "TEMPORARY"];
+const SCHEMA_PRIVILEGES = ["CREATE", "USAGE"];
+const OWNERS = ["role", "keep"];
 const VERIFIER = /^SCRAM-SHA-256\$\d{1,10}:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/;
 
 export class SetupError extends Error {
@@ -51,11 +60,22 @@ function verifierOf(password: string): string {
   return scramSha256Verifier(password);
 }
 
-function checkPrivileges(privileges: string[]): string[] {
-  const allowed = [...PRIVILEGES, "ALL"];
-  const bad = privileges.filter((p) => !allowed.includes(p));
-  if (bad.length) throw new SetupError(`setup privileges must be among ${allowed.join(", ")} (got ${JSON.stringify(bad)})`);
-  return privileges;
+function checkPrivileges(field: string, privileges: unknown, known: string[]): string[] {
+  const allowed = [...known, "ALL"];
+  const list = Array.isArray(privileges) ? (privileges as unknown[]) : [privileges];
+  const bad = list.filter((p) => typeof p !== "string" || !allowed.includes(p));
+  if (bad.length || !Array.isArray(privileges))
+    throw new SetupError(
+      `setup ${field} must be a list among ${allowed.join(", ")} (got ${JSON.stringify(bad.length ? bad : privileges)})`,
+    );
+  return privileges as string[];
+}
+
+function checkOwner(owner: unknown): "role" | "keep" {
+  if (owner === undefined) return "role";
+  if (!OWNERS.includes(owner as string))
+    throw new SetupError(`setup databaseOwner must be one of ${OWNERS.join(", ")} (got ${JSON.stringify(owner)})`);
+  return owner as "role" | "keep";
 }
 
 /** CREATE DATABASE … OWNER and ALTER DATABASE … OWNER need membership in the owner (managed PostgreSQL has no superuser). */
@@ -75,22 +95,28 @@ async function asMemberOf(db: Knex, role: string, quotedRole: string, work: () =
   }
 }
 
-async function setupWith(db: Knex, options: SetupOptions, endpoint: string): Promise<SetupResult> {
+/** GRANT … ON SCHEMA public, connected to the database itself (schemas belong to one database). */
+async function grantOnPublic(admin: VisorConnection, databaseName: string, role: string, privileges: string[]): Promise<void> {
+  const db = await openKnex({ ...admin, database: databaseName }, { pool: { min: 0, max: 1 } });
+  try {
+    await db.raw(`GRANT ${privileges.join(", ")} ON SCHEMA public TO ${role}`);
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function setupWith(db: Knex, admin: VisorConnection, options: SetupOptions, endpoint: string): Promise<SetupResult> {
   const databaseName = options.databaseName ?? "visor";
   const appUser = options.appUser ?? "visor";
   const role = quoteIdentifier("postgresql", appUser, "setup appUser");
   const database = quoteIdentifier("postgresql", databaseName, "setup databaseName");
-  const privileges = checkPrivileges(options.privileges ?? PRIVILEGES);
+  const privileges = checkPrivileges("privileges", options.privileges ?? PRIVILEGES, PRIVILEGES);
+  const schemaPrivileges = checkPrivileges("schemaPrivileges", options.schemaPrivileges ?? [], SCHEMA_PRIVILEGES);
+  const databaseOwner = checkOwner(options.databaseOwner);
   // The verifier's alphabet has no quote: VERIFIER (or scramSha256Verifier) guarantees it.
   const verifier = verifierOf(options.appPassword);
   const status = await writerStatus(db, "postgresql");
   if (!status.isWriter) throw new SetupError(`${endpoint} is not the writer: ${status.detail}; remedy: ${SMOKE_REMEDIES.writer}`);
-
-  const [existing] = await query<{ n: number }>(db, "postgresql", "SELECT count(*)::int AS n FROM pg_roles WHERE rolname = ?", [
-    appUser,
-  ]);
-  const roleAction = existing!.n ? "updated" : "created";
-  await db.raw(`${existing!.n ? "ALTER" : "CREATE"} ROLE ${role} WITH LOGIN PASSWORD '${verifier}'`);
 
   const [found] = await query<{ owner: string }>(
     db,
@@ -98,8 +124,19 @@ async function setupWith(db: Knex, options: SetupOptions, endpoint: string): Pro
     "SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = ?",
     [databaseName],
   );
+  // Made by the cloud's API, which owns it: "keep" never creates it nor changes its owner (checked before any change).
+  if (databaseOwner === "keep" && !found)
+    throw new SetupError(`setup databaseOwner "keep" needs database ${databaseName} to exist on ${endpoint} (create it first)`);
+  const [existing] = await query<{ n: number }>(db, "postgresql", "SELECT count(*)::int AS n FROM pg_roles WHERE rolname = ?", [
+    appUser,
+  ]);
+  const roleAction = existing!.n ? "updated" : "created";
+  await db.raw(`${existing!.n ? "ALTER" : "CREATE"} ROLE ${role} WITH LOGIN PASSWORD '${verifier}'`);
+
   let dbAction: SetupResult["database"]["action"] = "unchanged";
-  if (!found) {
+  if (databaseOwner === "keep") {
+    // Granted on below, owner untouched.
+  } else if (!found) {
     // CREATE DATABASE cannot run in a transaction: knex sends it on its own.
     await asMemberOf(db, appUser, role, () => db.raw(`CREATE DATABASE ${database} OWNER ${role}`).then(() => undefined));
     dbAction = "created";
@@ -108,11 +145,15 @@ async function setupWith(db: Knex, options: SetupOptions, endpoint: string): Pro
     dbAction = "owner-changed";
   }
   await db.raw(`GRANT ${privileges.join(", ")} ON DATABASE ${database} TO ${role}`);
+  if (schemaPrivileges.length) await grantOnPublic(admin, databaseName, role, schemaPrivileges);
   return {
     endpoint,
     role: { name: appUser, action: roleAction },
-    database: { name: databaseName, action: dbAction, owner: appUser },
-    grants: privileges.map((p) => `${p} ON DATABASE ${databaseName} TO ${appUser}`),
+    database: { name: databaseName, action: dbAction, owner: databaseOwner === "keep" ? found!.owner : appUser },
+    grants: [
+      ...privileges.map((p) => `${p} ON DATABASE ${databaseName} TO ${appUser}`),
+      ...schemaPrivileges.map((p) => `${p} ON SCHEMA public IN ${databaseName} TO ${appUser}`),
+    ],
   };
 }
 
@@ -125,7 +166,7 @@ export async function setupDatabase(admin: VisorConnection, options: SetupOption
   const db = await openKnex(conn, { pool: { min: 0, max: 1 } });
   try {
     if (options.connectRetry) await waitForKnex(db, endpoint, options.connectRetry, secrets);
-    return await setupWith(db, options, endpoint);
+    return await setupWith(db, admin, options, endpoint);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     e.message = redactSecrets(e.message, [...secrets, verifierOrUndefined(options.appPassword)]);

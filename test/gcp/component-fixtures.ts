@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import type * as pulumi from "@pulumi/pulumi";
 import { resolve } from "../support/pulumi-mocks";
 import { GcpVisorDatabase, type GcpVisorDatabaseArgs } from "../../components/gcp";
-import { NETWORK, REGION } from "./helpers";
+import { NETWORK, REGION, viaDirect } from "./helpers";
 
 export const T = {
   instance: "gcp:sql/databaseInstance:DatabaseInstance",
@@ -43,8 +43,9 @@ export const settingsOf = (r: { inputs: Obj }) => r.inputs.settings as Obj;
 export const flagsOf = (r: { inputs: Obj }) =>
   Object.fromEntries((settingsOf(r).databaseFlags as { name: string; value: string }[]).map((f) => [f.name, f.value]));
 
+/** The component with the minimal args, `bootstrap.via: "direct"` unless `extra` says otherwise (see viaDirect). */
 export function make(name: string, extra: Partial<GcpVisorDatabaseArgs> = {}): GcpVisorDatabase {
-  return new GcpVisorDatabase(name, { region: REGION, network: NETWORK, ...extra });
+  return new GcpVisorDatabase(name, viaDirect({ region: REGION, network: NETWORK, ...extra }));
 }
 
 /** Every child in `resources` has the component as its parent (URN type chain). */

@@ -2,6 +2,7 @@
 // (type, name, inputs) with secrets redacted for golden snapshots.
 import assert from "node:assert/strict";
 import type * as pulumi from "@pulumi/pulumi";
+import type { GcpVisorDatabaseArgs } from "../../components/gcp";
 import { assertNoLeaks, isSecretInput, registered, unwrapSecret as reveal, type Registered } from "../support/pulumi-mocks";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +18,17 @@ export const POOLER_IP = "10.20.0.100";
 /** What the mocked @pulumi/tls key and certificate resolve to: the key must never appear in a snapshot. */
 export const POOLER_KEY_PEM = "-----BEGIN EC PRIVATE KEY-----\nMHc-fake-pooler-key\n-----END EC PRIVATE KEY-----\n";
 export const POOLER_CERT_PEM = "-----BEGIN CERTIFICATE-----\nMIIB-fake-pooler-cert\n-----END CERTIFICATE-----\n";
+
+/**
+ * The tests' base: `bootstrap.via: "direct"` (merged into any other bootstrap settings; `false` stays off) plans
+ * exactly what the component planned before the runner (the golden plans prove it); test/gcp/component-runner.test.ts
+ * and the "runner" golden plan cover the default, the runner job.
+ */
+export function viaDirect(args: GcpVisorDatabaseArgs): GcpVisorDatabaseArgs {
+  if (args.bootstrap === false) return args;
+  const settings = typeof args.bootstrap === "object" && args.bootstrap !== null ? args.bootstrap : {};
+  return { ...args, bootstrap: { via: "direct", ...settings } };
+}
 
 /** What each mocked password resolves to: never allowed to appear in a snapshot. */
 export const passwordFor = (name: string) => `pw${name.replace(/[^a-zA-Z0-9]/g, "")}0123456789abcdef`;

@@ -45,7 +45,7 @@ test("the admin is the only built-in user; Visor's role is made by SQL with no p
     ["database", "sched", undefined, "sched_app", ["CONNECT", "CREATE", "TEMPORARY"]],
     ["schema", "sched", "public", "sched_app", ["CREATE", "USAGE"]],
   ]);
-  assert.equal(db.resources.appRole.role.constructor.name, "Role");
+  assert.equal(db.resources.appRole!.role.constructor.name, "Role");
 });
 
 test("the admin connection: verify-full to the DNS name, the server CA from a file, the admin's secret password", async () => {

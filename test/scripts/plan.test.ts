@@ -23,7 +23,8 @@ const EXPECTED: Record<string, string[]> = {
     "visor-db-infra:index:GcpVisorDatabase",
     "gcp:sql/databaseInstance:DatabaseInstance",
     "gcp:sql/user:User",
-    "postgresql:index/role:Role",
+    // Visor's role is made by the runner job (bootstrap.via: runner, the default), not from the deployer.
+    "gcp:cloudrunv2/job:Job",
     "gcp:backupdisasterrecovery/backupPlan:BackupPlan",
     "gcp:dns/recordSet:RecordSet",
   ],

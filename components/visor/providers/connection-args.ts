@@ -41,4 +41,16 @@ export interface RunnerTargetArgs {
     /** Longest wait for one invocation. Default 910000. */
     timeoutMs?: pulumi.Input<number>;
   }>;
+  /** A Cloud Run job inside the VPC (components/gcp `bootstrap: { via: "runner" }`); see GcpRunnerTarget. */
+  gcp?: pulumi.Input<{
+    project: pulumi.Input<string>;
+    region: pulumi.Input<string>;
+    job: pulumi.Input<string>;
+    resultsBucket: pulumi.Input<string>;
+    endpoint?: pulumi.Input<string>;
+    storageEndpoint?: pulumi.Input<string>;
+    timeoutMs?: pulumi.Input<number>;
+    retry?: pulumi.Input<{ attempts?: number; delayMs?: number }>;
+    pollMs?: pulumi.Input<number>;
+  }>;
 }

@@ -40,6 +40,10 @@ export interface SchemaSetupInputs {
   databaseName?: string;
   /** The app role's SCRAM-SHA-256 verifier (or a plain password). */
   appPassword: string;
+  /** `keep`: the database exists and keeps its owner (Cloud SQL's); the role is only granted on it. */
+  databaseOwner?: "role" | "keep";
+  /** Privileges on the database's `public` schema (CREATE, USAGE when the role does not own it). */
+  schemaPrivileges?: string[];
 }
 
 export interface SchemaProviderOutputs extends SchemaProviderInputs {

@@ -33,6 +33,10 @@ export interface VisorSchemaArgs {
     databaseName?: pulumi.Input<string>;
     /** A SCRAM-SHA-256 verifier (stored as given) or a plain password. */
     appPassword: pulumi.Input<string>;
+    /** `keep`: the database exists (made by the cloud's API) and keeps its owner; the role is only granted on it. */
+    databaseOwner?: pulumi.Input<"role" | "keep">;
+    /** Privileges on the database's `public` schema, e.g. CREATE, USAGE with `databaseOwner: "keep"`. */
+    schemaPrivileges?: pulumi.Input<pulumi.Input<string>[]>;
   }>;
 }
 

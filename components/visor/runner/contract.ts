@@ -12,6 +12,9 @@ import type {
   SmokeJson,
 } from "./actions";
 import type { InspectView } from "../inspect-view";
+import type { GcpRunnerTarget } from "./gcp-target";
+
+export type { GcpRunnerTarget };
 
 export const RUNNER_ACTIONS = ["setup", "bootstrap", "smoke", "inspect", "drop"] as const;
 export type RunnerAction = (typeof RUNNER_ACTIONS)[number];
@@ -49,6 +52,8 @@ export interface RunnerErrorJson {
 /** Where the providers and `--via-lambda` find the runner. One cloud key; GCP and Azure add theirs (issue 20). */
 export interface RunnerTarget {
   aws?: AwsRunnerTarget;
+  /** A Cloud Run job with Direct VPC egress (issue 20). */
+  gcp?: GcpRunnerTarget;
 }
 
 export interface AwsRunnerTarget {

@@ -2,6 +2,8 @@
 // function error (its message redacted); as `node visor-db-runner.cjs < event.json` the result or the
 // error is the one line printed, and the exit code says which (0 passed, 1 failed check, 2 error).
 import { redactSecrets } from "../redact";
+import { hasContainerEvent } from "./container-event";
+import { runInContainer, type RunOutcome } from "./container-run";
 import { bootstrapAction, dropAction, inspectAction, setupAction, smokeAction } from "./actions";
 import {
   eventSecrets,
@@ -56,8 +58,20 @@ async function readStdin(): Promise<string> {
   return text;
 }
 
+/** One parsed event's line and exit code: 0 passed, 1 failed check, 2 error. */
+export async function runEvent(event: unknown): Promise<RunOutcome> {
+  try {
+    const result = await handler(event);
+    return { line: JSON.stringify(result), code: resultPassed((event as RunnerEvent).action, result) ? 0 : 1 };
+  } catch (err) {
+    return { line: JSON.stringify(errorJson(err)), code: 2 };
+  }
+}
+
 /** `node visor-db-runner.cjs < event.json`: prints one JSON line, exits 0 / 1 (failed check) / 2 (error). */
 export async function runFromStdin(): Promise<number> {
+  // In a container (Cloud Run job, Azure container group) the event is in the environment.
+  if (hasContainerEvent()) return runInContainer(runEvent);
   let event: unknown;
   try {
     event = JSON.parse(await readStdin());
@@ -68,12 +82,7 @@ export async function runFromStdin(): Promise<number> {
     );
     return 2;
   }
-  try {
-    const result = await handler(event);
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-    return resultPassed((event as RunnerEvent).action, result) ? 0 : 1;
-  } catch (err) {
-    process.stdout.write(`${JSON.stringify(errorJson(err))}\n`);
-    return 2;
-  }
+  const outcome = await runEvent(event);
+  process.stdout.write(`${outcome.line}\n`);
+  return outcome.code;
 }

@@ -3,6 +3,8 @@
 // container with the same event and read the same JSON back.
 import { redactSecrets } from "../redact";
 import { awsLambdaTransport } from "./aws-lambda";
+import { gcpCloudRunTransport } from "./gcp-cloud-run";
+import { gcpRunnerTargetProblem } from "./gcp-target";
 import { RunnerInvokeError, eventSecrets, type RunnerEvent, type RunnerResults, type RunnerTarget } from "./contract";
 
 export { RunnerInvokeError };
@@ -14,7 +16,7 @@ export interface RunnerTransport {
   invoke(event: RunnerEvent): Promise<unknown>;
 }
 
-export const RUNNER_CLOUDS = ["aws"] as const;
+export const RUNNER_CLOUDS = ["aws", "gcp"] as const;
 
 /** One clear message when `runner` is not exactly one known cloud with what it needs. */
 export function runnerTargetProblem(target: unknown): string | undefined {
@@ -22,6 +24,7 @@ export function runnerTargetProblem(target: unknown): string | undefined {
   const keys = Object.keys(target).filter((k) => (target as Record<string, unknown>)[k] !== undefined);
   if (keys.length !== 1 || !RUNNER_CLOUDS.includes(keys[0] as never))
     return `runner must have exactly one of ${RUNNER_CLOUDS.join(", ")} (got ${JSON.stringify(keys)})`;
+  if (keys[0] === "gcp") return gcpRunnerTargetProblem((target as RunnerTarget).gcp);
   const aws = (target as RunnerTarget).aws as unknown as Record<string, unknown>;
   if (typeof aws !== "object" || aws === null) return "runner.aws must be an object { functionName, region }";
   if (typeof aws.functionName !== "string" || !/^[A-Za-z0-9_:.-]{1,170}$/.test(aws.functionName))
@@ -42,6 +45,8 @@ export function runnerTargetProblem(target: unknown): string | undefined {
 export function transportFor(target: RunnerTarget): RunnerTransport {
   const problem = runnerTargetProblem(target);
   if (problem) throw new RunnerInvokeError(problem, "transport");
+  // google-auth-library (an optional peer dependency) is loaded at the first invoke, not here.
+  if (target.gcp) return gcpCloudRunTransport(target.gcp);
   // The AWS SDK (an optional peer dependency) is loaded at the first invoke, not here.
   return awsLambdaTransport(target.aws!);
 }
