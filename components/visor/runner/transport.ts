@@ -3,6 +3,7 @@
 // container with the same event and read the same JSON back.
 import { redactSecrets } from "../redact";
 import { awsLambdaTransport } from "./aws-lambda";
+import { azureContainerGroupTransport, azureRunnerTargetProblem } from "./azure-container-group";
 import { RunnerInvokeError, eventSecrets, type RunnerEvent, type RunnerResults, type RunnerTarget } from "./contract";
 
 export { RunnerInvokeError };
@@ -14,7 +15,7 @@ export interface RunnerTransport {
   invoke(event: RunnerEvent): Promise<unknown>;
 }
 
-export const RUNNER_CLOUDS = ["aws"] as const;
+export const RUNNER_CLOUDS = ["aws", "azure"] as const;
 
 /** One clear message when `runner` is not exactly one known cloud with what it needs. */
 export function runnerTargetProblem(target: unknown): string | undefined {
@@ -22,6 +23,7 @@ export function runnerTargetProblem(target: unknown): string | undefined {
   const keys = Object.keys(target).filter((k) => (target as Record<string, unknown>)[k] !== undefined);
   if (keys.length !== 1 || !RUNNER_CLOUDS.includes(keys[0] as never))
     return `runner must have exactly one of ${RUNNER_CLOUDS.join(", ")} (got ${JSON.stringify(keys)})`;
+  if (keys[0] === "azure") return azureRunnerTargetProblem((target as RunnerTarget).azure);
   const aws = (target as RunnerTarget).aws as unknown as Record<string, unknown>;
   if (typeof aws !== "object" || aws === null) return "runner.aws must be an object { functionName, region }";
   if (typeof aws.functionName !== "string" || !/^[A-Za-z0-9_:.-]{1,170}$/.test(aws.functionName))
@@ -40,7 +42,8 @@ export function runnerTargetProblem(target: unknown): string | undefined {
 export function transportFor(target: RunnerTarget): RunnerTransport {
   const problem = runnerTargetProblem(target);
   if (problem) throw new RunnerInvokeError(problem, "transport");
-  // The AWS SDK (an optional peer dependency) is loaded at the first invoke, not here.
+  // The cloud SDKs (optional peer dependencies) are loaded at the first invoke, not here.
+  if (target.azure) return azureContainerGroupTransport(target.azure);
   return awsLambdaTransport(target.aws!);
 }
 
