@@ -1,7 +1,7 @@
 // The same bootstrap on every cloud: VisorSchema on the writer, then VisorHaSmokeTest on the writer
 // and the pooler, after the database, its app role and the pooler are ready.
 import * as pulumi from "@pulumi/pulumi";
-import type { VisorConnectionArgs } from "../visor/providers/connection-args";
+import type { RunnerTargetArgs, VisorConnectionArgs } from "../visor/providers/connection-args";
 import { VisorSchema } from "../visor/providers/visor-schema";
 import { VisorHaSmokeTest } from "../visor/providers/visor-ha-smoke-test";
 import type { ResolvedBase } from "./base-validation";
@@ -16,6 +16,8 @@ export interface BootstrapWiringArgs {
   /** Everything that must exist first (database, role, grants, pooler service). */
   dependsOn: pulumi.Input<pulumi.Resource>[];
   settings: ResolvedBase;
+  /** Run both inside the database's network through this runner. Default: from the deployer. */
+  runner?: pulumi.Input<RunnerTargetArgs>;
 }
 
 export interface BootstrapResources {
@@ -31,7 +33,12 @@ export function wireBootstrap(children: Children<SharedChildTransforms>, args: B
     `${children.name}-schema`,
     ...children.prepare(
       "schema",
-      { connection: args.writer, retainOnDelete: settings.retainOnDelete, connectRetry },
+      {
+        connection: args.writer,
+        retainOnDelete: settings.retainOnDelete,
+        connectRetry,
+        ...(args.runner ? { runner: args.runner } : {}),
+      },
       { dependsOn: args.dependsOn },
     ),
   );
@@ -48,6 +55,7 @@ export function wireBootstrap(children: Children<SharedChildTransforms>, args: B
         heartbeatMs: args.settings.ha.heartbeatMs,
         rerunOnEveryUp: settings.rerunOnEveryUp,
         connectRetry,
+        ...(args.runner ? { runner: args.runner } : {}),
       },
       { dependsOn: [schema, ...args.dependsOn] },
     ),

@@ -2,7 +2,7 @@
 // with the per-child `transform` hook, Visor's app credentials and connection, and the bootstrap wiring.
 // A cloud component validates its arguments, calls `super`, builds what its cloud needs, then `finish`es.
 import * as pulumi from "@pulumi/pulumi";
-import type { VisorConnectionArgs } from "../visor/providers/connection-args";
+import type { RunnerTargetArgs, VisorConnectionArgs } from "../visor/providers/connection-args";
 import { appCredentials, type AppCredentials } from "./app-credentials";
 import type { Endpoint, SharedChildTransforms, VisorDatabaseOutputs } from "./args";
 import type { ResolvedBase } from "./base-validation";
@@ -88,6 +88,7 @@ export abstract class VisorDatabaseComponent<T extends SharedChildTransforms>
     writer: pulumi.Input<VisorConnectionArgs>;
     pooler?: pulumi.Input<VisorConnectionArgs>;
     dependsOn: pulumi.Input<pulumi.Resource>[];
+    runner?: pulumi.Input<RunnerTargetArgs>;
   }): BootstrapResources {
     return wireBootstrap(this.children as Children<SharedChildTransforms>, { ...args, settings: this.base });
   }

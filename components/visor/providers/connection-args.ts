@@ -41,4 +41,18 @@ export interface RunnerTargetArgs {
     /** Longest wait for one invocation. Default 910000. */
     timeoutMs?: pulumi.Input<number>;
   }>;
+  /** An Azure container group per run in a subnet delegated to container groups (see AzureRunnerTarget). */
+  azure?: pulumi.Input<{
+    subscriptionId: pulumi.Input<string>;
+    resourceGroupName: pulumi.Input<string>;
+    location: pulumi.Input<string>;
+    subnetId: pulumi.Input<string>;
+    image: pulumi.Input<string>;
+    dnsServers?: pulumi.Input<pulumi.Input<string>[]>;
+    endpoint?: pulumi.Input<string>;
+    endpointCa?: pulumi.Input<string>;
+    retry?: pulumi.Input<{ attempts?: number; delayMs?: number }>;
+    timeoutMs?: pulumi.Input<number>;
+    pollIntervalMs?: pulumi.Input<number>;
+  }>;
 }
