@@ -9,7 +9,7 @@ import type { AzureRunnerTarget, RunnerEvent } from "../../../components/visor/r
 import { RunnerInvokeError, invokeRunner, runnerTargetProblem } from "../../../components/visor/runner/transport";
 import { EVENT_ENV, SECRET_ENV } from "../../../components/visor/runner/container-event";
 import { runCli } from "../../support/cli";
-import { need, scratchDatabase, servers } from "../../support/servers";
+import { need, pgQuery, scratchDatabase, servers } from "../../support/servers";
 import { FakeArm } from "./azure-arm-fake";
 
 const fake = new FakeArm();
@@ -192,4 +192,47 @@ test("runner.azure is validated field by field before anything is created", asyn
     /subscriptionId/,
   );
   assert.equal(fake.calls.length, calls, "no call was made");
+});
+
+test("setup through a container group: the admin and app passwords travel only as secure values; the role logs in", async () => {
+  const { postgres } = await servers();
+  const suffix = Math.random().toString(16).slice(2, 10);
+  const appUser = `visor_azr_${suffix}`;
+  const appPassword = `App-pw-${suffix}`;
+  after(() =>
+    pgQuery(postgres.adminUrl, `DROP DATABASE IF EXISTS ${appUser} WITH (FORCE)`).then(() =>
+      pgQuery(postgres.adminUrl, `DROP ROLE IF EXISTS ${appUser}`),
+    ),
+  );
+  const before = new Set(fake.created.keys());
+  const result = await invokeRunner(
+    { azure: target },
+    { action: "setup", connection: { url: postgres.adminUrl }, options: { databaseName: appUser, appUser, appPassword } },
+  );
+  assert.deepEqual([result.role.name, result.database.name], [appUser, appUser]);
+  const name = [...fake.created.keys()].find((n) => !before.has(n))!;
+  const body = JSON.stringify(fake.created.get(name));
+  const adminPassword = decodeURIComponent(new URL(postgres.adminUrl).password);
+  const env = fake.created.get(name)!.properties.containers[0]!.properties.environmentVariables as {
+    name: string;
+    value?: string;
+    secureValue?: string;
+  }[];
+  assert.deepEqual(
+    env
+      .filter((e) => e.secureValue !== undefined)
+      .map((e) => e.name)
+      .sort(),
+    [SECRET_ENV.appPassword, SECRET_ENV.connectionPassword].sort(),
+  );
+  assert.equal(env.find((e) => e.name === SECRET_ENV.appPassword)!.secureValue, appPassword);
+  const plain = body.split(`"secureValue":"${appPassword}"`).join("").split(`"secureValue":"${adminPassword}"`).join("");
+  for (const secret of [appPassword, adminPassword]) assert.ok(!plain.includes(secret), "no password outside a secure value");
+  const url = new URL(postgres.adminUrl);
+  const rows = await pgQuery<{ u: string }>(
+    `postgresql://${appUser}:${appPassword}@${url.host}/${appUser}`,
+    "SELECT current_user AS u",
+  );
+  assert.deepEqual(rows, [{ u: appUser }]);
+  assert.ok(fake.deleted.includes(name));
 });
