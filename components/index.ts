@@ -12,12 +12,13 @@ export * from "./visor/visor-writes";
 export { redactUrl, redactSecrets } from "./visor/redact";
 export * from "./visor/retry";
 export type { VisorConnectionArgs, ConnectRetryArgs, RunnerTargetArgs } from "./visor/providers/connection-args";
-export type { RunnerEvent, RunnerTarget, AwsRunnerTarget, RunnerAction } from "./visor/runner/contract";
+export type { RunnerEvent, RunnerTarget, AwsRunnerTarget, AzureRunnerTarget, RunnerAction } from "./visor/runner/contract";
 export { RunnerInvokeError, type RunnerTransport } from "./visor/runner/transport";
 export { setupDatabase, type SetupOptions, type SetupResult } from "./visor/setup";
 export { VisorSchema, type VisorSchemaArgs } from "./visor/providers/visor-schema";
+export { VisorSetup, type VisorSetupArgs } from "./visor/providers/visor-setup";
 export { VisorHaSmokeTest, type VisorHaSmokeTestArgs } from "./visor/providers/visor-ha-smoke-test";
-export { schemaProvider, smokeTestProvider } from "./visor/providers/providers";
+export { schemaProvider, setupProvider, smokeTestProvider } from "./visor/providers/providers";
 export { VisorValidationError } from "./shared/validation";
 export type { Size, VisorTuning } from "./shared/tuning";
 export type {

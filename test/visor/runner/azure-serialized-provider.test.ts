@@ -42,6 +42,7 @@ before(async () => {
   for (const [file, provider] of [
     ["smoke-provider.js", pkg.smokeTestProvider],
     ["schema-provider.js", pkg.schemaProvider],
+    ["setup-provider.js", pkg.setupProvider],
   ] as const)
     writeFileSync(join(programDir, file), (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text);
   rfsPath = require.resolve("require-from-string", { paths: [require.resolve("@pulumi/pulumi")] });
@@ -79,8 +80,9 @@ async function inFreshProcess(
   return JSON.parse(line.slice("@@RESULT@@".length));
 }
 
-test("fresh process: VisorSchema and VisorHaSmokeTest create through runner.azure", async () => {
-  const ep = await scratchDatabase((await servers()).postgres, "azs");
+test("fresh process: VisorSetup, VisorSchema and VisorHaSmokeTest create through runner.azure", async () => {
+  const { postgres } = await servers();
+  const ep = await scratchDatabase(postgres, "azs");
   const runner = {
     azure: {
       subscriptionId: "00000000-0000-4000-8000-000000000002",
@@ -97,6 +99,13 @@ test("fresh process: VisorSchema and VisorHaSmokeTest create through runner.azur
   };
   const connection = { host: ep.host, port: ep.port, database: ep.database, user: ep.user, password: ep.password };
 
+  // The initial setup as the admin, idempotent: the role and database exist already and stay as they are.
+  const setup = await inFreshProcess("setup-provider.js", "create", [
+    { admin: { url: postgres.adminUrl }, databaseName: ep.database, appUser: ep.user, appPassword: ep.password, runner },
+  ]);
+  assert.ok(setup.ok, setup.message);
+  assert.deepEqual([setup.result.outs.role, setup.result.outs.database], [ep.user, ep.database]);
+
   const schema = await inFreshProcess("schema-provider.js", "create", [{ connection, retainOnDelete: true, runner }]);
   assert.ok(schema.ok, schema.message);
   assert.deepEqual([...(schema.result.outs.tables as string[])].sort(), ["message_triggers", "scheduler_locks", "schedules"]);
@@ -106,7 +115,7 @@ test("fresh process: VisorSchema and VisorHaSmokeTest create through runner.azur
   assert.equal(smoke.result.outs.passed, true);
   assert.equal(smoke.result.outs.checks["mutual-exclusion"].passed, true);
   assert.equal(fake.groups.size, 0, "every group was deleted");
-  assert.equal(fake.deleted.length, 2);
+  assert.equal(fake.deleted.length, 3);
 
   const wrong = "Wr0ng-serialized-azure-pw";
   const failed = await inFreshProcess("smoke-provider.js", "create", [
