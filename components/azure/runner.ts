@@ -9,7 +9,7 @@ import { PGBOUNCER_PORT, POSTGRES_PORT } from "../shared/defaults";
 import type { RunnerTargetArgs } from "../visor/providers/connection-args";
 import { contains, formatCidr, highestFree, overlaps, parseCidr, type Cidr } from "./cidr";
 import type { AzureBuild } from "./context";
-import type { ResolvedAzureRunner } from "./runner-settings";
+import { AZURE_DNS, type ResolvedAzureRunner } from "./runner-settings";
 
 export const RUNNER_DELEGATION = "Microsoft.ContainerInstance/containerGroups";
 const SUBNET_ID =
@@ -122,6 +122,7 @@ export function createRunnerNetwork(
     destinationAddressPrefix: destination,
     destinationPortRanges: ports,
   });
+  const customDns = runner.dnsServers.filter((server) => server !== AZURE_DNS);
   const securityGroup = new network.NetworkSecurityGroup(
     `${name}-runner-nsg`,
     ...ctx.children.prepare("runnerSecurityGroup", {
@@ -132,6 +133,8 @@ export function createRunnerNetwork(
         // Pulling the image from Microsoft's registry (its data endpoints are behind Azure Front Door).
         rule(110, "image-pull-mcr", ["443"], "MicrosoftContainerRegistry"),
         rule(120, "image-pull-mcr-data", ["443"], "AzureFrontDoor.FirstParty"),
+        // Custom name servers inside the VNet (Azure's own resolver is always reachable).
+        ...customDns.map((server, i) => ({ ...rule(130 + i, `dns-${i}`, ["53"], server), protocol: "*" })),
         // Nothing else inside the VNet: the runner only talks to the database.
         { ...rule(4000, "deny-other-vnet", ["0-65535"], "VirtualNetwork"), access: "Deny", protocol: "*" },
       ],

@@ -34,6 +34,7 @@ test("default: a runner subnet delegated to container groups, its NSG, and runne
   assert.equal(toServer.direction, "Outbound");
   assert.equal(toServer.access, "Allow");
   assert.ok(rules.some((r) => r.destinationAddressPrefix === "MicrosoftContainerRegistry" && r.access === "Allow"));
+  assert.ok(!rules.some((r) => String(r.name).startsWith("dns-")), "Azure's resolver needs no rule");
 
   const setup = one("run", SETUP_T, "run-setup").inputs;
   const schema = one("run", T.schema, "run-schema").inputs;
@@ -90,6 +91,10 @@ test("public access defaults to direct; the runner's options reach the subnet an
   const subnet = one("opt", SUBNET_T, "opt-runner-subnet").inputs;
   assert.equal(subnet.addressPrefix, "10.20.3.0/28");
   assert.deepEqual(subnet.natGateway, { id: "/nat/1" });
+  const dns = (one("opt", NSG_T, "opt-runner-nsg").inputs.securityRules as Record<string, unknown>[]).find(
+    (r) => r.name === "dns-0",
+  )!;
+  assert.deepEqual([dns.destinationAddressPrefix, dns.destinationPortRanges, dns.access], ["10.20.0.4", ["53"], "Allow"]);
   const target = one("opt", T.smoke, "opt-smoke-test").inputs.runner as { azure: Record<string, unknown> };
   assert.deepEqual(target.azure.dnsServers, ["10.20.0.4"]);
   assert.equal(target.azure.timeoutMs, 600_000);
