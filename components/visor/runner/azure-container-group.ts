@@ -141,6 +141,9 @@ class AzureContainerGroupTransport implements RunnerTransport {
     const timer = setTimeout(() => abort.abort(), DELETE_TIMEOUT_MS);
     try {
       await client.containerGroups.beginDeleteAndWait(this.target.resourceGroupName, name, { abortSignal: abort.signal });
+    } catch (err) {
+      // Never created (the create was refused): nothing to delete.
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
     } finally {
       clearTimeout(timer);
     }

@@ -158,6 +158,8 @@ export class FakeArm {
       else created.state = "Running";
       return this.send(res, 201, this.view(name, created));
     }
+    // ARM answers a DELETE of a resource that does not exist with 204.
+    if (!group && req.method === "DELETE") return this.send(res, 204);
     if (!group) return this.send(res, 404, { error: { code: "ResourceNotFound", message: `containerGroups/${name} not found` } });
     if (req.method === "GET") return this.send(res, 200, this.view(name, group));
     if (req.method === "DELETE") {

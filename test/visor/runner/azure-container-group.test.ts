@@ -152,7 +152,14 @@ test("403 AuthorizationFailed is retried while the role assignment settles, then
         { azure: { ...target, retry: { attempts: 3, delayMs: 10 } } },
         { action: "inspect", connection: connectionOf(postgres.writer) },
       ),
-      /could not create container group visor-runner-inspect-[0-9a-f]+ \(still after 3 attempts, 0 s\): AuthorizationFailed/,
+      (e: unknown) => {
+        assert.match(
+          (e as Error).message,
+          /could not create container group visor-runner-inspect-[0-9a-f]+ \(still after 3 attempts, 0 s\): AuthorizationFailed/,
+        );
+        assert.doesNotMatch((e as Error).message, /could not be deleted/, "a group never created needs no deleting");
+        return true;
+      },
     );
   } finally {
     fake.behaviour = {};
