@@ -6,12 +6,25 @@ import type * as cloudwatch from "@pulumi/aws/cloudwatch";
 import type * as ec2 from "@pulumi/aws/ec2";
 import type * as ecs from "@pulumi/aws/ecs";
 import type * as iam from "@pulumi/aws/iam";
+import type * as lambda from "@pulumi/aws/lambda";
 import type * as lb from "@pulumi/aws/lb";
 import type * as rds from "@pulumi/aws/rds";
 import type * as secretsmanager from "@pulumi/aws/secretsmanager";
 import type * as random from "@pulumi/random";
 import type * as vpc from "@pulumi/aws/vpc";
-import type { ChildTransform, VisorDatabaseArgsBase, SharedChildTransforms } from "../shared/args";
+import type { ChildTransform, VisorBootstrapSettings, VisorDatabaseArgsBase, SharedChildTransforms } from "../shared/args";
+
+/**
+ * Where the initial setup, VisorSchema and the smoke test run. `runner`: a Lambda function in the
+ * database's subnets, invoked by `pulumi up` (no network path from the deployer needed). `direct`: from
+ * where `pulumi up` runs, which must reach the database (a pipeline inside the VPC).
+ */
+export type AwsBootstrapVia = "runner" | "direct";
+
+export interface AwsBootstrapSettings extends VisorBootstrapSettings {
+  /** Default "runner". */
+  via?: AwsBootstrapVia;
+}
 
 /** `rds`: RDS for PostgreSQL. `aurora`: an aurora-postgresql cluster with a writer and reader instances. */
 export type AwsEngine = "rds" | "aurora";
@@ -179,16 +192,25 @@ export interface AwsVisorDatabaseTransforms extends SharedChildTransforms {
   proxyRole?: ChildTransform<iam.RoleArgs>;
   proxyTargetGroup?: ChildTransform<rds.ProxyDefaultTargetGroupArgs>;
   proxyTarget?: ChildTransform<rds.ProxyTargetArgs>;
+  /** The runner's Lambda function (`bootstrap.via: "runner"`). */
+  runnerFunction?: ChildTransform<lambda.FunctionArgs>;
+  /** The runner function's execution role. */
+  runnerRole?: ChildTransform<iam.RoleArgs>;
 }
 
-export interface AwsVisorDatabaseArgs extends Omit<VisorDatabaseArgsBase, "parameters"> {
+export interface AwsVisorDatabaseArgs extends Omit<VisorDatabaseArgsBase, "parameters" | "bootstrap"> {
+  /**
+   * Schema bootstrap + HA smoke test after provisioning. Default true (through the runner); `false` skips
+   * both; `{ via: "direct" }` connects from where `pulumi up` runs.
+   */
+  bootstrap?: boolean | AwsBootstrapSettings;
   /** VPC of the database. Required. */
   vpcId: pulumi.Input<string>;
   /** Private subnets in at least 2 AZs (the DB subnet group). Required. */
   subnetIds: pulumi.Input<string>[];
   /** Security groups allowed to reach 5432 (and the pooler's port). Default []; with `allowedCidrBlocks`, at least one source. */
   allowedSecurityGroupIds?: pulumi.Input<string>[];
-  /** IPv4 CIDRs allowed to reach 5432 (and the pooler). Default []. Include the network `pulumi up` runs from: the initial setup and bootstrap connect directly. */
+  /** IPv4 CIDRs allowed to reach 5432 (and the pooler). Default []. With `bootstrap: { via: "direct" }`, include the network `pulumi up` runs from. */
   allowedCidrBlocks?: string[];
 
   /** Default "rds". */

@@ -21,9 +21,12 @@ import { createWriter } from "./database";
 import { createAlarms, createMonitoringRole } from "./monitoring";
 import { createNetwork } from "./network";
 import { createParameterGroups } from "./parameters";
-import { createPooler, type PgBouncerResources } from "./pooler";
+import { PGBOUNCER_PORT, createPooler, type PgBouncerResources } from "./pooler";
+import { POSTGRES_PORT } from "../shared/defaults";
 import type { RdsProxyResources } from "./rds-proxy";
 import { createReplicas } from "./replicas";
+import { createRunner, type RunnerResources } from "./runner";
+import { masterPassword } from "./credentials";
 import { validateAwsArgs } from "./validate";
 
 export const AWS_VISOR_DATABASE_TYPE = "visor-db-infra:index:AwsVisorDatabase";
@@ -52,11 +55,14 @@ export interface AwsVisorDatabaseResources {
   alarms: cloudwatch.MetricAlarm[];
   backup?: Backups;
   appCredentials: AppCredentials;
-  appRole: AppRole;
+  /** The initial setup from the deployer: only with `bootstrap: { via: "direct" }` (the runner does it otherwise). */
+  appRole?: AppRole;
   appSecret: secretsmanager.Secret;
   appSecretVersion: secretsmanager.SecretVersion;
   pooler?: PgBouncerResources | RdsProxyResources;
   bootstrap: BootstrapResources;
+  /** The runner function and its network and role (`bootstrap.via: "runner"`, the default). */
+  runner?: RunnerResources;
 }
 
 /**
@@ -73,6 +79,8 @@ export class AwsVisorDatabase extends VisorDatabaseComponent<AwsVisorDatabaseTra
   /** @deprecated Use `appConnectionSecretId` (the same ARN). */
   declare public readonly appConnectionSecretArn: pulumi.Output<string>;
   declare public readonly resources: AwsVisorDatabaseResources;
+  /** The runner function (for `visor-db smoke --via-lambda <name>`); undefined with `bootstrap: { via: "direct" }`. */
+  declare public readonly runnerFunctionName: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: AwsVisorDatabaseArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Before super(): a bad argument fails before anything, this component included, is registered.
@@ -104,10 +112,36 @@ export class AwsVisorDatabase extends VisorDatabaseComponent<AwsVisorDatabaseTra
     const poolerSsl: pulumi.Input<VerifyFull> = pooler.clientSsl.ca
       ? pooler.clientSsl.ca.apply((ca) => ({ mode: "verify-full" as const, ca }))
       : { mode: "verify-full" };
+    const viaRunner = settings.bootstrapVia === "runner" && settings.base.bootstrap !== false;
+    const runner = viaRunner ? createRunner(ctx, network, { pooler: poolerDestination(pooler.resources) }) : undefined;
     const bootstrap = this.bootstrap({
       writer: this.visorConnection(writer.endpoint, writerSsl),
       pooler: pooler.resources ? this.visorConnection(pooler.endpoint as pulumi.Output<Endpoint>, poolerSsl) : undefined,
-      dependsOn: [...writer.ready, creds.role.database, creds.role.grant, ...poolerReady],
+      dependsOn: [
+        ...writer.ready,
+        ...(creds.role ? [creds.role.database, creds.role.grant] : []),
+        ...poolerReady,
+        ...(runner?.ready ?? []),
+      ],
+      ...(runner
+        ? {
+            runner: runner.target,
+            // The initial setup as the master user, inside the VPC: its password only ever in the invoke payload.
+            setup: pulumi.secret({
+              admin: pulumi.all([writer.endpoint, masterPassword(ctx, writer.masterUserSecretArn)]).apply(([w, password]) => ({
+                host: w.host,
+                port: w.port,
+                database: "postgres",
+                user: settings.masterUsername,
+                password,
+                ssl: writerSsl,
+              })),
+              appUser: settings.base.appUser,
+              databaseName: settings.base.databaseName,
+              appPassword: this.credentials.verifier,
+            }),
+          }
+        : {}),
     });
 
     this.masterUserSecretArn = writer.masterUserSecretArn;
@@ -136,6 +170,7 @@ export class AwsVisorDatabase extends VisorDatabaseComponent<AwsVisorDatabaseTra
       appSecretVersion: secretVersion,
       pooler: pooler.resources,
       bootstrap,
+      runner: runner?.resources,
     };
     this.finish(
       {
@@ -151,7 +186,17 @@ export class AwsVisorDatabase extends VisorDatabaseComponent<AwsVisorDatabaseTra
         securityGroupId: this.securityGroupId,
         backupVaultArns: this.backupVaultArns,
         appConnectionSecretArn: this.appConnectionSecretArn,
+        runnerFunctionName: runner ? runner.resources.function.name : pulumi.output(undefined),
       },
     );
+    this.runnerFunctionName = runner ? runner.resources.function.name : pulumi.output(undefined);
   }
+}
+
+/** The runner reaches the pooler where clients do: PgBouncer's NLB on 6432, RDS Proxy on 5432. */
+function poolerDestination(pooler: PgBouncerResources | RdsProxyResources | undefined) {
+  if (!pooler) return undefined;
+  return pooler.kind === "pgbouncer"
+    ? { securityGroup: pooler.securityGroups.loadBalancer, port: PGBOUNCER_PORT }
+    : { securityGroup: pooler.securityGroup, port: POSTGRES_PORT };
 }

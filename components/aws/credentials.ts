@@ -15,7 +15,8 @@ import type { Writer } from "./database";
 
 export interface Credentials {
   app: AppCredentials;
-  role: AppRole;
+  /** The initial setup from the deployer (@pulumi/postgresql); undefined when the runner does it. */
+  role?: AppRole;
   /** The app connection secret (created before its value, so RDS Proxy can reference it). */
   secret: secretsmanager.Secret;
 }
@@ -56,21 +57,25 @@ export function caBundleFileFor(pem: string, dir = tmpdir()): string {
 
 export function createCredentials(ctx: AwsBuild, writer: Writer, dependsOn: pulumi.Resource[], app: AppCredentials): Credentials {
   const { settings, name } = ctx;
-  const role = createAppRole(ctx.children, {
-    admin: {
-      host: writer.endpoint.host,
-      port: writer.endpoint.port,
-      username: settings.masterUsername,
-      password: masterPassword(ctx, writer.masterUserSecretArn),
-      sslmode: "verify-full",
-      sslrootcert: settings.caBundleFile ?? caBundleFileFor(settings.caBundlePem),
-    },
-    databaseName: settings.base.databaseName,
-    appUser: settings.base.appUser,
-    // The verifier, not the password: PgBouncer's userlist holds the same string, so SCRAM passes through.
-    passwordVerifier: app.verifier,
-    dependsOn: [...writer.ready, ...dependsOn],
-  });
+  // Through the runner, VisorSchema's `setup` does it inside the VPC: no connection from the deployer.
+  const role =
+    settings.bootstrapVia === "runner" && settings.base.bootstrap
+      ? undefined
+      : createAppRole(ctx.children, {
+          admin: {
+            host: writer.endpoint.host,
+            port: writer.endpoint.port,
+            username: settings.masterUsername,
+            password: masterPassword(ctx, writer.masterUserSecretArn),
+            sslmode: "verify-full",
+            sslrootcert: settings.caBundleFile ?? caBundleFileFor(settings.caBundlePem),
+          },
+          databaseName: settings.base.databaseName,
+          appUser: settings.base.appUser,
+          // The verifier, not the password: PgBouncer's userlist holds the same string, so SCRAM passes through.
+          passwordVerifier: app.verifier,
+          dependsOn: [...writer.ready, ...dependsOn],
+        });
   const secret = new secretsmanager.Secret(
     `${name}-app-connection`,
     ...ctx.children.prepare("secret", {

@@ -3,6 +3,8 @@ export { AwsVisorDatabase, AWS_VISOR_DATABASE_TYPE, type AwsVisorDatabaseResourc
 export type {
   AwsAlarmSettings,
   AwsBackupSettings,
+  AwsBootstrapSettings,
+  AwsBootstrapVia,
   AwsEngine,
   AwsParameterValue,
   AwsPoolerKind,
@@ -25,6 +27,7 @@ export {
 } from "./defaults";
 export { INSTANCE_MEMORY_GIB } from "./instance-classes";
 export { validateAwsArgs } from "./validate";
+export { RUNNER_ARCHITECTURE, RUNNER_RUNTIME, type RunnerResources } from "./runner";
 export type { ResolvedAws } from "./resolved";
 export { awsParameters, type ParameterValue } from "./parameters";
 export { PGBOUNCER_PORT, PGBOUNCER_START_SCRIPT } from "./pooler";

@@ -81,6 +81,8 @@ export interface ResolvedAws {
   /** Raw parameters whose apply method the user chose. */
   parameterApplyMethods: Record<string, "immediate" | "pending-reboot">;
   caBundleFile?: string;
+  /** Where setup, bootstrap and the smoke test run (`false` bootstrap: neither is used). */
+  bootstrapVia: "runner" | "direct";
   /** The stack's region (aws:region or AWS_REGION), when known. */
   stackRegion?: string;
 }

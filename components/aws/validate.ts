@@ -212,6 +212,12 @@ export function validateAwsArgs(
     caBundlePem,
     parameterApplyMethods: applyMethods,
     caBundleFile: args.caBundleFile,
+    bootstrapVia: check.oneOf(
+      "bootstrap.via",
+      typeof args.bootstrap === "object" && args.bootstrap !== null ? args.bootstrap.via : undefined,
+      ["runner", "direct"],
+      "runner",
+    ),
     stackRegion: region,
   };
 }

@@ -1,7 +1,9 @@
 // The typed arguments of GcpVisorDatabase: the shared vocabulary (VisorDatabaseArgsBase) plus what only
 // Cloud SQL has. Every field says its default; validate.ts enforces the ranges.
 import type * as pulumi from "@pulumi/pulumi";
+import type * as backupdisasterrecovery from "@pulumi/gcp/backupdisasterrecovery";
 import type * as compute from "@pulumi/gcp/compute";
+import type * as dns from "@pulumi/gcp/dns";
 import type * as monitoring from "@pulumi/gcp/monitoring";
 import type * as projects from "@pulumi/gcp/projects";
 import type * as secretmanager from "@pulumi/gcp/secretmanager";
@@ -73,6 +75,23 @@ export interface GcpPgBouncerArgs {
   allowedSourceRanges?: string[];
 }
 
+/**
+ * The guide's "weekly offsite, kept 90 days" with Backup and DR for Cloud SQL ("enhanced backups"): a backup vault
+ * (isolated, immutable, indelible for the enforced retention), a plan with a daily and a weekly rule, and the
+ * instance's association with it. See README, *Backups*, for what this approximates.
+ */
+export interface GcpOffsiteBackupArgs {
+  /** Region of the backup vault and plan. Default: the primary's region (see README on other regions). */
+  location?: string;
+  /** Days each weekly (Sunday) backup is kept. Default 90 (the guide); at least `enforcedRetentionDays`, at most 3650. */
+  weeklyRetentionDays?: number;
+  /**
+   * Days no one can delete a backup in the vault (the vault's minimum enforced retention). Default `retentionDays`
+   * (7); at most the daily retention (`retainedBackups`) and the plan's log retention (`retentionDays`).
+   */
+  enforcedRetentionDays?: number;
+}
+
 /** Alert policies, in percent like every cloud's `alerts`. */
 export interface GcpAlertSettings {
   /** Notification channel ids (`projects/…/notificationChannels/…`). Default none (alerts show in the console only). */
@@ -81,6 +100,8 @@ export interface GcpAlertSettings {
   cpuPercent?: number;
   /** Disk utilisation above this percentage. Default 80; 1–100. */
   diskPercent?: number;
+  /** Memory utilisation above this percentage (Cloud SQL PostgreSQL's main failure mode). Default 90; 1–100. */
+  memoryPercent?: number;
   /** Backends above this percentage of `max_connections`. Default 80; 1–100. */
   connectionsPercent?: number;
   /** Replica lag in seconds above which to alert. Default 30. */
@@ -123,7 +144,10 @@ export interface GcpVisorDatabaseTransforms extends SharedChildTransforms {
   /** Applied to every replica. */
   replica?: ChildTransform<sql.DatabaseInstanceArgs>;
   database?: ChildTransform<sql.DatabaseArgs>;
-  user?: ChildTransform<sql.UserArgs>;
+  /** The built-in admin user that creates Visor's role (`adminUser`). */
+  adminUser?: ChildTransform<sql.UserArgs>;
+  /** The admin user's random password. */
+  adminPassword?: ChildTransform<random.RandomPasswordArgs>;
   /** Applied to every IAM database user. */
   iamUser?: ChildTransform<sql.UserArgs>;
   /** Applied to every `roles/cloudsql.instanceUser` grant. */
@@ -143,6 +167,13 @@ export interface GcpVisorDatabaseTransforms extends SharedChildTransforms {
   poolerForwardingRule?: ChildTransform<compute.ForwardingRuleArgs>;
   poolerFirewall?: ChildTransform<compute.FirewallArgs>;
   poolerHealthCheckFirewall?: ChildTransform<compute.FirewallArgs>;
+  backupVault?: ChildTransform<backupdisasterrecovery.BackupVaultArgs>;
+  backupPlan?: ChildTransform<backupdisasterrecovery.BackupPlanArgs>;
+  backupPlanAssociation?: ChildTransform<backupdisasterrecovery.BackupPlanAssociationArgs>;
+  /** Applied to each instance's private DNS zone (its DNS name, visible in `network`). */
+  dnsZone?: ChildTransform<dns.ManagedZoneArgs>;
+  /** Applied to each instance's A record (DNS name → private IP). */
+  dnsRecord?: ChildTransform<dns.RecordSetArgs>;
   /** Applied to every alert policy. */
   alertPolicy?: ChildTransform<monitoring.AlertPolicyArgs>;
   /** Applied to each instance's random name suffix. */
@@ -165,8 +196,9 @@ export interface GcpVisorDatabaseArgs extends VisorDatabaseArgsBase {
   /** Cloud SQL edition. Default "ENTERPRISE". */
   edition?: GcpEdition;
   /**
-   * Machine tier. Default "db-custom-2-7680" on ENTERPRISE (2 vCPU, 7.5 GB: the guide's memory settings with room)
-   * and "db-perf-optimized-N-2" on ENTERPRISE_PLUS (the only tier family it takes).
+   * Machine tier. Default "db-custom-2-7680" on ENTERPRISE (2 vCPU, 7.5 GB) and "db-perf-optimized-N-2" on
+   * ENTERPRISE_PLUS. Enterprise takes `db-custom-<vCPU>-<MB>`, `db-custom-N4-<vCPU>-<MB>` and shared-core tiers;
+   * Enterprise Plus `db-perf-optimized-N-<vCPU>` (N2) and `db-c4a-highmem-<vCPU>` (C4A). The tuning is sized to it.
    */
   tier?: string;
   /** "REGIONAL" (HA: a standby in another zone with automatic failover) or "ZONAL". Default "REGIONAL". */
@@ -175,7 +207,7 @@ export interface GcpVisorDatabaseArgs extends VisorDatabaseArgsBase {
   diskSizeGb?: number;
   /** Autoresize ceiling in GB, at least `diskSizeGb`. Default 200. */
   diskAutoresizeLimitGb?: number;
-  /** "PD_SSD" or "HYPERDISK_BALANCED". Default "PD_SSD". */
+  /** "PD_SSD" (N2, general-purpose, shared-core) or "HYPERDISK_BALANCED" (only C4A and N4). Default: the tier's. */
   diskType?: "PD_SSD" | "HYPERDISK_BALANCED";
   /** CMEK key for the primary's disk and backups. Default none (Google-managed encryption). */
   encryptionKeyName?: string;
@@ -188,19 +220,28 @@ export interface GcpVisorDatabaseArgs extends VisorDatabaseArgsBase {
   /** Cloud SQL TLS enforcement. Default "ENCRYPTED_ONLY". */
   sslMode?: GcpSslMode;
   /**
-   * Server CA mode. Default "GOOGLE_MANAGED_CAS_CA": its server certificates name the instance's IP addresses, so
-   * clients can use `verify-full` against the private IP (the legacy per-instance CA only names `<project>:<instance>`).
+   * Server CA mode: only "GOOGLE_MANAGED_CAS_CA" (the default), whose server certificates carry the instance's DNS
+   * name, which every hop verifies (`verify-full`). The per-instance CA's certificates name `<project>:<instance>`
+   * only, so it is refused. Fixed at creation.
    */
   serverCaMode?: "GOOGLE_MANAGED_CAS_CA" | "GOOGLE_MANAGED_INTERNAL_CA";
+  /**
+   * A private Cloud DNS zone per instance in `network` with an A record: the instance's DNS name (`dnsName`) → its
+   * private IP, so clients inside the VPC resolve the name they verify. Default true; false when the VPC already
+   * resolves Cloud SQL's DNS names.
+   */
+  privateDns?: boolean;
   /** Daily backups retained (the guide: daily, 30 days). Default 30; 1–365. */
   retainedBackups?: number;
   /** Backup start time "HH:MM" UTC. Default "03:00". */
   backupStartTime?: string;
   /**
-   * Where backups are stored: a region ("europe-west4") or multi-region ("eu", "us", "asia") for the guide's offsite
-   * copy. Default: Cloud SQL's default, the multi-region nearest the instance.
+   * Where standard backups are stored: a region or multi-region ("eu", "us", "asia"). Only with `offsite: false`
+   * (Backup and DR's enhanced backups have no multi-region storage). Default: Cloud SQL's, the nearest multi-region.
    */
   backupLocation?: string;
+  /** The guide's weekly 90-day copy in a Backup and DR vault. Default on; `false` keeps standard backups only. */
+  offsite?: boolean | GcpOffsiteBackupArgs;
   /** Days the final backup taken at deletion is kept. Default 90 (the guide's offsite retention); 1–365. */
   finalBackupRetentionDays?: number;
   /** Read replicas: a count or one spec each. Default 0; at most 10. */
@@ -211,6 +252,11 @@ export interface GcpVisorDatabaseArgs extends VisorDatabaseArgsBase {
   queryInsights?: boolean;
   /** IAM database users; any turns the `cloudsql.iam_authentication` flag on. Default none. */
   iamUsers?: GcpIamDatabaseUser[];
+  /**
+   * The built-in Cloud SQL user (a `cloudsqlsuperuser` member) that creates Visor's least-privilege role over SQL.
+   * Default "visor_admin"; must differ from `appUser`.
+   */
+  adminUser?: string;
   /**
    * "managed" (Cloud SQL Managed Connection Pooling, ENTERPRISE_PLUS only, port 6432), "pgbouncer" (PgBouncer on a
    * regional managed instance group behind an internal TCP load balancer, port 6432) or "none". Default "managed" on

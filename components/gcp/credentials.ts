@@ -1,21 +1,25 @@
-// The guide's "Initial Setup" with Cloud SQL's own resources: database `visor` and built-in user `visor` with a
-// random password (a Pulumi secret), optional IAM database users, and a Secret Manager secret holding the app's
-// connection settings.
+// The guide's "Initial Setup" with Cloud SQL's own resources: database `visor`, the built-in admin user
+// `visor_admin` with a random password (a Pulumi secret) that creates Visor's own role over SQL (app-role.ts),
+// optional IAM database users, and a Secret Manager secret holding the app's connection settings.
+import * as pulumi from "@pulumi/pulumi";
 import * as projects from "@pulumi/gcp/projects";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as sql from "@pulumi/gcp/sql";
-import type { AppCredentials } from "../shared/app-credentials";
+import * as random from "@pulumi/random";
 import { appConnectionJson, type AppConnectionArgs } from "../shared/app-connection";
 import type { GcpBuild } from "./context";
 
 export interface CloudSqlCredentials {
   database: sql.Database;
-  user: sql.User;
+  adminUser: sql.User;
+  adminPassword: random.RandomPassword;
+  /** Secret: the admin user's password. */
+  adminSecret: pulumi.Output<string>;
   iamUsers: sql.User[];
   iamUserRoles: projects.IAMMember[];
 }
 
-export function cloudSqlCredentials(ctx: GcpBuild, primary: sql.DatabaseInstance, creds: AppCredentials): CloudSqlCredentials {
+export function cloudSqlCredentials(ctx: GcpBuild, primary: sql.DatabaseInstance): CloudSqlCredentials {
   const { name, settings } = ctx;
   const keep = settings.base.deletionProtection ? "ABANDON" : "DELETE";
   const [dbArgs, dbOpts] = ctx.children.prepare(
@@ -24,21 +28,27 @@ export function cloudSqlCredentials(ctx: GcpBuild, primary: sql.DatabaseInstance
     { project: settings.project, instance: primary.name, name: settings.base.databaseName, deletionPolicy: keep },
   );
   const database = new sql.Database(`${name}-database`, dbArgs, dbOpts);
-  // Cloud SQL hashes this plain password itself (with its own salt); see pooler.ts for what that means for PgBouncer.
+  // Every user made through Cloud SQL's API (BUILT_IN) is a cloudsqlsuperuser member (CREATEROLE, CREATEDB): that
+  // is the admin, never Visor. Visor's role is made by SQL (app-role.ts), which Cloud SQL leaves out of that group.
+  const adminPassword = new random.RandomPassword(
+    `${name}-admin-password`,
+    ...ctx.children.prepare("adminPassword", { length: 32, special: false }),
+  );
+  const adminSecret = pulumi.secret(adminPassword.result);
   const [userArgs, userOpts] = ctx.children.prepare(
-    "user",
-    // ABANDON: PostgreSQL refuses to drop a role that owns objects, which Visor's tables are.
+    "adminUser",
     {
       project: settings.project,
       instance: primary.name,
-      name: settings.base.appUser,
+      name: settings.adminUser,
       type: "BUILT_IN",
-      password: creds.plain,
+      password: adminSecret,
+      // ABANDON: PostgreSQL refuses to drop a role whose grants are still held (Visor's role's are).
       deletionPolicy: "ABANDON",
     },
     { additionalSecretOutputs: ["password"] },
   );
-  const user = new sql.User(`${name}-user`, userArgs, userOpts);
+  const adminUser = new sql.User(`${name}-admin-user`, userArgs, userOpts);
 
   const iamUsers: sql.User[] = [];
   const iamUserRoles: projects.IAMMember[] = [];
@@ -61,7 +71,7 @@ export function cloudSqlCredentials(ctx: GcpBuild, primary: sql.DatabaseInstance
       iamUserRoles.push(new projects.IAMMember(`${name}-iam-user-${i + 1}-role`, ma, mo));
     }
   });
-  return { database, user, iamUsers, iamUserRoles };
+  return { database, adminUser, adminPassword, adminSecret, iamUsers, iamUserRoles };
 }
 
 export interface ConnectionSecret {

@@ -25,7 +25,8 @@ export const DEFAULT_POOLER: Record<GcpEdition, GcpPooler> = { ENTERPRISE: "none
 export const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
 /**
- * Settings Cloud SQL manages itself and refuses as flags; `parameters` naming one of them fails here rather than at
+ * Settings Cloud SQL manages itself and refuses as flags (`password_encryption` is not among them: it is a flag
+ * Cloud SQL lets you set); `parameters` naming one of them fails here rather than at
  * apply time. (PITR sets wal_level/archive_*, replicas set max_wal_senders' floor, pg_stat_statements is preloaded.)
  */
 export const CLOUD_SQL_MANAGED_SETTINGS = [
@@ -41,7 +42,6 @@ export const CLOUD_SQL_MANAGED_SETTINGS = [
   "ssl_ca_file",
   "data_directory",
   "hba_file",
-  "password_encryption",
 ] as const;
 
 /** Google's health-check source ranges, which must reach the PgBouncer VMs. */

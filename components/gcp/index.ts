@@ -14,6 +14,7 @@ export {
   type GcpEdition,
   type GcpIamDatabaseUser,
   type GcpMonitoringArgs,
+  type GcpOffsiteBackupArgs,
   type GcpPgBouncerArgs,
   type GcpPooler,
   type GcpPrivateServiceAccessArgs,

@@ -5,6 +5,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/gcp/compute";
 import * as servicenetworking from "@pulumi/gcp/servicenetworking";
 import type { GcpBuild } from "./context";
+import { computeName } from "./names";
 
 export interface PrivateServiceAccess {
   range?: compute.GlobalAddress;
@@ -19,6 +20,7 @@ export function privateServiceAccess(ctx: GcpBuild): PrivateServiceAccess {
   const { name, settings } = ctx;
   if (!settings.psa.create) return { dependency: settings.psa.connection!, allocatedIpRange: settings.psa.allocatedIpRange };
   const [rangeArgs, rangeOpts] = ctx.children.prepare("privateIpRange", {
+    name: computeName(name, "psa-range"),
     project: settings.project,
     network: settings.network,
     purpose: "VPC_PEERING",

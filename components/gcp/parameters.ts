@@ -1,6 +1,7 @@
-// The guide's "Performance Tuning" as Cloud SQL database flags. Cloud SQL takes the same names and the same
-// native units as postgresql.conf (shared_buffers, effective_cache_size and wal_buffers in 8 kB pages, work_mem
-// and maintenance_work_mem in kB): the shared model's last step converts to them.
+// The guide's "Performance Tuning" as Cloud SQL database flags, sized to the tier (validate.ts gives the shared
+// model the tier's memory and Cloud SQL's ranges). Cloud SQL takes postgresql.conf's names and native units
+// (shared_buffers, effective_cache_size and wal_buffers in 8 kB pages, work_mem and maintenance_work_mem in kB):
+// the shared model's last step converts to them.
 import { postgresParameters } from "../shared/tuning";
 import type { ResolvedGcp } from "./resolved";
 
@@ -15,7 +16,7 @@ export interface DatabaseFlag {
  * value wins. Sorted by name for a stable plan.
  */
 export function databaseFlags(settings: ResolvedGcp): DatabaseFlag[] {
-  const flags: Record<string, string> = postgresParameters(settings.base.tuning);
+  const flags: Record<string, string> = postgresParameters(settings.base.tuning, settings.base.tuningLeftToCloud);
   // Visor's lock protocol is short transactions; log the slow ones (the guide's "Slow queries" check).
   flags.log_min_duration_statement = "1000";
   if (settings.iamUsers.length > 0) flags["cloudsql.iam_authentication"] = "on";

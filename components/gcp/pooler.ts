@@ -3,11 +3,10 @@
 // TCP load balancer on port 6432, configured by our renderer. (`pooler: "managed"` is a setting on the instance,
 // see instance.ts.)
 //
-// Authentication, honestly: Cloud SQL users take a plain password and Cloud SQL hashes it with its own salt, so
-// the server's SCRAM verifier is not the one appCredentials() computes and PgBouncer cannot pass SCRAM through
-// with a verifier-only userlist. The userlist therefore holds the plain password: PgBouncer then answers clients'
-// SCRAM itself and logs in to Cloud SQL with SCRAM using that password. The whole file set is a secret, lives only
-// in Secret Manager (readable by the pooler's service account alone) and in a 0600 file on the VMs.
+// Authentication, as on AWS: Visor's role is created by SQL with the SCRAM verifier appCredentials() computes
+// (app-role.ts), so the userlist holds that same verifier and SCRAM passes through PgBouncer to Cloud SQL; the plain
+// password is never in PgBouncer's files. The whole file set is a secret, lives only in Secret Manager (readable by
+// the pooler's service account alone) and in 0600 files on the VMs.
 //
 // TLS, client side: the load balancer's internal IP is reserved first (a static `compute.Address`), so the pooler's
 // self-signed certificate (shared poolerTlsCertificate()) can name it before any VM exists; key and certificate
@@ -18,7 +17,6 @@ import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/gcp/compute";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
-import { userlistField } from "../pgbouncer/quote";
 import type { AppCredentials } from "../shared/app-credentials";
 import type { Endpoint } from "../shared/args";
 import { renderPooledConfig } from "../shared/pgbouncer-files";
@@ -34,6 +32,7 @@ import {
 } from "./pgbouncer-vm";
 import type { GcpBuild } from "./context";
 import { HEALTH_CHECK_RANGES } from "./defaults";
+import { computeName, rfc1035Name } from "./names";
 import type { ResolvedGcp } from "./resolved";
 
 export interface PgBouncerPool {
@@ -55,19 +54,13 @@ export interface PgBouncerPool {
   healthCheckFirewall: compute.Firewall;
   /** Secret: { ini, userlist, serverCa, tlsKey, tlsCert } as written to the VMs. */
   files: pulumi.Output<PgBouncerFiles>;
+  /** The group's VMs are named `<vmPrefix>-<random>`. */
+  vmPrefix: string;
 }
 
 /**
- * A userlist line with the plain password: PgBouncer derives SCRAM for clients from it and logs in to a server
- * whose verifier has any salt (Cloud SQL's own). Quoted by the renderer's own quoting.
- */
-export function plainPasswordUserlist(user: string, password: string): string {
-  return `${userlistField(user)} ${userlistField(password)}\n`;
-}
-
-/**
- * pgbouncer.ini from the shared renderer (TLS required from clients, with `tls`' key and certificate); the userlist
- * holds the plain password (see the file comment).
+ * pgbouncer.ini and userlist.txt from the shared renderer (TLS required from clients, with `tls`' key and
+ * certificate); the userlist holds the app role's SCRAM verifier (see the file comment).
  */
 export function pgbouncerFiles(
   settings: ResolvedGcp,
@@ -86,9 +79,9 @@ export function pgbouncerFiles(
     clientTls: { keyFile: CLIENT_TLS_KEY_FILE, certFile: CLIENT_TLS_CERT_FILE },
   });
   return pulumi.secret(
-    pulumi.all([rendered, creds.plain, serverCa, tls.keyPem, tls.certPem]).apply(([files, password, ca, key, cert]) => ({
+    pulumi.all([rendered, serverCa, tls.keyPem, tls.certPem]).apply(([files, ca, key, cert]) => ({
       ini: files.ini,
-      userlist: plainPasswordUserlist(settings.base.appUser, password),
+      userlist: files.userlist,
       serverCa: ca,
       tlsKey: key,
       tlsCert: cert,
@@ -102,13 +95,13 @@ export function pgbouncerPool(
 ): PgBouncerPool {
   const { name, settings } = ctx;
   const vm = settings.pgbouncer;
-  const tag = `${name}-pgbouncer`
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .slice(0, 63);
+  // Network tags, template prefixes and base instance names are RFC 1035 labels: they start with a letter.
+  const tag = rfc1035Name(name, "pgbouncer");
+  const vmPrefix = rfc1035Name(name, "pgbouncer", 50);
 
   // The load balancer's IP, reserved before anything else so the certificate can name it (see the file comment).
   const [adArgs, adOpts] = ctx.children.prepare("poolerAddress", {
+    name: computeName(name, "pgbouncer"),
     project: settings.project,
     region: settings.region,
     subnetwork: vm.subnetwork,
@@ -154,7 +147,7 @@ export function pgbouncerPool(
     "poolerTemplate",
     {
       project: settings.project,
-      namePrefix: `${tag.slice(0, 30)}-`,
+      namePrefix: `${rfc1035Name(name, "pgbouncer", 30)}-`,
       machineType: vm.machineType,
       tags: [tag],
       labels: settings.base.tags,
@@ -178,6 +171,7 @@ export function pgbouncerPool(
   const template = new compute.InstanceTemplate(`${name}-pgbouncer`, tplArgs, tplOpts);
 
   const [hcArgs, hcOpts] = ctx.children.prepare("poolerHealthCheck", {
+    name: computeName(name, "pgbouncer"),
     project: settings.project,
     region: settings.region,
     tcpHealthCheck: { port: PGBOUNCER_PORT },
@@ -189,6 +183,7 @@ export function pgbouncerPool(
   const healthCheck = new compute.RegionHealthCheck(`${name}-pgbouncer`, hcArgs, hcOpts);
 
   const [fwArgs, fwOpts] = ctx.children.prepare("poolerFirewall", {
+    name: computeName(name, "pgbouncer-clients"),
     project: settings.project,
     network: settings.network,
     direction: "INGRESS",
@@ -199,6 +194,7 @@ export function pgbouncerPool(
   });
   const firewall = new compute.Firewall(`${name}-pgbouncer-clients`, fwArgs, fwOpts);
   const [hfArgs, hfOpts] = ctx.children.prepare("poolerHealthCheckFirewall", {
+    name: computeName(name, "pgbouncer-health-checks"),
     project: settings.project,
     network: settings.network,
     direction: "INGRESS",
@@ -212,9 +208,10 @@ export function pgbouncerPool(
   const [grpArgs, grpOpts] = ctx.children.prepare(
     "poolerGroup",
     {
+      name: computeName(name, "pgbouncer"),
       project: settings.project,
       region: settings.region,
-      baseInstanceName: tag.slice(0, 50),
+      baseInstanceName: vmPrefix,
       versions: [{ name: "pgbouncer", instanceTemplate: template.selfLinkUnique }],
       targetSize: vm.instances,
       autoHealingPolicies: { healthCheck: healthCheck.id, initialDelaySec: 180 },
@@ -234,6 +231,7 @@ export function pgbouncerPool(
   const group = new compute.RegionInstanceGroupManager(`${name}-pgbouncer`, grpArgs, grpOpts);
 
   const [beArgs, beOpts] = ctx.children.prepare("poolerBackend", {
+    name: computeName(name, "pgbouncer"),
     project: settings.project,
     region: settings.region,
     loadBalancingScheme: "INTERNAL",
@@ -246,6 +244,7 @@ export function pgbouncerPool(
   const backend = new compute.RegionBackendService(`${name}-pgbouncer`, beArgs, beOpts);
 
   const [frArgs, frOpts] = ctx.children.prepare("poolerForwardingRule", {
+    name: computeName(name, "pgbouncer"),
     project: settings.project,
     region: settings.region,
     loadBalancingScheme: "INTERNAL",
@@ -277,6 +276,7 @@ export function pgbouncerPool(
     firewall,
     healthCheckFirewall,
     files,
+    vmPrefix,
   };
 }
 

@@ -12,51 +12,20 @@ import {
 } from "../shared/rules";
 import type { Validator } from "../shared/validation";
 import type { GcpAlertSettings, GcpEdition, GcpPgBouncerArgs, GcpPooler, GcpReplicaSpec, GcpVisorDatabaseArgs } from "./args";
-import { DEFAULT_PGBOUNCER_IMAGE, DEFAULT_TIER, MAX_REPLICAS, RFC1918 } from "./defaults";
+import { DEFAULT_PGBOUNCER_IMAGE, MAX_REPLICAS, RFC1918 } from "./defaults";
 import type { ResolvedGcp, ResolvedReplica } from "./resolved";
+import { DISK_TYPES, managedPoolers, resolveTier, type TierInfo } from "./tiers";
 
 export const REGION = /^[a-z]+-[a-z]+\d+$/;
 
 /** How a Cloud KMS key in `region` is written, for messages. */
 export const cmekExample = (region: string) => `projects/…/locations/${region}/keyRings/…/cryptoKeys/…`;
 
-/** Tiers each edition takes: Enterprise Plus only the perf-optimized N2 family; Enterprise shared-core or custom. */
-export function tier(check: Validator, edition: GcpEdition, value: string | undefined, field = "tier"): string {
-  const t = value ?? DEFAULT_TIER[edition];
-  if (edition === "ENTERPRISE_PLUS") {
-    check.require(
-      typeof t === "string" && /^db-perf-optimized-N-\d+$/.test(t),
-      field,
-      'a "db-perf-optimized-N-<vCPUs>" tier on edition ENTERPRISE_PLUS',
-      value,
-    );
-    return t;
-  }
-  if (t === "db-f1-micro" || t === "db-g1-small") return t;
-  const m = typeof t === "string" ? /^db-custom-(\d+)-(\d+)$/.exec(t) : null;
-  if (!m) return check.fail(field, 'a "db-custom-<vCPUs>-<MB>" or shared-core tier on edition ENTERPRISE', value);
-  const cpus = Number(m[1]);
-  const mb = Number(m[2]);
-  check.require(
-    cpus === 1 || (cpus % 2 === 0 && cpus <= 96),
-    field,
-    "a custom tier with 1 or an even number (≤ 96) of vCPUs",
-    value,
-  );
-  check.require(
-    mb % 256 === 0 && mb >= 3840 && mb >= cpus * 0.9 * 1024 && mb <= cpus * 6.5 * 1024,
-    field,
-    "a custom tier with memory a multiple of 256 MB, at least 3840 MB and 0.9–6.5 GB per vCPU",
-    value,
-  );
-  return t;
-}
-
 export function resolveReplicas(
   check: Validator,
   args: GcpVisorDatabaseArgs,
   region: string,
-  primaryTier: string,
+  primary: TierInfo,
   edition: GcpEdition,
   key?: string,
 ): ResolvedReplica[] {
@@ -65,7 +34,14 @@ export function resolveReplicas(
     const f = (k: string) => `replicas[${i}].${k}`;
     const rRegion = s.region ?? region;
     check.require(REGION.test(rRegion), f("region"), 'a Google Cloud region such as "europe-west1"', s.region);
-    const rTier = s.tier === undefined ? primaryTier : tier(check, edition, s.tier, f("tier"));
+    const tierInfo = s.tier === undefined ? primary : resolveTier(check, edition, s.tier, f("tier"));
+    // Replicas share the primary's disk settings, so their series must take the same disk types.
+    check.require(
+      DISK_TYPES[tierInfo.series].join() === DISK_TYPES[primary.series].join(),
+      f("tier"),
+      `a tier whose series takes the primary's disk type (${DISK_TYPES[primary.series].join(" or ")})`,
+      s.tier,
+    );
     const availabilityType = check.oneOf(f("availabilityType"), s.availabilityType, ["ZONAL", "REGIONAL"] as const, "ZONAL");
     let encryptionKeyName = s.encryptionKeyName;
     if (encryptionKeyName !== undefined) {
@@ -80,7 +56,7 @@ export function resolveReplicas(
       );
       encryptionKeyName = key;
     }
-    return { region: rRegion, tier: rTier, availabilityType, encryptionKeyName };
+    return { region: rRegion, tier: tierInfo.tier, tierInfo, availabilityType, encryptionKeyName };
   });
 }
 
@@ -123,7 +99,8 @@ export function resolvePgBouncer(
     `${field}.image`,
     check.nonEmpty(`${field}.image`, settings.image, DEFAULT_PGBOUNCER_IMAGE),
   );
-  // Each VM's PgBouncer opens up to default_pool_size server connections: all must fit under max_connections.
+  // Each VM's PgBouncer opens up to default_pool_size server connections: all must fit under the effective
+  // max_connections (a raw parameters.max_connections included, see validateBase).
   if (pooler === "pgbouncer")
     requirePoolerCapacity(check, {
       count: instances,
@@ -141,6 +118,17 @@ export function resolvePgBouncer(
     osImage: check.nonEmpty(`${field}.osImage`, settings.osImage, "cos-cloud/cos-stable"),
     allowedSourceRanges,
   };
+}
+
+/** Managed pooling: one pooler per four vCPUs (at least one), each with up to max_pool_size server connections. */
+export function requireManagedPoolCapacity(check: Validator, base: ResolvedBase, tier: TierInfo): void {
+  requirePoolerCapacity(check, {
+    count: managedPoolers(tier),
+    what: `managed poolers (${tier.vcpus} vCPU / 4)`,
+    poolSize: base.pool.defaultPoolSize,
+    maxConnections: base.tuning.maxConnections,
+    bootstrapConnections: bootstrapConnections(base.bootstrap),
+  });
 }
 
 /** `alerts` in percent, like every cloud (or its old name `monitoring`, in fractions 0–1). */
@@ -161,6 +149,7 @@ export function resolveAlerts(check: Validator, args: GcpVisorDatabaseArgs, maxC
       notificationChannels: m.notificationChannels ?? [],
       cpuThreshold: check.number("monitoring.cpuThreshold", m.cpuThreshold, 0.01, 1, 0.8),
       diskThreshold: check.number("monitoring.diskThreshold", m.diskThreshold, 0.01, 1, 0.8),
+      memoryThreshold: 0.9,
       connectionsThreshold: check.number("monitoring.connectionsThreshold", m.connectionsThreshold, 0.01, 1, 0.8),
       replicaLagSeconds: check.int("monitoring.replicaLagSeconds", m.replicaLagSeconds, 1, 86_400, 30),
       durationSeconds: check.int("monitoring.durationSeconds", m.durationSeconds, 0, 86_400, 300),
@@ -173,6 +162,7 @@ export function resolveAlerts(check: Validator, args: GcpVisorDatabaseArgs, maxC
       notificationChannels: a.notificationChannels ?? [],
       cpuThreshold: check.int("alerts.cpuPercent", a.cpuPercent, 1, 100, 80) / 100,
       diskThreshold: check.int("alerts.diskPercent", a.diskPercent, 1, 100, 80) / 100,
+      memoryThreshold: check.int("alerts.memoryPercent", a.memoryPercent, 1, 100, 90) / 100,
       connectionsThreshold: check.int("alerts.connectionsPercent", a.connectionsPercent, 1, 100, 80) / 100,
       replicaLagSeconds: check.int("alerts.replicaLagSeconds", a.replicaLagSeconds, 1, 86_400, 30),
       durationSeconds: check.int("alerts.durationSeconds", a.durationSeconds, 0, 86_400, 300),

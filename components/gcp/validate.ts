@@ -1,12 +1,22 @@
 // All of GcpVisorDatabase's input checking, run in the constructor before any child is registered: one clear
 // VisorValidationError naming the field and the allowed range, so `pulumi preview` fails fast.
 import { validateBase } from "../shared/base-validation";
-import { requireBoundedCidr, requireKeyInRegion } from "../shared/rules";
+import { requireBoundedCidr, requireDistinctAdmin, requireKeyInRegion } from "../shared/rules";
 import { Validator } from "../shared/validation";
 import { GCP_EDITIONS, GCP_POOLERS, GCP_SSL_MODES, type GcpVisorDatabaseArgs } from "./args";
 import { CLOUD_SQL_MANAGED_SETTINGS, COMPONENT, DEFAULT_PG_MAJOR, DEFAULT_POOLER, MIN_PG_MAJOR, PITR_MAX_DAYS } from "./defaults";
+import { requireLabels } from "./labels";
 import type { ResolvedGcp } from "./resolved";
-import { cmekExample, REGION, resolveAlerts, resolvePgBouncer, resolveReplicas, tier } from "./validate-options";
+import { cloudSqlTuningBasis, resolveDiskType, resolveTier } from "./tiers";
+import { resolveBackups } from "./validate-backups";
+import {
+  cmekExample,
+  REGION,
+  requireManagedPoolCapacity,
+  resolveAlerts,
+  resolvePgBouncer,
+  resolveReplicas,
+} from "./validate-options";
 
 const NETWORK = /^(https:\/\/www\.googleapis\.com\/compute\/v1\/)?projects\/[^/]+\/global\/networks\/[^/]+$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -52,9 +62,19 @@ export function validateGcpArgs(args: GcpVisorDatabaseArgs | undefined): Resolve
     );
 
   const edition = check.oneOf("edition", args.edition, GCP_EDITIONS, "ENTERPRISE");
-  const base = validateBase(check, args, { maxRetentionDays: PITR_MAX_DAYS[edition] });
+  const primaryTier = resolveTier(check, edition, args.tier);
+  const encryptionKeyName = args.encryptionKeyName;
+  if (encryptionKeyName !== undefined)
+    requireKeyInRegion(check, "encryptionKeyName", encryptionKeyName, region, cmekExample(region));
+  const reps = resolveReplicas(check, args, region, primaryTier, edition, encryptionKeyName);
+  // The guide's tuning sized to the tier's memory, inside Cloud SQL's ranges on every instance.
+  const tuningBasis = cloudSqlTuningBasis(
+    primaryTier,
+    reps.map((r) => r.tierInfo),
+  );
+  const base = validateBase(check, args, { maxRetentionDays: PITR_MAX_DAYS[edition], tuningBasis });
+  requireLabels(check, base.tags);
   const version = databaseVersion(check, args);
-  const primaryTier = tier(check, edition, args.tier);
   const availabilityType = check.oneOf("availabilityType", args.availabilityType, ["REGIONAL", "ZONAL"] as const, "REGIONAL");
 
   const diskSizeGb = check.int("diskSizeGb", args.diskSizeGb, 10, 65_536, 20);
@@ -65,17 +85,13 @@ export function validateGcpArgs(args: GcpVisorDatabaseArgs | undefined): Resolve
     65_536,
     Math.max(200, diskSizeGb),
   );
-  const diskType = check.oneOf("diskType", args.diskType, ["PD_SSD", "HYPERDISK_BALANCED"] as const, "PD_SSD");
+  const diskType = resolveDiskType(check, primaryTier, args.diskType);
   check.require(
     !(diskType === "HYPERDISK_BALANCED" && diskSizeGb < 20),
     "diskSizeGb",
     "at least 20 with diskType HYPERDISK_BALANCED",
     diskSizeGb,
   );
-  const encryptionKeyName = args.encryptionKeyName;
-  if (encryptionKeyName !== undefined)
-    requireKeyInRegion(check, "encryptionKeyName", encryptionKeyName, region, cmekExample(region));
-
   const p = args.privateServiceAccess ?? {};
   const psaCreate = check.bool("privateServiceAccess.create", p.create, true);
   const psa = {
@@ -109,26 +125,15 @@ export function validateGcpArgs(args: GcpVisorDatabaseArgs | undefined): Resolve
   authorizedNetworks.forEach((network, index) => requireBoundedCidr(check, `authorizedNetworks[${index}].cidr`, network?.cidr));
 
   const sslMode = check.oneOf("sslMode", args.sslMode, GCP_SSL_MODES, "ENCRYPTED_ONLY");
+  // Every hop verifies the instance's DNS name, which only CAS-issued server certificates carry; fixed at creation.
   const serverCaMode = check.oneOf(
     "serverCaMode",
-    args.serverCaMode,
-    ["GOOGLE_MANAGED_CAS_CA", "GOOGLE_MANAGED_INTERNAL_CA"] as const,
+    args.serverCaMode as "GOOGLE_MANAGED_CAS_CA" | undefined,
+    ["GOOGLE_MANAGED_CAS_CA"] as const,
     "GOOGLE_MANAGED_CAS_CA",
   );
-
-  const retainedBackups = check.int("retainedBackups", args.retainedBackups, 1, 365, 30);
-  const backupStartTime = args.backupStartTime ?? "03:00";
-  check.require(/^([01]\d|2[0-3]):[0-5]\d$/.test(backupStartTime), "backupStartTime", 'a UTC time "HH:MM"', args.backupStartTime);
-  if (args.backupLocation !== undefined)
-    check.require(
-      /^([a-z]+|[a-z]+-[a-z]+\d+)$/.test(args.backupLocation),
-      "backupLocation",
-      'a region ("europe-west4") or multi-region ("eu", "us", "asia")',
-      args.backupLocation,
-    );
-  const finalBackupRetentionDays = check.int("finalBackupRetentionDays", args.finalBackupRetentionDays, 1, 365, 90);
-
-  const reps = resolveReplicas(check, args, region, primaryTier, edition, encryptionKeyName);
+  const privateDns = check.bool("privateDns", args.privateDns, true);
+  const backups = resolveBackups(check, args, base, region, encryptionKeyName);
 
   const maintenanceWindow = {
     day: check.int("maintenanceWindow.day", args.maintenanceWindow?.day, 1, 7, 7),
@@ -159,6 +164,16 @@ export function validateGcpArgs(args: GcpVisorDatabaseArgs | undefined): Resolve
     iamUsers.map((u) => u.email),
   );
 
+  // Visor's role is made by this user over SQL, so it is not a cloudsqlsuperuser member (see credentials.ts).
+  const adminUser = check.identifier("adminUser", args.adminUser, "visor_admin");
+  check.require(
+    !/^(postgres$|cloudsql|pg_)/.test(adminUser),
+    "adminUser",
+    "not a name Cloud SQL or PostgreSQL reserves (postgres, cloudsql*, pg_*)",
+    adminUser,
+  );
+  requireDistinctAdmin(check, "adminUser", adminUser, base.appUser);
+
   const pooler = check.oneOf("pooler", args.pooler, GCP_POOLERS, DEFAULT_POOLER[edition]);
   check.require(
     !(pooler === "managed" && edition !== "ENTERPRISE_PLUS"),
@@ -167,6 +182,7 @@ export function validateGcpArgs(args: GcpVisorDatabaseArgs | undefined): Resolve
     pooler,
   );
   const pgbouncer = resolvePgBouncer(check, args, pooler, base);
+  if (pooler === "managed") requireManagedPoolCapacity(check, base, primaryTier);
 
   // Client certificates: neither the bootstrap nor PgBouncer presents one.
   if (sslMode === "TRUSTED_CLIENT_CERTIFICATE_REQUIRED") {
@@ -201,7 +217,8 @@ export function validateGcpArgs(args: GcpVisorDatabaseArgs | undefined): Resolve
     network: args.network,
     databaseVersion: version,
     edition,
-    tier: primaryTier,
+    tier: primaryTier.tier,
+    tierInfo: primaryTier,
     availabilityType,
     diskSizeGb,
     diskAutoresizeLimitGb,
@@ -212,14 +229,13 @@ export function validateGcpArgs(args: GcpVisorDatabaseArgs | undefined): Resolve
     authorizedNetworks,
     sslMode,
     serverCaMode,
-    retainedBackups,
-    backupStartTime,
-    backupLocation: args.backupLocation,
-    finalBackupRetentionDays,
+    privateDns,
+    ...backups,
     replicas: reps,
     maintenanceWindow,
     queryInsights,
     iamUsers,
+    adminUser,
     pooler,
     pgbouncer,
     monitoring,

@@ -99,14 +99,16 @@ export interface SharedChildTransforms {
   appPassword?: ChildTransform<random.RandomPasswordArgs>;
   /** The random salt of the app role's SCRAM verifier. */
   appScramSalt?: ChildTransform<random.RandomBytesArgs>;
-  /** The @pulumi/postgresql provider that connects as the admin (AWS, Azure). */
+  /** The @pulumi/postgresql provider that connects as the admin (AWS, Azure, GCP). */
   pgAdminProvider?: ChildTransform<postgresql.ProviderArgs>;
-  /** The app role (AWS, Azure). */
+  /** The app role (AWS, Azure, GCP). */
   appRole?: ChildTransform<postgresql.RoleArgs>;
   /** The app database (AWS, Azure). */
   appDatabase?: ChildTransform<postgresql.DatabaseArgs>;
-  /** The app role's database privileges (AWS, Azure). */
+  /** The app role's database privileges (AWS, Azure, GCP). */
   appGrant?: ChildTransform<postgresql.GrantArgs>;
+  /** The app role's CREATE/USAGE on `public` of a database it does not own (GCP). */
+  appSchemaGrant?: ChildTransform<postgresql.GrantArgs>;
   /** The VisorSchema bootstrap resource. */
   schema?: ChildTransform<VisorSchemaArgs>;
   /** The VisorHaSmokeTest resource. */

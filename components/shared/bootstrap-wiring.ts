@@ -2,7 +2,7 @@
 // and the pooler, after the database, its app role and the pooler are ready.
 import * as pulumi from "@pulumi/pulumi";
 import type { RunnerTargetArgs, VisorConnectionArgs } from "../visor/providers/connection-args";
-import { VisorSchema } from "../visor/providers/visor-schema";
+import { VisorSchema, type VisorSchemaArgs } from "../visor/providers/visor-schema";
 import { VisorHaSmokeTest } from "../visor/providers/visor-ha-smoke-test";
 import type { ResolvedBase } from "./base-validation";
 import type { SharedChildTransforms } from "./args";
@@ -16,8 +16,10 @@ export interface BootstrapWiringArgs {
   /** Everything that must exist first (database, role, grants, pooler service). */
   dependsOn: pulumi.Input<pulumi.Resource>[];
   settings: ResolvedBase;
-  /** Run both inside the database's network through this runner. Default: from the deployer. */
+  /** Run both inside the database's network through this runner. */
   runner?: pulumi.Input<RunnerTargetArgs>;
+  /** The initial setup VisorSchema runs first (role, database, grants), when no other resource does it. */
+  setup?: VisorSchemaArgs["setup"];
 }
 
 export interface BootstrapResources {
@@ -38,6 +40,7 @@ export function wireBootstrap(children: Children<SharedChildTransforms>, args: B
         retainOnDelete: settings.retainOnDelete,
         connectRetry,
         ...(args.runner ? { runner: args.runner } : {}),
+        ...(args.setup ? { setup: args.setup } : {}),
       },
       { dependsOn: args.dependsOn },
     ),

@@ -2,11 +2,11 @@
 // with the per-child `transform` hook, Visor's app credentials and connection, and the bootstrap wiring.
 // A cloud component validates its arguments, calls `super`, builds what its cloud needs, then `finish`es.
 import * as pulumi from "@pulumi/pulumi";
-import type { RunnerTargetArgs, VisorConnectionArgs } from "../visor/providers/connection-args";
+import type { VisorConnectionArgs } from "../visor/providers/connection-args";
 import { appCredentials, type AppCredentials } from "./app-credentials";
 import type { Endpoint, SharedChildTransforms, VisorDatabaseOutputs } from "./args";
 import type { ResolvedBase } from "./base-validation";
-import { wireBootstrap, type BootstrapResources } from "./bootstrap-wiring";
+import { wireBootstrap, type BootstrapResources, type BootstrapWiringArgs } from "./bootstrap-wiring";
 import { Children } from "./children";
 
 /** TLS for a connection the bootstrap makes: always verify-full, with a CA when public roots do not verify it. */
@@ -88,7 +88,8 @@ export abstract class VisorDatabaseComponent<T extends SharedChildTransforms>
     writer: pulumi.Input<VisorConnectionArgs>;
     pooler?: pulumi.Input<VisorConnectionArgs>;
     dependsOn: pulumi.Input<pulumi.Resource>[];
-    runner?: pulumi.Input<RunnerTargetArgs>;
+    runner?: BootstrapWiringArgs["runner"];
+    setup?: BootstrapWiringArgs["setup"];
   }): BootstrapResources {
     return wireBootstrap(this.children as Children<SharedChildTransforms>, { ...args, settings: this.base });
   }

@@ -10,7 +10,8 @@ export const OPTIONAL_COLUMN_NOTE =
 const NETWORK_PATH =
   "check the network path from this host to the database: the host name and port in `visor-db smoke --url <url>`, " +
   "DNS resolution of the host, the security group / firewall / authorized networks in front of it, and the TLS mode " +
-  "(`visor-db smoke --ssl-mode <mode>`; a server that requires TLS drops plain connections)";
+  "(`visor-db smoke --ssl-mode <mode>`; a server that requires TLS drops plain connections); a private database is " +
+  "reached from inside its network: `visor-db smoke --via-lambda <runner-function> --url <url>` (the AWS component's runner)";
 
 /** The `connect` check's remedy, by what kind of connection failure it was. */
 export const CONNECT_REMEDIES: Record<ConnectFailure, string> = {

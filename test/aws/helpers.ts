@@ -23,7 +23,13 @@ export const ACCOUNT = "123456789012";
 export const VPC = "vpc-0a1b2c3d4e5f60718";
 export const SUBNETS = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"];
 export const APP_SG = "sg-0123456789abcdef0";
-export const MINIMAL = { vpcId: VPC, subnetIds: SUBNETS, allowedSecurityGroupIds: [APP_SG] };
+/** The required arguments only: the initial setup, bootstrap and smoke test run through the runner function. */
+export const REQUIRED = { vpcId: VPC, subnetIds: SUBNETS, allowedSecurityGroupIds: [APP_SG] };
+/**
+ * The tests' base: `bootstrap: { via: "direct" }` plans exactly what the component planned before the runner
+ * (the golden plans prove it); test/aws/runner.test.ts covers the default, the runner.
+ */
+export const MINIMAL = { ...REQUIRED, bootstrap: { via: "direct" as const } };
 export const PEM = "-----BEGIN CERTIFICATE-----\nMIIBmock\n-----END CERTIFICATE-----\n";
 /** What the mocked @pulumi/tls key and certificate of PgBouncer resolve to: the key must never reach a snapshot. */
 export const POOLER_KEY_PEM = "-----BEGIN EC PRIVATE KEY-----\nMHc-fake-pooler-key\n-----END EC PRIVATE KEY-----\n";
@@ -124,6 +130,8 @@ export function setupAwsMocks(): void {
           name: n,
           arn: `arn:aws:backup:${(a.inputs.region as string | undefined) ?? REGION}:${ACCOUNT}:backup-vault:${n}`,
         };
+      case "aws:lambda/function:Function":
+        return { name: `${n}-0a1b2c3`, arn: arn("lambda", `function:${n}-0a1b2c3`) };
       case "aws:iam/role:Role":
         return { name: n, arn: `arn:aws:iam::${ACCOUNT}:role/${n}` };
       case "aws:rds/subnetGroup:SubnetGroup":

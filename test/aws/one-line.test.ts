@@ -6,7 +6,6 @@ setupAwsMocks();
 
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { AwsVisorDatabase } from "../../components/aws";
 import { RDS_INSTANCE_MEMORY_GIB } from "../../components/aws/instance-classes";
 
@@ -33,10 +32,9 @@ test("every connection to the database is verify-full against the bundled RDS CA
     assert.ok(isSecretInput(connection));
     assert.deepEqual(unwrap<{ ssl: unknown }>(connection).ssl, { mode: "verify-full", ca: RDS_CA });
   }
-  // The initial setup: @pulumi/postgresql reads sslrootcert as a file, which holds exactly those CAs.
-  const admin = inputs("pulumi:providers:postgresql", `${N}-pg-admin`);
-  assert.equal(admin.sslmode, "verify-full");
-  assert.equal(readFileSync(String(admin.sslrootcert), "utf8"), RDS_CA);
+  // The initial setup, which the one-line constructor runs through the runner as VisorSchema's `setup`.
+  assert.ok(isSecretInput(schema.setup));
+  assert.deepEqual(unwrap<{ admin: { ssl: unknown } }>(schema.setup).admin.ssl, { mode: "verify-full", ca: RDS_CA });
   // PgBouncer to the writer: verify-full with server_tls_ca_file written from its config secret.
   const files = JSON.parse(
     unwrap<string>(inputs("aws:secretsmanager/secretVersion:SecretVersion", `${N}-pgbouncer-config`).secretString),

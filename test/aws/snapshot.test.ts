@@ -48,7 +48,7 @@ const ALL_RDS: AwsVisorDatabaseArgs = {
   parameters: { log_min_duration_statement: "500", shared_preload_libraries: "pg_stat_statements,auto_explain" },
   pool: { defaultPoolSize: 30, minPoolSize: 5, maxClientConn: 1000 },
   ha: { lockTtlSeconds: 60, heartbeatIntervalSeconds: 10 },
-  bootstrap: { smokeTest: true, nodes: 4, rerunOnEveryUp: false, retainOnDelete: true, connectTimeoutMs: 600_000 },
+  bootstrap: { via: "direct", smokeTest: true, nodes: 4, rerunOnEveryUp: false, retainOnDelete: true, connectTimeoutMs: 600_000 },
   deletionProtection: true,
   tags: { team: "platform", env: "prod" },
   pooler: "pgbouncer",

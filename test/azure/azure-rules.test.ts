@@ -7,21 +7,10 @@ import type * as pulumi from "@pulumi/pulumi";
 import { resolve } from "../support/pulumi-mocks";
 import { MINIMAL, one, outputOverrides, setupAzureMocks } from "./helpers";
 setupAzureMocks();
-import { serverParameters, validateAzureArgs, VisorValidationError, type AzureVisorDatabaseArgs } from "../../components/azure";
+import { params, refusal } from "./rules-support";
+import { serverParameters, validateAzureArgs, type AzureVisorDatabaseArgs } from "../../components/azure";
 import { crossRegionRestoreDriftMessage } from "../../components/azure/backups";
 import { T, make } from "./component-fixtures";
-
-const params = (extra: Partial<AzureVisorDatabaseArgs>) =>
-  Object.fromEntries(serverParameters(validateAzureArgs({ ...MINIMAL, ...extra })));
-function refusal(extra: Partial<AzureVisorDatabaseArgs>): string {
-  try {
-    validateAzureArgs({ ...MINIMAL, ...extra });
-  } catch (e) {
-    assert.ok(e instanceof VisorValidationError, String(e));
-    return e.message;
-  }
-  return assert.fail("expected a VisorValidationError");
-}
 
 test("pg_stat_statements records: track top, allow-listed, preloaded with the version's default kept (#5, #6)", () => {
   const p = params({});

@@ -5,22 +5,12 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { MINIMAL, setupAzureMocks } from "./helpers";
 setupAzureMocks();
-import { serverParameters, validateAzureArgs, VisorValidationError, type AzureVisorDatabaseArgs } from "../../components/azure";
+import { params, refusal } from "./rules-support";
+import { serverParameters, validateAzureArgs } from "../../components/azure";
 import { replicaParameters } from "../../components/azure/parameters";
 import { AZURE_SKU_MEMORY_GIB, azureDefaultMaxConnections } from "../../components/azure/skus";
 
 const GiB = 1024 ** 3;
-const params = (extra: Partial<AzureVisorDatabaseArgs>) =>
-  Object.fromEntries(serverParameters(validateAzureArgs({ ...MINIMAL, ...extra })));
-function refusal(extra: Partial<AzureVisorDatabaseArgs>): string {
-  try {
-    validateAzureArgs({ ...MINIMAL, ...extra });
-  } catch (e) {
-    assert.ok(e instanceof VisorValidationError, String(e));
-    return e.message;
-  }
-  return assert.fail("expected a VisorValidationError");
-}
 
 test("the guide's ratios on the SKU's memory: 25 % shared_buffers (Azure's own default above 2 GiB), 50 % effective_cache_size", () => {
   // Azure's documented shared_buffers defaults (8 kB pages): 8 GiB 262144, 16 GiB 524288, 32 GiB 1048576.

@@ -2,6 +2,9 @@
 // alerts, bootstrap and Private Service Access.
 import { setupMocks, resolve } from "../support/pulumi-mocks";
 import { mockOutputs, CA_PEM, NETWORK, REGION, all, isSecretInput, only, passwordFor, reveal, settle } from "./helpers";
+
+/** The primary's DNS name as the mocks give it (Cloud SQL: `<uid>.<region>.sql.goog.`), without the root dot. */
+const hostOf = (component: string) => `${component}-primary.${REGION}.sql.goog`;
 setupMocks(mockOutputs);
 
 import assert from "node:assert/strict";
@@ -57,10 +60,10 @@ test("defaults: a private, HA, protected Cloud SQL primary with the guide's back
   });
   assert.equal(s.connectionPoolConfigs, undefined, "no managed pooling on Enterprise");
   assert.deepEqual(s.userLabels, { "managed-by": "visor-db-infra" });
-  // The guide's tuning in Cloud SQL's (PostgreSQL's native) units.
+  // The guide's ratios on the tier's 7680 MB (25 % / 50 %), in Cloud SQL's (PostgreSQL's native) units.
   assert.deepEqual(flagsOf(inst), {
-    shared_buffers: "32768",
-    effective_cache_size: "65536",
+    shared_buffers: String((7680 * 128) / 4),
+    effective_cache_size: String((7680 * 128) / 2),
     work_mem: "4096",
     maintenance_work_mem: "65536",
     max_connections: String(GUIDE_TUNING.maxConnections),
@@ -95,14 +98,18 @@ test("defaults: a private, HA, protected Cloud SQL primary with the guide's back
   assert.equal((await resolve(db.poolerEndpoint)).value, undefined);
   assert.equal((await resolve(db.poolerCaPem)).value, undefined);
   assert.equal(all("dflt", T.tlsKey).length + all("dflt", T.tlsCert).length + all("dflt", T.address).length, 0, "no pooler TLS");
-  assert.deepEqual((await resolve(db.writerEndpoint)).value, { host: "10.10.0.2", port: 5432 });
+  assert.deepEqual(
+    (await resolve(db.writerEndpoint)).value,
+    { host: hostOf("dflt"), port: 5432 },
+    "the name the certificate carries",
+  );
   assert.deepEqual((await resolve(db.readerEndpoints)).value, []);
   assert.equal((await resolve(db.connectionName)).value, `acme:${REGION}:dflt-primary-a1b2c3`);
   assert.equal((await resolve(db.serverCaPem)).value, CA_PEM);
   assert.ok((await assertParented(db)) >= 10);
 });
 
-test("defaults: database and user visor, random password kept secret, nothing dropped on destroy", async () => {
+test("defaults: database visor, admin visor_admin (built in) with a random secret password, nothing dropped on destroy", async () => {
   const db = make("creds");
   await settle();
   const database = only("creds", T.database);
@@ -111,15 +118,16 @@ test("defaults: database and user visor, random password kept secret, nothing dr
     { name: "visor", instance: "creds-primary-a1b2c3", deletionPolicy: "ABANDON" },
   );
   const user = only("creds", T.user);
-  assert.equal(user.inputs.name, "visor");
+  assert.equal(user.inputs.name, "visor_admin", "the only built-in user is the admin, never Visor");
   assert.equal(user.inputs.type, "BUILT_IN");
   assert.equal(user.inputs.deletionPolicy, "ABANDON");
   assert.ok(isSecretInput(user.inputs.password), "the password goes to the provider as a secret");
-  assert.equal(reveal(user.inputs.password), passwordFor("creds-app-password"), "Cloud SQL takes the plain password");
+  assert.equal(reveal(user.inputs.password), passwordFor("creds-admin-password"));
+  assert.notEqual(passwordFor("creds-admin-password"), passwordFor("creds-app-password"));
   const pw = await resolve(db.appPassword);
   assert.equal(pw.value, passwordFor("creds-app-password"));
   assert.equal(pw.secret, true, "appPassword is a secret");
-  assert.equal((await resolve(db.resources.user.password)).secret, true, "the user's password output is a secret");
+  assert.equal((await resolve(db.resources.adminUser.password)).secret, true, "the admin's password output is a secret");
   assert.deepEqual((await resolve(db.databaseName)).value, "visor");
   assert.deepEqual((await resolve(db.appUser)).value, "visor");
   assert.equal(all("creds", T.iamMember).length, 0);
@@ -147,7 +155,7 @@ test("defaults: the app connection in Secret Manager, as a secret", async () => 
       pooler: c.pooler,
     },
     {
-      host: "10.10.0.2",
+      host: hostOf("conn"),
       port: 5432,
       database: "visor",
       user: "visor",
@@ -159,19 +167,26 @@ test("defaults: the app connection in Secret Manager, as a secret", async () => 
   assert.equal(c.serverCa, CA_PEM);
   assert.equal(c.poolerCa, null);
   assert.equal(c.password, passwordFor("conn-app-password"));
-  assert.equal(c.url, `postgresql://visor:${passwordFor("conn-app-password")}@10.10.0.2:5432/visor?sslmode=verify-full`);
+  assert.equal(c.url, `postgresql://visor:${passwordFor("conn-app-password")}@${hostOf("conn")}:5432/visor?sslmode=verify-full`);
 });
 
-test("defaults: alert policies for CPU, disk and connections; replica lag only with replicas", async () => {
+test("defaults: alert policies for CPU, disk, memory and connections; replica lag only with replicas", async () => {
   make("mon");
   await settle();
   const alerts = all("mon", T.alert);
-  assert.deepEqual(alerts.map((a) => a.name).sort(), ["mon-alert-connections", "mon-alert-cpu", "mon-alert-disk"]);
+  assert.deepEqual(alerts.map((a) => a.name).sort(), [
+    "mon-alert-connections",
+    "mon-alert-cpu",
+    "mon-alert-disk",
+    "mon-alert-memory",
+  ]);
   const cond = (name: string) => (only("mon", T.alert, name).inputs.conditions as Obj[])[0]!.conditionThreshold as Obj;
   assert.equal(cond("mon-alert-cpu").thresholdValue, 0.8);
   assert.match(String(cond("mon-alert-cpu").filter), /metric.type = "cloudsql.googleapis.com\/database\/cpu\/utilization"/);
   assert.match(String(cond("mon-alert-cpu").filter), /resource.labels.database_id = "acme:mon-primary-a1b2c3"/);
   assert.equal(cond("mon-alert-disk").thresholdValue, 0.8);
+  assert.equal(cond("mon-alert-memory").thresholdValue, 0.9);
+  assert.match(String(cond("mon-alert-memory").filter), /metric.type = "cloudsql.googleapis.com\/database\/memory\/utilization"/);
   assert.equal(cond("mon-alert-connections").thresholdValue, 40, "80% of max_connections 50");
   assert.equal(cond("mon-alert-connections").duration, "300s");
   assert.deepEqual(only("mon", T.alert, "mon-alert-cpu").inputs.notificationChannels, []);
@@ -185,7 +200,7 @@ test("defaults: VisorSchema and VisorHaSmokeTest against the writer as the app r
   const conn = reveal<Obj>(schema.inputs.connection);
   assert.deepEqual(
     { host: conn.host, port: conn.port, database: conn.database, user: conn.user, ssl: conn.ssl },
-    { host: "10.10.0.2", port: 5432, database: "visor", user: "visor", ssl: { mode: "verify-full", ca: CA_PEM } },
+    { host: hostOf("boot"), port: 5432, database: "visor", user: "visor", ssl: { mode: "verify-full", ca: CA_PEM } },
   );
   assert.equal(schema.inputs.retainOnDelete, true);
   const smoke = only("boot", T.smoke);

@@ -29,6 +29,11 @@ export const T = {
   address: "gcp:compute/address:Address",
   tlsKey: "tls:index/privateKey:PrivateKey",
   tlsCert: "tls:index/selfSignedCert:SelfSignedCert",
+  backupVault: "gcp:backupdisasterrecovery/backupVault:BackupVault",
+  backupPlan: "gcp:backupdisasterrecovery/backupPlan:BackupPlan",
+  backupPlanAssociation: "gcp:backupdisasterrecovery/backupPlanAssociation:BackupPlanAssociation",
+  dnsZone: "gcp:dns/managedZone:ManagedZone",
+  dnsRecord: "gcp:dns/recordSet:RecordSet",
 };
 export const KEY_W1 = "projects/acme/locations/europe-west1/keyRings/visor/cryptoKeys/disk";
 export const KEY_W4 = "projects/acme/locations/europe-west4/keyRings/visor/cryptoKeys/disk";

@@ -17,10 +17,12 @@ test("all options: Enterprise Plus, managed pooling, CMEK, cross-region replica,
     availabilityType: "REGIONAL",
     diskSizeGb: 50,
     diskAutoresizeLimitGb: 500,
-    diskType: "HYPERDISK_BALANCED",
+    diskType: "PD_SSD",
     encryptionKeyName: KEY_W1,
     retentionDays: 14,
     retainedBackups: 60,
+    // CMEK and a multi-region backup location: standard backups only (enhanced backups support neither).
+    offsite: false,
     backupLocation: "eu",
     backupStartTime: "01:30",
     finalBackupRetentionDays: 365,
@@ -60,7 +62,8 @@ test("all options: Enterprise Plus, managed pooling, CMEK, cross-region replica,
   assert.equal(s.tier, "db-perf-optimized-N-4");
   assert.equal(s.diskSize, 50);
   assert.equal(s.diskAutoresizeLimit, 500);
-  assert.equal(s.diskType, "HYPERDISK_BALANCED");
+  assert.equal(s.diskType, "PD_SSD");
+  assert.equal(all("full", T.backupVault).length + all("full", T.backupPlan).length, 0, "offsite: false, no Backup and DR");
   assert.deepEqual(s.backupConfiguration, {
     enabled: true,
     pointInTimeRecoveryEnabled: true,
@@ -108,12 +111,12 @@ test("all options: Enterprise Plus, managed pooling, CMEK, cross-region replica,
   assert.equal(settingsOf(r2).tier, "db-perf-optimized-N-2");
   assert.equal(settingsOf(r2).availabilityType, "REGIONAL");
   assert.deepEqual((await resolve(db.readerEndpoints)).value, [
-    { host: "10.10.0.11", port: 5432 },
-    { host: "10.10.0.12", port: 5432 },
+    { host: `full-replica-1.${REGION}.sql.goog`, port: 5432 },
+    { host: "full-replica-2.europe-west4.sql.goog", port: 5432 },
   ]);
 
   assert.equal(db.pooler, "managed");
-  assert.deepEqual((await resolve(db.poolerEndpoint)).value, { host: "10.10.0.2", port: 6432 });
+  assert.deepEqual((await resolve(db.poolerEndpoint)).value, { host: `full-primary.${REGION}.sql.goog`, port: 6432 });
   assert.equal((await resolve(db.poolerCaPem)).value, undefined, "managed pooling is verified with the server CA");
   assert.equal(all("full", T.tlsCert).length, 0);
   const smoke = only("full", T.smoke);
@@ -122,7 +125,13 @@ test("all options: Enterprise Plus, managed pooling, CMEK, cross-region replica,
   const pc = reveal<Obj>(smoke.inputs.poolerConnection);
   assert.deepEqual(
     { host: pc.host, port: pc.port, user: pc.user, database: pc.database, ssl: pc.ssl },
-    { host: "10.10.0.2", port: 6432, user: "sched_app", database: "sched", ssl: { mode: "verify-full", ca: CA_PEM } },
+    {
+      host: `full-primary.${REGION}.sql.goog`,
+      port: 6432,
+      user: "sched_app",
+      database: "sched",
+      ssl: { mode: "verify-full", ca: CA_PEM },
+    },
   );
 
   assert.equal(only("full", T.database).inputs.name, "sched");
@@ -134,8 +143,8 @@ test("all options: Enterprise Plus, managed pooling, CMEK, cross-region replica,
   const users = all("full", T.user);
   assert.deepEqual(users.map((u) => [u.inputs.name, u.inputs.type]).sort(), [
     ["alice@example.com", "CLOUD_IAM_USER"],
-    ["sched_app", "BUILT_IN"],
     ["visor-app@acme.iam", "CLOUD_IAM_SERVICE_ACCOUNT"],
+    ["visor_admin", "BUILT_IN"],
   ]);
   const roles = all("full", T.iamMember);
   assert.deepEqual(
@@ -148,6 +157,7 @@ test("all options: Enterprise Plus, managed pooling, CMEK, cross-region replica,
     "full-alert-connections",
     "full-alert-cpu",
     "full-alert-disk",
+    "full-alert-memory",
     "full-alert-replica-lag",
   ]);
   const lag = only("full", T.alert, "full-alert-replica-lag");
@@ -214,8 +224,10 @@ test("the resources object exposes every created child and nothing else", async 
   const db = make("res", { pooler: "pgbouncer", pgbouncer: { subnetwork: SUBNET }, replicas: 1 });
   await settle();
   const custom = ofComponent("res").filter((r) => r.type !== "visor-db-infra:index:GcpVisorDatabase");
+  // appRole groups the admin provider, Visor's role and its grants.
   const exposed = Object.values(db.resources)
     .flat()
+    .flatMap((x) => (x && typeof x === "object" && !("urn" in x) ? Object.values(x) : [x]))
     .filter((x) => x && typeof x === "object" && "urn" in (x as object));
   // The primary's and the replica's name suffixes are internal.
   assert.equal(exposed.length, custom.length - 2);

@@ -143,7 +143,7 @@ test("pooler pgbouncer: MIG on Container-Optimized OS behind an internal TCP loa
   ]);
 
   // The files the VMs fetch: renderer's ini (transaction mode, the guide's pool sizes, TLS to Cloud SQL) and a
-  // userlist with the plain password (Cloud SQL's own salt rules out verifier pass-through).
+  // userlist with the app role's SCRAM verifier — the very string the role was created with, so SCRAM passes through.
   const version = await resolve(db.resources.poolerConfigSecretVersion!.secretData);
   assert.equal(version.secret, true, "the PgBouncer config is a secret");
   const [ini, userlist, ca, tlsKey, tlsCert] = version
@@ -151,7 +151,7 @@ test("pooler pgbouncer: MIG on Container-Optimized OS behind an internal TCP loa
     .split("\n")
     .map((l) => Buffer.from(l, "base64").toString("utf8"));
   for (const line of [
-    "visor = host=10.10.0.2 port=5432 dbname=visor",
+    `visor = host=pgb-primary.${REGION}.sql.goog port=5432 dbname=visor`,
     "listen_port = 6432",
     "pool_mode = transaction",
     "default_pool_size = 20",
@@ -166,7 +166,10 @@ test("pooler pgbouncer: MIG on Container-Optimized OS behind an internal TCP loa
   ]) {
     assert.ok(ini!.split("\n").includes(line), `pgbouncer.ini lacks "${line}":\n${ini}`);
   }
-  assert.equal(userlist, `"visor" "${passwordFor("pgb-app-password")}"\n`);
+  const roleVerifier = reveal<string>(only("pgb", "postgresql:index/role:Role").inputs.password);
+  assert.match(roleVerifier, /^SCRAM-SHA-256\$4096:/);
+  assert.equal(userlist, `"visor" "${roleVerifier}"\n`);
+  assert.ok(!userlist!.includes(passwordFor("pgb-app-password")), "no plain password in PgBouncer's files");
   assert.equal(ca, CA_PEM);
   assert.equal(tlsKey, POOLER_KEY_PEM, "the TLS key travels in the secret");
   assert.equal(tlsCert, POOLER_CERT_PEM);
@@ -187,7 +190,7 @@ test("pooler pgbouncer: MIG on Container-Optimized OS behind an internal TCP loa
   );
   assert.equal(conn.serverCa, CA_PEM);
   assert.match(conn.url, /@10\.20\.0\.100:6432\/visor\?sslmode=verify-full$/);
-  assert.deepEqual(conn.writer, { host: "10.10.0.2", port: 5432 });
+  assert.deepEqual(conn.writer, { host: `pgb-primary.${REGION}.sql.goog`, port: 5432 });
   assert.ok((await assertParented(db)) >= 20);
 });
 

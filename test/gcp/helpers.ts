@@ -3,6 +3,8 @@
 import assert from "node:assert/strict";
 import type * as pulumi from "@pulumi/pulumi";
 import { assertNoLeaks, isSecretInput, registered, unwrapSecret as reveal, type Registered } from "../support/pulumi-mocks";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export { isSecretInput, reveal };
 
@@ -18,6 +20,9 @@ export const POOLER_CERT_PEM = "-----BEGIN CERTIFICATE-----\nMIIB-fake-pooler-ce
 
 /** What each mocked password resolves to: never allowed to appear in a snapshot. */
 export const passwordFor = (name: string) => `pw${name.replace(/[^a-zA-Z0-9]/g, "")}0123456789abcdef`;
+
+/** The DNS name Cloud SQL gives an instance (CAS mode): `<uid>.<region>.sql.goog.`, here from the resource name. */
+export const dnsNameFor = (resourceName: string, region = REGION) => `${resourceName}.${region}.sql.goog.`;
 
 /** Deterministic private IPs: the primary .2, replica n .(10+n). */
 function privateIp(name: string): string {
@@ -39,6 +44,7 @@ export function mockOutputs(a: pulumi.runtime.MockResourceArgs): Record<string, 
       return {
         project: i.project ?? "acme",
         privateIpAddress: privateIp(a.name),
+        dnsName: dnsNameFor(a.name, String(i.region ?? REGION)),
         connectionName: `${i.project ?? "acme"}:${i.region}:${i.name}`,
         serverCaCerts: [{ cert: CA_PEM }],
       };
@@ -66,7 +72,14 @@ export function mockOutputs(a: pulumi.runtime.MockResourceArgs): Record<string, 
         selfLinkUnique: `https://www.googleapis.com/compute/v1/projects/acme/global/instanceTemplates/${a.name}?uniqueId=1`,
       };
     case "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager":
-      return { instanceGroup: `https://www.googleapis.com/compute/v1/projects/acme/regions/${REGION}/instanceGroups/${a.name}` };
+      return {
+        name: i.name ?? `${a.name}-5e6f7a8`,
+        instanceGroup: `https://www.googleapis.com/compute/v1/projects/acme/regions/${REGION}/instanceGroups/${a.name}`,
+      };
+    case "gcp:backupdisasterrecovery/backupVault:BackupVault":
+      return { name: `projects/acme/locations/${i.location}/backupVaults/${i.backupVaultId}` };
+    case "gcp:backupdisasterrecovery/backupPlan:BackupPlan":
+      return { name: `projects/acme/locations/${i.location}/backupPlans/${i.backupPlanId}` };
     default:
       return {};
   }
@@ -102,8 +115,14 @@ const SECRET_KEYS = new Set(["password", "secretData", "connection", "poolerConn
 // VisorHaSmokeTest's `trigger` is the time of each `pulumi up` (rerunOnEveryUp).
 const volatile = (k: string, v: unknown) => k === "trigger" && typeof v === "string" && /^\d{4}-\d\d-\d\dT/.test(v);
 
+// The admin connection's CA file is under this machine's temporary directory (app-role.ts SERVER_CA_DIR; not
+// imported, so nothing of the component loads before the mocks are set up).
+const SERVER_CA_DIR = join(tmpdir(), "visor-db-infra");
+const machinePath = (v: unknown) => typeof v === "string" && v.startsWith(SERVER_CA_DIR);
+
 function redact(v: unknown): unknown {
   if (isSecretInput(v)) return "[secret]";
+  if (machinePath(v)) return `$TMPDIR/visor-db-infra${(v as string).slice(SERVER_CA_DIR.length)}`;
   if (Array.isArray(v)) return v.map(redact);
   if (v && typeof v === "object") {
     return Object.fromEntries(

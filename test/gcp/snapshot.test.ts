@@ -29,6 +29,8 @@ test("golden plan: all options (Enterprise Plus, managed pooling, replicas, IAM 
     encryptionKeyName: "projects/acme/locations/europe-west1/keyRings/visor/cryptoKeys/disk",
     retentionDays: 14,
     retainedBackups: 60,
+    // CMEK and a multi-region location: standard backups only (Backup and DR's enhanced backups support neither).
+    offsite: false,
     backupLocation: "eu",
     finalBackupRetentionDays: 365,
     replicas: [

@@ -86,19 +86,19 @@ const cases: Case[] = [
     title: "custom tier on Enterprise Plus",
     args: { edition: "ENTERPRISE_PLUS", tier: "db-custom-2-7680" },
     field: "tier",
-    allowed: 'a "db-perf-optimized-N-<vCPUs>" tier on edition ENTERPRISE_PLUS',
+    allowed: 'a "db-perf-optimized-N-<vCPUs>" or "db-c4a-highmem-<vCPUs>" tier on edition ENTERPRISE_PLUS',
   },
   {
     title: "perf-optimized tier on Enterprise",
     args: { tier: "db-perf-optimized-N-2" },
     field: "tier",
-    allowed: 'a "db-custom-<vCPUs>-<MB>" or shared-core tier on edition ENTERPRISE',
+    allowed: 'a "db-custom-<vCPUs>-<MB>", "db-custom-N4-<vCPUs>-<MB>" or shared-core tier on edition ENTERPRISE',
   },
   {
     title: "replica tier of the wrong family",
     args: { edition: "ENTERPRISE_PLUS", replicas: [{ tier: "db-custom-2-7680" }] },
     field: "replicas[0].tier",
-    allowed: 'a "db-perf-optimized-N-<vCPUs>" tier on edition ENTERPRISE_PLUS',
+    allowed: 'a "db-perf-optimized-N-<vCPUs>" or "db-c4a-highmem-<vCPUs>" tier on edition ENTERPRISE_PLUS',
   },
   {
     title: "odd vCPU count",
@@ -228,7 +228,7 @@ const cases: Case[] = [
     args: { parameters: { shared_preload_libraries: "auto_explain" } },
     field: "parameters.shared_preload_libraries",
     allowed:
-      "a flag Cloud SQL lets you set (it manages shared_preload_libraries, wal_level, archive_mode, archive_command, listen_addresses, port, ssl, ssl_cert_file, ssl_key_file, ssl_ca_file, data_directory, hba_file, password_encryption itself)",
+      "a flag Cloud SQL lets you set (it manages shared_preload_libraries, wal_level, archive_mode, archive_command, listen_addresses, port, ssl, ssl_cert_file, ssl_key_file, ssl_ca_file, data_directory, hba_file itself)",
   },
   {
     title: "PostgreSQL 13",

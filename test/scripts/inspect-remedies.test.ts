@@ -123,3 +123,19 @@ test("every `visor-db …` a message in components/ or scripts/ tells the user t
   );
   for (const ref of refs) await checkReference(ref);
 });
+
+test("--via-lambda and --region: accepted and documented by setup, bootstrap, smoke and inspect", async () => {
+  for (const command of ["setup", "bootstrap", "smoke", "inspect"]) {
+    const [ref] = referencesIn(`\`visor-db ${command} --via-lambda <name> --region <region>\``, `${command} runner flags`);
+    await checkReference(ref!);
+  }
+  // Only for the runner: --region alone is a usage error naming the flag it belongs to.
+  await assert.rejects(
+    main(["inspect", "--url", "postgresql://u@127.0.0.1/visor", "--region", "us-east-1"]),
+    /--region is only for --via-lambda/,
+  );
+  await assert.rejects(
+    main(["inspect", "--url", "postgresql://u@127.0.0.1/visor", "--via-lambda", "bad name!"]),
+    /visor-db inspect: --via-lambda must be a Lambda function name or ARN/,
+  );
+});

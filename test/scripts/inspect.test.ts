@@ -110,5 +110,5 @@ test("an empty database: every table missing, every one of Visor's writes fails;
   assert.match(usage.stderr, /inspect: --url is required/);
   const flag = await runCli(["inspect", "--url", db.url, "--fix"], NO_PG_ENV);
   assert.equal(flag.code, 2);
-  assert.match(flag.stderr, /allowed: --url, --ssl-mode, --ssl-ca, --json, --help/);
+  assert.match(flag.stderr, /allowed: --url, --ssl-mode, --ssl-ca, --via-lambda, --region, --json, --help/);
 });

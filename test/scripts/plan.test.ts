@@ -19,7 +19,14 @@ const EXPECTED: Record<string, string[]> = {
     "aws:rds/parameterGroup:ParameterGroup",
     "aws:backup/plan:Plan",
   ],
-  "gcp-prod": ["visor-db-infra:index:GcpVisorDatabase", "gcp:sql/databaseInstance:DatabaseInstance", "gcp:sql/user:User"],
+  "gcp-prod": [
+    "visor-db-infra:index:GcpVisorDatabase",
+    "gcp:sql/databaseInstance:DatabaseInstance",
+    "gcp:sql/user:User",
+    "postgresql:index/role:Role",
+    "gcp:backupdisasterrecovery/backupPlan:BackupPlan",
+    "gcp:dns/recordSet:RecordSet",
+  ],
   "azure-prod": [
     "visor-db-infra:index:AzureVisorDatabase",
     "azure-native:dbforpostgresql:Server",

@@ -3,7 +3,7 @@
 // everything unless retainOnDelete is explicitly false.
 import { resolveConnection, type VisorConnection, type VisorDriver } from "../connection";
 import { redactSecrets } from "../redact";
-import { bootstrapAction, dropAction, inspectAction, type BootstrapJson } from "../runner/actions";
+import { bootstrapAction, dropAction, inspectAction, setupAction, type BootstrapJson } from "../runner/actions";
 import type { RunnerTarget } from "../runner/contract";
 import { invokeRunner } from "../runner/transport";
 import { schemaSummary } from "../inspect-view";
@@ -29,6 +29,17 @@ export interface SchemaProviderInputs {
   connectRetry?: ConnectRetryArgs;
   /** Run inside the database's network through this runner instead of connecting from the deployer. */
   runner?: RunnerTarget;
+  /** The guide's Initial Setup (role, database, grants) as the admin user, run first on create and update. */
+  setup?: SchemaSetupInputs;
+}
+
+export interface SchemaSetupInputs {
+  /** The writer as the admin (master) user, usually on database `postgres`. */
+  admin: VisorConnection;
+  appUser?: string;
+  databaseName?: string;
+  /** The app role's SCRAM-SHA-256 verifier (or a plain password). */
+  appPassword: string;
 }
 
 export interface SchemaProviderOutputs extends SchemaProviderInputs {
@@ -55,14 +66,21 @@ function shorten(message: string): string {
 async function apply(inputs: SchemaProviderInputs): Promise<SchemaProviderOutputs> {
   const connection = withDriver(inputs);
   const options = { grantTo: inputs.grantTo, connectRetry: inputs.connectRetry ?? {} };
+  const secrets = [connection.password, inputs.setup?.admin.password, inputs.setup?.appPassword];
   try {
+    if (inputs.setup) {
+      const { admin, ...setup } = inputs.setup;
+      const event = { action: "setup" as const, connection: admin, options: { ...setup, connectRetry: options.connectRetry } };
+      if (inputs.runner) await invokeRunner(inputs.runner, event);
+      else await setupAction(admin, event.options);
+    }
     const result: BootstrapJson = inputs.runner
       ? await invokeRunner(inputs.runner, { action: "bootstrap", connection, options })
       : await bootstrapAction(connection, options);
     const { driver, serverVersion, tables, indexes, drift } = result;
     return { ...inputs, driver, serverVersion, tables, indexes, drift, schemaVersion: result.version };
   } catch (err) {
-    throw new Error(`VisorSchema: ${shorten(redactSecrets((err as Error).message, [connection.password]))}`);
+    throw new Error(`VisorSchema: ${shorten(redactSecrets((err as Error).message, secrets))}`);
   }
 }
 
@@ -73,6 +91,7 @@ export const schemaProviderLogic = {
     checkBool("retainOnDelete", news.retainOnDelete, failures);
     checkRetry("connectRetry", news.connectRetry, failures);
     checkRunner("runner", news.runner, failures);
+    if (news.setup !== undefined) checkConnection("setup.admin", news.setup.admin, failures);
     if (
       news.driver !== undefined &&
       (news.driver as string) !== UNKNOWN &&
@@ -87,7 +106,7 @@ export const schemaProviderLogic = {
   },
 
   async diff(_id: string, olds: SchemaProviderOutputs, news: SchemaProviderInputs) {
-    const changed = (["connection", "driver", "retainOnDelete", "grantTo", "connectRetry", "runner"] as const).filter(
+    const changed = (["connection", "driver", "retainOnDelete", "grantTo", "connectRetry", "runner", "setup"] as const).filter(
       (k) => stableJson(olds[k]) !== stableJson(news[k]),
     );
     // A new package version with a newer schema upgrades the database in place.

@@ -23,6 +23,17 @@ export interface VisorSchemaArgs {
    * (see components/aws `bootstrap: { via: "runner" }`) and waits for it. Default: connect from the deployer.
    */
   runner?: pulumi.Input<RunnerTargetArgs>;
+  /**
+   * The guide's Initial Setup (Visor's role, its database, grants) as the admin user, before the schema;
+   * with `runner`, inside the database's network. Made a secret whole: it carries the admin password.
+   */
+  setup?: pulumi.Input<{
+    admin: pulumi.Input<VisorConnectionArgs>;
+    appUser?: pulumi.Input<string>;
+    databaseName?: pulumi.Input<string>;
+    /** A SCRAM-SHA-256 verifier (stored as given) or a plain password. */
+    appPassword: pulumi.Input<string>;
+  }>;
 }
 
 export class VisorSchema extends pulumi.dynamic.Resource {
@@ -48,13 +59,21 @@ export class VisorSchema extends pulumi.dynamic.Resource {
         grantTo: args.grantTo,
         connectRetry: args.connectRetry,
         runner: args.runner,
+        setup: args.setup === undefined ? undefined : pulumi.secret(args.setup),
         schemaVersion: undefined,
         serverVersion: undefined,
         tables: undefined,
         indexes: undefined,
         drift: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "connection"] },
+      {
+        ...opts,
+        additionalSecretOutputs: [
+          ...(opts.additionalSecretOutputs ?? []),
+          "connection",
+          ...(args.setup === undefined ? [] : ["setup"]),
+        ],
+      },
       "visor-db-infra",
       "VisorSchema",
     );
