@@ -16,9 +16,8 @@ export type { RunnerEvent, RunnerTarget, AwsRunnerTarget, AzureRunnerTarget, Run
 export { RunnerInvokeError, type RunnerTransport } from "./visor/runner/transport";
 export { setupDatabase, type SetupOptions, type SetupResult } from "./visor/setup";
 export { VisorSchema, type VisorSchemaArgs } from "./visor/providers/visor-schema";
-export { VisorSetup, type VisorSetupArgs } from "./visor/providers/visor-setup";
 export { VisorHaSmokeTest, type VisorHaSmokeTestArgs } from "./visor/providers/visor-ha-smoke-test";
-export { schemaProvider, setupProvider, smokeTestProvider } from "./visor/providers/providers";
+export { schemaProvider, smokeTestProvider } from "./visor/providers/providers";
 export { VisorValidationError } from "./shared/validation";
 export type { Size, VisorTuning } from "./shared/tuning";
 export type {

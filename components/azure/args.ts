@@ -8,7 +8,6 @@ import type * as keyvault from "@pulumi/azure-native/keyvault";
 import type * as monitor from "@pulumi/azure-native/monitor";
 import type * as random from "@pulumi/random";
 import type * as network from "@pulumi/azure-native/network";
-import type { VisorSetupArgs } from "../visor/providers/visor-setup";
 import type { ChildTransform, VisorDatabaseArgsBase, SharedChildTransforms, VisorBootstrapSettings } from "../shared/args";
 
 export type AzureSkuTier = "Burstable" | "GeneralPurpose" | "MemoryOptimized";
@@ -236,6 +235,4 @@ export interface AzureVisorDatabaseTransforms extends SharedChildTransforms {
   keyVaultSecret?: ChildTransform<keyvault.SecretArgs>;
   runnerSubnet?: ChildTransform<network.SubnetArgs>;
   runnerSecurityGroup?: ChildTransform<network.NetworkSecurityGroupArgs>;
-  /** The initial setup run through the runner (`bootstrap.via: "runner"`). */
-  runnerSetup?: ChildTransform<VisorSetupArgs>;
 }

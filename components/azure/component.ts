@@ -16,7 +16,6 @@ import type { AppRole } from "../shared/app-role";
 import type { Endpoint } from "../shared/args";
 import type { BootstrapResources } from "../shared/bootstrap-wiring";
 import { VisorDatabaseComponent, type VerifyFull } from "../shared/component";
-import type { VisorSetup } from "../visor/providers/visor-setup";
 import { PGBOUNCER_PORT, POSTGRES_PORT } from "../shared/defaults";
 import type { AzureVisorDatabaseArgs, AzureVisorDatabaseTransforms } from "./args";
 import { createLongTermRetention } from "./backups";
@@ -60,10 +59,8 @@ export interface AzureVisorDatabaseResources {
   backupInstance?: dataprotection.BackupInstance;
   alerts: monitor.MetricAlert[];
   appCredentials: AppCredentials;
-  /** The initial setup through @pulumi/postgresql (`bootstrap.via: "direct"`). */
+  /** The initial setup through @pulumi/postgresql (`bootstrap.via: "direct"`); in the runner, VisorSchema does it. */
   appRole?: AppRole;
-  /** The initial setup through the runner (`bootstrap.via: "runner"`). */
-  setup?: VisorSetup;
   /** The runner's subnet (delegated to container groups) and its NSG (`bootstrap.via: "runner"`). */
   runnerSubnet?: network.Subnet;
   runnerSecurityGroup?: network.NetworkSecurityGroup;
@@ -138,7 +135,7 @@ export class AzureVisorDatabase extends VisorDatabaseComponent<AzureVisorDatabas
       adminSecret,
       verifier: this.credentials.verifier,
       dependsOn: [server, ...firewallRules, ...(runner ? [runner.subnet] : [])],
-      runner: runner?.target,
+      viaRunner: runner !== undefined,
     });
 
     const backup = settings.longTermRetention ? createLongTermRetention(ctx, server, settings.longTermRetention) : undefined;
@@ -173,7 +170,7 @@ export class AzureVisorDatabase extends VisorDatabaseComponent<AzureVisorDatabas
       pooler: settings.pgbouncer ? this.visorConnection(poolerEndpoint as pulumi.Output<Endpoint>, ssl) : undefined,
       // After the role and database, and after the last server operation (PgBouncer on, replicas, endpoint).
       dependsOn: [...initialSetup.ready, chain.tail],
-      runner: runner?.target,
+      ...(runner ? { runner: runner.target, setup: initialSetup.schemaSetup } : {}),
     });
 
     this.administratorLogin = pulumi.output(settings.administratorLogin);
@@ -204,7 +201,6 @@ export class AzureVisorDatabase extends VisorDatabaseComponent<AzureVisorDatabas
       alerts,
       appCredentials: this.credentials,
       appRole: initialSetup.appRole,
-      setup: initialSetup.setup,
       runnerSubnet: runner?.subnet,
       runnerSecurityGroup: runner?.securityGroup,
       keyVaultSecret,

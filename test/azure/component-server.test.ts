@@ -97,7 +97,6 @@ test("every child is parented to the component (URN parent chain)", async () => 
     ...db.resources.backupRoleAssignments,
     ...db.resources.alerts,
     db.resources.keyVaultSecret!,
-    db.resources.setup!,
     db.resources.runnerSubnet!,
     db.resources.runnerSecurityGroup!,
     db.resources.bootstrap.schema!,

@@ -1,7 +1,8 @@
 // `bootstrap: { via: "runner" }` (the default with a private server) under Pulumi's mocks: the runner
 // subnet delegated to container groups in the server's VNet, its NSG, the initial setup through the
-// runner, and the same `runner.azure` target on VisorSetup, VisorSchema and VisorHaSmokeTest; "direct"
-// and public access keep the deployer's @pulumi/postgresql setup and no runner.
+// runner as VisorSchema's secret `setup` input (as on AWS), and the same `runner.azure` target on
+// VisorSchema and VisorHaSmokeTest; "direct" and public access keep the deployer's @pulumi/postgresql
+// setup and no runner.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { SUBNET, isSecretInput, one, setupAzureMocks, unwrap } from "./helpers";
@@ -12,9 +13,8 @@ import { runnerTargetProblem } from "../../components/visor/runner/transport";
 
 const SUBNET_T = "azure-native:network:Subnet";
 const NSG_T = "azure-native:network:NetworkSecurityGroup";
-const SETUP_T = "pulumi-nodejs:dynamic/visor-db-infra:VisorSetup";
 
-test("default: a runner subnet delegated to container groups, its NSG, and runner.azure on setup, schema and smoke test", async () => {
+test("default: a runner subnet delegated to container groups, its NSG, runner.azure on schema and smoke test, setup in the schema", async () => {
   await make("run");
   const subnet = one("run", SUBNET_T, "run-runner-subnet").inputs;
   assert.deepEqual(subnet.delegations, [
@@ -36,7 +36,6 @@ test("default: a runner subnet delegated to container groups, its NSG, and runne
   assert.ok(rules.some((r) => r.destinationAddressPrefix === "MicrosoftContainerRegistry" && r.access === "Allow"));
   assert.ok(!rules.some((r) => String(r.name).startsWith("dns-")), "Azure's resolver needs no rule");
 
-  const setup = one("run", SETUP_T, "run-setup").inputs;
   const schema = one("run", T.schema, "run-schema").inputs;
   const smoke = one("run", T.smoke, "run-smoke-test").inputs;
   const expected = {
@@ -50,13 +49,18 @@ test("default: a runner subnet delegated to container groups, its NSG, and runne
       timeoutMs: 300_000,
     },
   };
-  for (const r of [setup, schema, smoke]) assert.deepEqual(r.runner, expected);
-  assert.ok(isSecretInput(setup.admin) && isSecretInput(setup.appPassword));
-  const admin = unwrap<Record<string, unknown>>(setup.admin);
-  assert.equal(admin.host, "run-server.postgres.database.azure.com");
-  assert.equal(admin.user, "visoradmin");
-  assert.equal((admin.ssl as { mode: string }).mode, "verify-full");
-  assert.match(unwrap<string>(setup.appPassword), /^SCRAM-SHA-256\$4096:/, "the verifier, never the plain password");
+  for (const r of [schema, smoke]) assert.deepEqual(r.runner, expected);
+  assert.equal(smoke.setup, undefined, "the setup runs once, before the schema");
+  assert.ok(isSecretInput(schema.setup), "the admin's password only as a secret");
+  const setup = unwrap<{ admin: Record<string, unknown>; appUser: string; databaseName: string; appPassword: string }>(
+    schema.setup,
+  );
+  assert.equal(setup.admin.host, "run-server.postgres.database.azure.com");
+  assert.equal(setup.admin.database, "postgres");
+  assert.equal(setup.admin.user, "visoradmin");
+  assert.equal((setup.admin.ssl as { mode: string }).mode, "verify-full");
+  assert.deepEqual([setup.appUser, setup.databaseName], ["visor", "visor"]);
+  assert.match(setup.appPassword, /^SCRAM-SHA-256\$4096:/, "the verifier, never the plain password");
   assert.deepEqual(ofType("run", T.pgProvider), [], "no connection from the deployer");
   assert.deepEqual(ofType("run", T.pgRole), []);
 });
@@ -65,8 +69,9 @@ test("direct: the deployer's @pulumi/postgresql setup, no runner resources, no r
   await make("dir", { bootstrap: { via: "direct" } });
   assert.equal(ofType("dir", T.pgProvider).length, 1);
   assert.equal(ofType("dir", T.pgRole).length, 1);
-  assert.deepEqual([...ofType("dir", SUBNET_T), ...ofType("dir", NSG_T), ...ofType("dir", SETUP_T)], []);
+  assert.deepEqual([...ofType("dir", SUBNET_T), ...ofType("dir", NSG_T)], []);
   assert.equal(one("dir", T.schema, "dir-schema").inputs.runner, undefined);
+  assert.equal(one("dir", T.schema, "dir-schema").inputs.setup, undefined);
   assert.equal(one("dir", T.smoke, "dir-smoke-test").inputs.runner, undefined);
 });
 

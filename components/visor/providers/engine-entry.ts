@@ -2,4 +2,3 @@
 // (`visor-db-infra/internal/providers`). Not API: only `schemaProvider` and `smokeTestProvider` call it.
 export { schemaProviderLogic } from "./schema-logic";
 export { smokeTestProviderLogic } from "./smoke-logic";
-export { setupProviderLogic } from "./setup-logic";

@@ -33,12 +33,3 @@ export const smokeTestProvider: pulumi.dynamic.ResourceProvider = {
   update: (id, olds, news) => load().smokeTestProviderLogic.update(id, olds, news),
   delete: (id, props) => load().smokeTestProviderLogic.delete(id, props),
 };
-
-export const setupProvider: pulumi.dynamic.ResourceProvider = {
-  check: (olds, news) => load().setupProviderLogic.check(olds, news),
-  diff: (id, olds, news) => load().setupProviderLogic.diff(id, olds, news),
-  create: (inputs) => load().setupProviderLogic.create(inputs),
-  read: (id, props) => load().setupProviderLogic.read(id, props),
-  update: (id, olds, news) => load().setupProviderLogic.update(id, olds, news),
-  delete: (id, props) => load().setupProviderLogic.delete(id, props),
-};
