@@ -12,7 +12,14 @@ export * from "./visor/visor-writes";
 export { redactUrl, redactSecrets } from "./visor/redact";
 export * from "./visor/retry";
 export type { VisorConnectionArgs, ConnectRetryArgs, RunnerTargetArgs } from "./visor/providers/connection-args";
-export type { RunnerEvent, RunnerTarget, AwsRunnerTarget, GcpRunnerTarget, RunnerAction } from "./visor/runner/contract";
+export type {
+  RunnerEvent,
+  RunnerTarget,
+  AwsRunnerTarget,
+  GcpRunnerTarget,
+  AzureRunnerTarget,
+  RunnerAction,
+} from "./visor/runner/contract";
 export { RunnerInvokeError, type RunnerTransport } from "./visor/runner/transport";
 export { setupDatabase, type SetupOptions, type SetupResult } from "./visor/setup";
 export { VisorSchema, type VisorSchemaArgs } from "./visor/providers/visor-schema";

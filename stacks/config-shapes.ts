@@ -31,11 +31,13 @@ import type {
 } from "../components/gcp/args";
 import type {
   AzureAlerts,
+  AzureBootstrapSettings,
   AzureEntraAdmin,
   AzureKeyVaultSecret,
   AzureLongTermRetention,
   AzurePublicAccess,
   AzureReplicaSpec,
+  AzureRunnerArgs,
   AzureVisorDatabaseArgs,
 } from "../components/azure/args";
 
@@ -283,6 +285,22 @@ export const AZURE_SHAPE = object<AzureVisorDatabaseArgs>({
   }),
   keyVault: object<AzureKeyVaultSecret>({ vaultName: ANY, resourceGroupName: ANY, secretName: ANY }),
   adminSslRootCert: ANY,
+  bootstrap: object<AzureBootstrapSettings>({
+    smokeTest: ANY,
+    nodes: ANY,
+    rerunOnEveryUp: ANY,
+    retainOnDelete: ANY,
+    connectTimeoutMs: ANY,
+    via: ANY,
+  }),
+  runner: object<AzureRunnerArgs>({
+    subnetAddressPrefix: ANY,
+    subnetName: ANY,
+    natGatewayId: ANY,
+    image: ANY,
+    dnsServers: ANY,
+    timeoutMs: ANY,
+  }),
   transform: TRANSFORM,
 });
 

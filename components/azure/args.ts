@@ -7,7 +7,8 @@ import type * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import type * as keyvault from "@pulumi/azure-native/keyvault";
 import type * as monitor from "@pulumi/azure-native/monitor";
 import type * as random from "@pulumi/random";
-import type { ChildTransform, VisorDatabaseArgsBase, SharedChildTransforms } from "../shared/args";
+import type * as network from "@pulumi/azure-native/network";
+import type { ChildTransform, VisorDatabaseArgsBase, SharedChildTransforms, VisorBootstrapSettings } from "../shared/args";
 
 export type AzureSkuTier = "Burstable" | "GeneralPurpose" | "MemoryOptimized";
 export type AzureHighAvailability = "ZoneRedundant" | "SameZone" | "Disabled";
@@ -102,7 +103,43 @@ export interface AzureKeyVaultSecret {
   secretName?: string;
 }
 
+/** The bootstrap, and where it runs. */
+export interface AzureBootstrapSettings extends VisorBootstrapSettings {
+  /**
+   * "runner" (default with a private server): the initial setup, the schema bootstrap and the smoke test
+   * run in a short-lived container group in the server's VNet, so the deployer needs no network path to
+   * the server. "direct": the deployer connects itself (default with `publicAccess`).
+   */
+  via?: "runner" | "direct";
+}
+
+/** The runner's network, in the server's VNet (with `bootstrap.via: "runner"`). */
+export interface AzureRunnerArgs {
+  /**
+   * The runner subnet's range (delegated to Microsoft.ContainerInstance/containerGroups, nothing else in
+   * it). Default: the highest free /28 of the VNet's first address range. /20–/28, inside the VNet.
+   */
+  subnetAddressPrefix?: string;
+  /** Default "visor-db-runner". */
+  subnetName?: string;
+  /**
+   * An existing NAT gateway for the runner subnet: Azure supports only a NAT gateway for outbound traffic
+   * from container groups in a VNet (image pulls). Default: none.
+   */
+  natGatewayId?: pulumi.Input<string>;
+  /** A Node.js 22 image. Default "mcr.microsoft.com/devcontainers/javascript-node:22-bookworm"; pin a digest. */
+  image?: string;
+  /** Name servers for the runner (VNet container groups do not inherit the VNet's). Default ["168.63.129.16"]. */
+  dnsServers?: string[];
+  /** Longest wait for one run, from create to exit. Default 300000 (VNet groups start slowly); 60000–3600000. */
+  timeoutMs?: number;
+}
+
 export interface AzureVisorDatabaseArgs extends VisorDatabaseArgsBase {
+  /** Schema bootstrap + HA smoke test after provisioning, and where they run. Default true (via "runner"). */
+  bootstrap?: boolean | AzureBootstrapSettings;
+  /** The runner's subnet, NAT gateway, image and DNS (with `bootstrap.via: "runner"`). */
+  runner?: AzureRunnerArgs;
   /** Resource group for the server and every child. Required. */
   resourceGroupName: pulumi.Input<string>;
   /** Azure region of the primary. Required. */
@@ -196,4 +233,6 @@ export interface AzureVisorDatabaseTransforms extends SharedChildTransforms {
   /** Applied to every metric alert. */
   alert?: ChildTransform<monitor.MetricAlertArgs>;
   keyVaultSecret?: ChildTransform<keyvault.SecretArgs>;
+  runnerSubnet?: ChildTransform<network.SubnetArgs>;
+  runnerSecurityGroup?: ChildTransform<network.NetworkSecurityGroupArgs>;
 }

@@ -7,11 +7,12 @@ import type * as dataprotection from "@pulumi/azure-native/dataprotection";
 import type * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import type * as keyvault from "@pulumi/azure-native/keyvault";
 import type * as monitor from "@pulumi/azure-native/monitor";
+import type * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
 import type * as random from "@pulumi/random";
 import type { AppCredentials } from "../shared/app-credentials";
 import { appConnectionJson } from "../shared/app-connection";
-import { createAppRole, type AppRole } from "../shared/app-role";
+import type { AppRole } from "../shared/app-role";
 import type { Endpoint } from "../shared/args";
 import type { BootstrapResources } from "../shared/bootstrap-wiring";
 import { VisorDatabaseComponent, type VerifyFull } from "../shared/component";
@@ -25,6 +26,8 @@ import { createKeyVaultSecret } from "./credentials";
 import { createAlert, replicationLagSpec, serverAlertSpecs } from "./monitoring";
 import { createFirewallRules } from "./network";
 import { createConfigurations, replicaParameters, serverParameters } from "./parameters";
+import { createRunnerNetwork } from "./runner";
+import { createInitialSetup } from "./setup";
 import { createReplicas, settleAfterCreate, writerHostOf } from "./replicas";
 import type { AzureSettleWait } from "./settle";
 import { createDeletionLock, createEntraAdmin, createServer } from "./server";
@@ -56,7 +59,11 @@ export interface AzureVisorDatabaseResources {
   backupInstance?: dataprotection.BackupInstance;
   alerts: monitor.MetricAlert[];
   appCredentials: AppCredentials;
-  appRole: AppRole;
+  /** The initial setup through @pulumi/postgresql (`bootstrap.via: "direct"`); in the runner, VisorSchema does it. */
+  appRole?: AppRole;
+  /** The runner's subnet (delegated to container groups) and its NSG (`bootstrap.via: "runner"`). */
+  runnerSubnet?: network.Subnet;
+  runnerSecurityGroup?: network.NetworkSecurityGroup;
   keyVaultSecret?: keyvault.Secret;
   bootstrap: BootstrapResources;
 }
@@ -120,20 +127,15 @@ export class AzureVisorDatabase extends VisorDatabaseComponent<AzureVisorDatabas
       ? writerHost.apply((host) => ({ host, port: PGBOUNCER_PORT }))
       : pulumi.output(undefined);
 
+    // With `bootstrap.via: "runner"` the setup, bootstrap and smoke test run in the server's VNet.
+    const runner = settings.runner ? createRunnerNetwork(ctx, settings.runner, settings.delegatedSubnetId!) : undefined;
     // The guide's "Initial Setup": role `visor` (with the SCRAM verifier as its password), database, grants.
-    const appRole = createAppRole(this.children, {
-      admin: {
-        host: server.fullyQualifiedDomainName,
-        port: POSTGRES_PORT,
-        username: settings.administratorLogin,
-        password: adminSecret,
-        sslmode: "verify-full",
-        sslrootcert: settings.adminSslRootCert,
-      },
-      databaseName: settings.base.databaseName,
-      appUser: settings.base.appUser,
-      passwordVerifier: this.credentials.verifier,
-      dependsOn: [server, ...firewallRules],
+    const initialSetup = createInitialSetup(ctx, {
+      server,
+      adminSecret,
+      verifier: this.credentials.verifier,
+      dependsOn: [server, ...firewallRules, ...(runner ? [runner.subnet] : [])],
+      viaRunner: runner !== undefined,
     });
 
     const backup = settings.longTermRetention ? createLongTermRetention(ctx, server, settings.longTermRetention) : undefined;
@@ -167,7 +169,8 @@ export class AzureVisorDatabase extends VisorDatabaseComponent<AzureVisorDatabas
       writer: this.visorConnection(writerEndpoint, ssl),
       pooler: settings.pgbouncer ? this.visorConnection(poolerEndpoint as pulumi.Output<Endpoint>, ssl) : undefined,
       // After the role and database, and after the last server operation (PgBouncer on, replicas, endpoint).
-      dependsOn: [appRole.role, appRole.database, appRole.grant, chain.tail],
+      dependsOn: [...initialSetup.ready, chain.tail],
+      ...(runner ? { runner: runner.target, setup: initialSetup.schemaSetup } : {}),
     });
 
     this.administratorLogin = pulumi.output(settings.administratorLogin);
@@ -197,7 +200,9 @@ export class AzureVisorDatabase extends VisorDatabaseComponent<AzureVisorDatabas
       backupInstance: backup?.instance,
       alerts,
       appCredentials: this.credentials,
-      appRole,
+      appRole: initialSetup.appRole,
+      runnerSubnet: runner?.subnet,
+      runnerSecurityGroup: runner?.securityGroup,
       keyVaultSecret,
       bootstrap,
     };

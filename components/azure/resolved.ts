@@ -3,6 +3,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedBase } from "../shared/base-validation";
 import type { AzureHighAvailability, AzureKeyVaultSecret, AzureSkuTier } from "./args";
+import type { ResolvedAzureRunner } from "./runner-settings";
 import type { AzureCompute } from "./skus";
 
 export interface ResolvedReplica {
@@ -73,4 +74,6 @@ export interface ResolvedAzure {
       };
   keyVault?: AzureKeyVaultSecret & { secretName: string };
   adminSslRootCert?: string;
+  /** `bootstrap.via: "runner"` (the default with a private server); absent with "direct" or no bootstrap. */
+  runner?: ResolvedAzureRunner;
 }

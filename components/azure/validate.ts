@@ -19,6 +19,7 @@ import {
   SERVER_NAME,
 } from "./defaults";
 import type { ResolvedAzure } from "./resolved";
+import { resolveRunner } from "./runner-settings";
 import { azureTuningBasis } from "./skus";
 import { isString, resolveNetwork, resolveReplicas } from "./validate-options";
 import { maxConnectionsFloor, resolveSku } from "./validate-sizing";
@@ -286,6 +287,7 @@ export function validateAzureArgs(args: AzureVisorDatabaseArgs): ResolvedAzure {
     pgbouncer,
     alerts,
     entraAdmin,
+    runner: resolveRunner(check, args, !network.publicAccess),
   };
 }
 

@@ -213,8 +213,8 @@ test("alerts: CPU, memory, storage and connections against max_connections, to a
   assert.deepEqual(ofType("noalerts", T.alert), []);
 });
 
-test("the app role is created with the SCRAM verifier over a verify-full admin connection", async () => {
-  await make("role", { adminSslRootCert: "/etc/ssl/azure.pem" });
+test("direct: the app role is created with the SCRAM verifier over a verify-full admin connection", async () => {
+  await make("role", { adminSslRootCert: "/etc/ssl/azure.pem", bootstrap: { via: "direct" } });
   const provider = one("role", T.pgProvider, "role-pg-admin").inputs;
   assert.equal(provider.host, "role-server.postgres.database.azure.com");
   assert.equal(provider.username, "visoradmin");

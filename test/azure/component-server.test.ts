@@ -97,8 +97,8 @@ test("every child is parented to the component (URN parent chain)", async () => 
     ...db.resources.backupRoleAssignments,
     ...db.resources.alerts,
     db.resources.keyVaultSecret!,
-    db.resources.appRole.role,
-    db.resources.appRole.database,
+    db.resources.runnerSubnet!,
+    db.resources.runnerSecurityGroup!,
     db.resources.bootstrap.schema!,
     db.resources.bootstrap.smokeTest!,
   ];

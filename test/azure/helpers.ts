@@ -25,32 +25,44 @@ export const MINIMAL = {
 /** Per-test overrides of a resource's mocked outputs, by Pulumi name. */
 export const outputOverrides: Record<string, Record<string, unknown>> = {};
 
+/** The VNet the mocks answer `getVirtualNetwork` with: the server's subnet and one other. */
+export const VNET = {
+  addressSpace: { addressPrefixes: ["10.20.0.0/16"] },
+  subnets: [
+    { name: "postgres", addressPrefix: "10.20.1.0/24" },
+    { name: "apps", addressPrefix: "10.20.2.0/24" },
+  ],
+};
+
 export function setupAzureMocks(): void {
-  setupMocks((a) => {
-    const extra = outputOverrides[a.name] ?? {};
-    switch (a.type) {
-      case "random:index/randomPassword:RandomPassword":
-        return { result: `mock-password-${a.name}`, ...extra };
-      case "random:index/randomBytes:RandomBytes":
-        return { base64: Buffer.alloc(16, 7).toString("base64"), ...extra };
-      case "azure-native:dbforpostgresql:Server": {
-        const n = (a.inputs.serverName as string | undefined) ?? a.name;
-        return { name: n, fullyQualifiedDomainName: `${n}.postgres.database.azure.com`, ...extra };
+  setupMocks(
+    (a) => {
+      const extra = outputOverrides[a.name] ?? {};
+      switch (a.type) {
+        case "random:index/randomPassword:RandomPassword":
+          return { result: `mock-password-${a.name}`, ...extra };
+        case "random:index/randomBytes:RandomBytes":
+          return { base64: Buffer.alloc(16, 7).toString("base64"), ...extra };
+        case "azure-native:dbforpostgresql:Server": {
+          const n = (a.inputs.serverName as string | undefined) ?? a.name;
+          return { name: n, fullyQualifiedDomainName: `${n}.postgres.database.azure.com`, ...extra };
+        }
+        case "azure-native:dbforpostgresql:VirtualEndpoint": {
+          const n = (a.inputs.virtualEndpointName as string | undefined) ?? a.name;
+          return {
+            name: n,
+            virtualEndpoints: [`${n}.reader.postgres.database.azure.com`, `${n}.writer.postgres.database.azure.com`],
+            ...extra,
+          };
+        }
+        case "azure-native:dataprotection:BackupVault":
+          return { name: a.name, identity: { type: "SystemAssigned", principalId: `principal-${a.name}` }, ...extra };
+        default:
+          return { name: (a.inputs.name as string | undefined) ?? a.name, ...extra };
       }
-      case "azure-native:dbforpostgresql:VirtualEndpoint": {
-        const n = (a.inputs.virtualEndpointName as string | undefined) ?? a.name;
-        return {
-          name: n,
-          virtualEndpoints: [`${n}.reader.postgres.database.azure.com`, `${n}.writer.postgres.database.azure.com`],
-          ...extra,
-        };
-      }
-      case "azure-native:dataprotection:BackupVault":
-        return { name: a.name, identity: { type: "SystemAssigned", principalId: `principal-${a.name}` }, ...extra };
-      default:
-        return { name: (a.inputs.name as string | undefined) ?? a.name, ...extra };
-    }
-  });
+    },
+    (c) => (c.token === "azure-native:network:getVirtualNetwork" ? { name: c.inputs.virtualNetworkName, ...VNET } : undefined),
+  );
 }
 
 /** Inputs with secrets as "[secret]", the dynamic provider's code and the smoke test's timestamp dropped. */

@@ -32,5 +32,5 @@ test("importing components/azure loads no other cloud and no azure-native root",
   const submodules = [
     ...new Set(azure.map((p) => p!.split("/")[0]).filter((p) => !p!.endsWith(".js") && p !== "types" && p !== "package.json")),
   ].sort();
-  assert.deepEqual(submodules, ["authorization", "dataprotection", "dbforpostgresql", "keyvault", "monitor"]);
+  assert.deepEqual(submodules, ["authorization", "dataprotection", "dbforpostgresql", "keyvault", "monitor", "network"]);
 });

@@ -63,7 +63,15 @@ test("all-options plan", async () => {
       memoryPercent: 85,
     },
     keyVault: { vaultName: "visor-kv", secretName: "visor-db" },
-    bootstrap: { nodes: 3, rerunOnEveryUp: true },
+    bootstrap: { nodes: 3, rerunOnEveryUp: true, via: "runner" },
+    runner: {
+      subnetAddressPrefix: "10.20.3.0/28",
+      subnetName: "snet-visor-runner",
+      natGatewayId: "/subscriptions/0000/resourceGroups/net/providers/Microsoft.Network/natGateways/nat-weu",
+      image: "mcr.microsoft.com/devcontainers/javascript-node:22-bookworm",
+      dnsServers: ["10.20.0.4"],
+      timeoutMs: 600_000,
+    },
     ha: { lockTtlSeconds: 60, heartbeatIntervalSeconds: 15 },
     tags: { env: "prod" },
   });

@@ -13,7 +13,11 @@ export interface Registered {
 
 export const registered: Registered[] = [];
 
-export function setupMocks(outputsFor: (r: pulumi.runtime.MockResourceArgs) => Record<string, unknown> = () => ({})): void {
+export function setupMocks(
+  outputsFor: (r: pulumi.runtime.MockResourceArgs) => Record<string, unknown> = () => ({}),
+  /** What a function call (invoke) answers; default: its own inputs. */
+  callFor: (c: pulumi.runtime.MockCallArgs) => Record<string, unknown> | undefined = () => undefined,
+): void {
   pulumi.runtime.setMocks(
     {
       newResource(args) {
@@ -28,7 +32,7 @@ export function setupMocks(outputsFor: (r: pulumi.runtime.MockResourceArgs) => R
         return { id, state: { ...args.inputs, ...outputsFor(args) } };
       },
       call(args) {
-        return args.inputs;
+        return callFor(args) ?? args.inputs;
       },
     },
     "visor",

@@ -34,6 +34,8 @@ export interface RunnerTargetArgs {
     functionName: pulumi.Input<string>;
     /** Default: the SDK's (AWS_REGION, the profile). The AWS component passes the stack's region. */
     region?: pulumi.Input<string>;
+    /** A profile of the AWS config files. The AWS component passes the stack's `aws:profile`. */
+    profile?: pulumi.Input<string>;
     /** Another Lambda API endpoint (tests; a VPC endpoint without private DNS). */
     endpoint?: pulumi.Input<string>;
     /** Default 36 attempts, 5000 ms apart, while IAM and the function's network interfaces settle. */
@@ -52,5 +54,19 @@ export interface RunnerTargetArgs {
     timeoutMs?: pulumi.Input<number>;
     retry?: pulumi.Input<{ attempts?: number; delayMs?: number }>;
     pollMs?: pulumi.Input<number>;
+  }>;
+  /** An Azure container group per run in a subnet delegated to container groups (see AzureRunnerTarget). */
+  azure?: pulumi.Input<{
+    subscriptionId: pulumi.Input<string>;
+    resourceGroupName: pulumi.Input<string>;
+    location: pulumi.Input<string>;
+    subnetId: pulumi.Input<string>;
+    image: pulumi.Input<string>;
+    dnsServers?: pulumi.Input<pulumi.Input<string>[]>;
+    endpoint?: pulumi.Input<string>;
+    endpointCa?: pulumi.Input<string>;
+    retry?: pulumi.Input<{ attempts?: number; delayMs?: number }>;
+    timeoutMs?: pulumi.Input<number>;
+    pollIntervalMs?: pulumi.Input<number>;
   }>;
 }

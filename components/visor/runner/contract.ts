@@ -54,6 +54,7 @@ export interface RunnerTarget {
   aws?: AwsRunnerTarget;
   /** A Cloud Run job with Direct VPC egress (issue 20). */
   gcp?: GcpRunnerTarget;
+  azure?: AzureRunnerTarget;
 }
 
 export interface AwsRunnerTarget {
@@ -71,6 +72,31 @@ export interface AwsRunnerTarget {
   retry?: { attempts?: number; delayMs?: number };
   /** Longest wait for one invocation. Default 910000 (Lambda's 900 s limit and some margin). */
   timeoutMs?: number;
+}
+
+/** An Azure container group started per run in a subnet delegated to container groups (issue 20). */
+export interface AzureRunnerTarget {
+  subscriptionId: string;
+  /** Where the per-run container groups are created (and deleted). */
+  resourceGroupName: string;
+  /** Azure region of the runner subnet's VNet. */
+  location: string;
+  /** Subnet delegated to Microsoft.ContainerInstance/containerGroups, in the database's VNet. */
+  subnetId: string;
+  /** A Node.js 22 image (pin a digest). */
+  image: string;
+  /** Name servers for the container group (VNet groups do not inherit the VNet's DNS). Default: Azure's. */
+  dnsServers?: string[];
+  /** Another Azure Resource Manager endpoint (sovereign clouds, tests). Default https://management.azure.com. */
+  endpoint?: string;
+  /** PEM of the CA that signs `endpoint`'s certificate, when it is not a public one (tests). */
+  endpointCa?: string;
+  /** Creates retried while role assignments propagate (403): default 36, 5000 ms apart (3 minutes). */
+  retry?: { attempts?: number; delayMs?: number };
+  /** Longest wait from create until the container has terminated. Default 300000 (VNet groups start slowly). */
+  timeoutMs?: number;
+  /** Pause between state polls. Default 5000. */
+  pollIntervalMs?: number;
 }
 
 export class RunnerInvokeError extends Error {

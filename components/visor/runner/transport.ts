@@ -5,6 +5,7 @@ import { redactSecrets } from "../redact";
 import { awsLambdaTransport } from "./aws-lambda";
 import { gcpCloudRunTransport } from "./gcp-cloud-run";
 import { gcpRunnerTargetProblem } from "./gcp-target";
+import { azureContainerGroupTransport, azureRunnerTargetProblem } from "./azure-container-group";
 import { RunnerInvokeError, eventSecrets, type RunnerEvent, type RunnerResults, type RunnerTarget } from "./contract";
 
 export { RunnerInvokeError };
@@ -16,7 +17,7 @@ export interface RunnerTransport {
   invoke(event: RunnerEvent): Promise<unknown>;
 }
 
-export const RUNNER_CLOUDS = ["aws", "gcp"] as const;
+export const RUNNER_CLOUDS = ["aws", "gcp", "azure"] as const;
 
 /** One clear message when `runner` is not exactly one known cloud with what it needs. */
 export function runnerTargetProblem(target: unknown): string | undefined {
@@ -25,6 +26,7 @@ export function runnerTargetProblem(target: unknown): string | undefined {
   if (keys.length !== 1 || !RUNNER_CLOUDS.includes(keys[0] as never))
     return `runner must have exactly one of ${RUNNER_CLOUDS.join(", ")} (got ${JSON.stringify(keys)})`;
   if (keys[0] === "gcp") return gcpRunnerTargetProblem((target as RunnerTarget).gcp);
+  if (keys[0] === "azure") return azureRunnerTargetProblem((target as RunnerTarget).azure);
   const aws = (target as RunnerTarget).aws as unknown as Record<string, unknown>;
   if (typeof aws !== "object" || aws === null) return "runner.aws must be an object { functionName, region }";
   if (typeof aws.functionName !== "string" || !/^[A-Za-z0-9_:.-]{1,170}$/.test(aws.functionName))
@@ -45,9 +47,9 @@ export function runnerTargetProblem(target: unknown): string | undefined {
 export function transportFor(target: RunnerTarget): RunnerTransport {
   const problem = runnerTargetProblem(target);
   if (problem) throw new RunnerInvokeError(problem, "transport");
-  // google-auth-library (an optional peer dependency) is loaded at the first invoke, not here.
+  // The cloud SDKs (optional peer dependencies) are loaded at the first invoke, not here.
   if (target.gcp) return gcpCloudRunTransport(target.gcp);
-  // The AWS SDK (an optional peer dependency) is loaded at the first invoke, not here.
+  if (target.azure) return azureContainerGroupTransport(target.azure);
   return awsLambdaTransport(target.aws!);
 }
 
