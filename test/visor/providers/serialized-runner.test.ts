@@ -5,9 +5,9 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { bootstrapSchema, SCHEMA_VERSION } from "../../../components";
 import { need, scratchDatabase, servers } from "../../support/servers";
-import type { Endpoint } from "../../../scripts/local-env/environment";
 import { fakeAwsEnvironment, startFakeLambda, type FakeLambda } from "../runner/fake-lambda";
 import { runInFreshProcess, useSerializedProviders } from "./serialized-support";
+import { connectionOf } from "../runner/bundle-support";
 
 useSerializedProviders();
 
@@ -18,14 +18,6 @@ before(async () => {
   lambda = await startFakeLambda();
 });
 after(() => lambda?.close());
-
-const connectionOf = (ep: Pick<Endpoint, "host" | "port" | "database" | "user" | "password">) => ({
-  host: ep.host,
-  port: ep.port,
-  database: ep.database,
-  user: ep.user,
-  password: ep.password,
-});
 
 const runner = (functionName: string, extra: Record<string, unknown> = {}) => ({
   aws: { functionName, region: "eu-west-1", endpoint: lambda.endpoint, retry: { attempts: 4, delayMs: 50 }, ...extra },

@@ -6,6 +6,16 @@ import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import type { Endpoint } from "../../../scripts/local-env/environment";
+
+/** An endpoint as the runner's event carries it: fields, no URL. */
+export const connectionOf = (ep: Pick<Endpoint, "host" | "port" | "database" | "user" | "password">) => ({
+  host: ep.host,
+  port: ep.port,
+  database: ep.database,
+  user: ep.user,
+  password: ep.password,
+});
 
 export const BUILT_BUNDLE = resolve(__dirname, "..", "..", "..", "dist", "runner", "visor-db-runner.cjs");
 

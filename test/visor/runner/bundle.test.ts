@@ -6,16 +6,7 @@ import { randomBytes } from "node:crypto";
 import { statSync } from "node:fs";
 import { runCli } from "../../support/cli";
 import { need, pgQuery, scratchDatabase, servers } from "../../support/servers";
-import type { Endpoint } from "../../../scripts/local-env/environment";
-import { BUILT_BUNDLE, assertNoSecret, callHandler, runBundle } from "./bundle-support";
-
-const connectionOf = (ep: Pick<Endpoint, "host" | "port" | "database" | "user" | "password">) => ({
-  host: ep.host,
-  port: ep.port,
-  database: ep.database,
-  user: ep.user,
-  password: ep.password,
-});
+import { BUILT_BUNDLE, assertNoSecret, callHandler, runBundle, connectionOf } from "./bundle-support";
 
 /** The CLI's --json output, parsed. */
 async function cliJson(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; json: unknown }> {

@@ -20,6 +20,7 @@ import {
 } from "../../../components/visor/runner/container-passwords";
 import type { Endpoint } from "../../../scripts/local-env/environment";
 import { startFakeCloudRun, useFakeGcpCredentials, type FakeCloudRun } from "./fake-cloud-run";
+import { connectionOf } from "./bundle-support";
 
 const REPO = resolve(__dirname, "..", "..", "..");
 let fake: FakeCloudRun;
@@ -28,14 +29,6 @@ before(async () => {
   useFakeGcpCredentials(fake);
 });
 after(() => fake?.close());
-
-const connectionOf = (ep: Pick<Endpoint, "host" | "port" | "database" | "user" | "password">) => ({
-  host: ep.host,
-  port: ep.port,
-  database: ep.database,
-  user: ep.user,
-  password: ep.password,
-});
 
 function target(job: string, extra: Record<string, unknown> = {}): RunnerTarget {
   return {

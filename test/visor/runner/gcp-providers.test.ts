@@ -4,38 +4,25 @@
 // engine's dynamic-provider host does (as test/visor/providers/serialization.test.ts does it directly).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import { schemaProviderLogic } from "../../../components/visor/providers/schema-logic";
 import { smokeTestProviderLogic } from "../../../components/visor/providers/smoke-logic";
 import type { RunnerTarget } from "../../../components/visor/runner/contract";
 import { SECRET_ENV } from "../../../components/visor/runner/container-event";
 import { need, pgQuery, scratchDatabase, servers } from "../../support/servers";
 import type { Endpoint } from "../../../scripts/local-env/environment";
+import { runInFreshProcess, texts, useSerializedProviders } from "../providers/serialized-support";
 import { startFakeCloudRun, useFakeGcpCredentials, type FakeCloudRun } from "./fake-cloud-run";
+import { connectionOf } from "./bundle-support";
 
-const REPO = resolve(__dirname, "..", "..", "..");
 let fake: FakeCloudRun;
-let programDir = "";
 before(async () => {
   fake = await startFakeCloudRun();
   useFakeGcpCredentials(fake);
 });
 after(async () => {
   await fake?.close();
-  if (programDir) rmSync(programDir, { recursive: true, force: true });
 });
-
-const connectionOf = (ep: Pick<Endpoint, "host" | "port" | "database" | "user" | "password">) => ({
-  host: ep.host,
-  port: ep.port,
-  database: ep.database,
-  user: ep.user,
-  password: ep.password,
-});
+useSerializedProviders();
 
 function runnerFor(job: string, password: string): RunnerTarget {
   fake.secrets.set(job, { [SECRET_ENV.connectionPassword]: password, VISOR_RUNNER_RESULTS_BUCKET: "visor-results" });
@@ -103,77 +90,26 @@ test("providers through the Cloud Run job: VisorSchema create/read/delete and Vi
   );
 });
 
-// Loads the provider text as the engine does and calls one method; prints {ok, result | message}.
-const HOST = String.raw`
-"use strict";
-const fs = require("node:fs");
-const [, , rfsPath, providerFile, method, argsFile] = process.argv;
-const provider = require(rfsPath)(fs.readFileSync(providerFile, "utf8")).handler();
-const args = JSON.parse(fs.readFileSync(argsFile, "utf8"));
-Promise.resolve()
-  .then(() => provider[method](...args))
-  .then((result) => ({ ok: true, result }), (err) => ({ ok: false, message: String(err && err.message) }))
-  .then((out) => {
-    process.stdout.write("\n@@RESULT@@" + JSON.stringify(out) + "\n");
-    process.exit(0);
-  });
-`;
-
-async function freshProcess(which: "schema" | "smoke", method: string, args: unknown[]) {
-  const argsFile = join(programDir, `args-${method}-${Date.now()}.json`);
-  writeFileSync(argsFile, JSON.stringify(args), { mode: 0o600 });
-  const rfsPath = require.resolve("require-from-string", { paths: [require.resolve("@pulumi/pulumi")] });
-  const env = { ...process.env };
-  delete env.NODE_OPTIONS;
-  const child = spawn(process.execPath, ["host.cjs", rfsPath, `${which}-provider.js`, method, argsFile], {
-    cwd: programDir,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  const code = await new Promise<number | null>((r) => child.once("exit", r));
-  rmSync(argsFile);
-  const line = stdout.split("\n").find((l) => l.startsWith("@@RESULT@@"));
-  assert.ok(line, `no result from ${which}.${method} (exit ${code}):\n${stdout}\n${stderr}`);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return JSON.parse(line.slice("@@RESULT@@".length)) as { ok: boolean; result?: any; message?: string };
-}
-
 test("fresh process: the serialized providers run VisorSchema and VisorHaSmokeTest through the Cloud Run job", async () => {
-  // What a user's Pulumi program gets: the built package, by name, from a program folder.
-  const pkg = require("visor-db-infra");
-  programDir = mkdtempSync(join(tmpdir(), "visor-gcp-provider-program-"));
-  mkdirSync(join(programDir, "node_modules"));
-  symlinkSync(REPO, join(programDir, "node_modules", "visor-db-infra"), "dir");
-  writeFileSync(join(programDir, "host.cjs"), HOST);
-  for (const [which, provider] of [
-    ["schema", pkg.schemaProvider],
-    ["smoke", pkg.smokeTestProvider],
-  ] as const) {
-    const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-    assert.doesNotMatch(sf.text, /google-auth-library|GoogleAuth/, "the client library is loaded by the package, not captured");
-    writeFileSync(join(programDir, `${which}-provider.js`), sf.text);
-  }
+  for (const text of [texts.schema, texts.smoke])
+    assert.doesNotMatch(text, /google-auth-library|GoogleAuth/, "the client library is loaded by the package, not captured");
   const { postgres } = await servers();
   const ep = await scratchDatabase(postgres, "gcpser");
   const runner = runnerFor("visor-runner-serialized", ep.password);
   const before = fake.runs.length;
   const inputs = { connection: connectionOf(ep), retainOnDelete: true, runner };
-  const created = await freshProcess("schema", "create", [inputs]);
+  const created = await runInFreshProcess("schema", "create", [inputs]);
   assert.ok(created.ok, created.message);
   assert.deepEqual([...(created.result.outs.tables as string[])].sort(), ["message_triggers", "scheduler_locks", "schedules"]);
   assert.deepEqual(await tablesIn(ep), ["message_triggers", "scheduler_locks", "schedules"]);
 
-  const smoke = await freshProcess("smoke", "create", [{ connection: connectionOf(ep), runner }]);
+  const smoke = await runInFreshProcess("smoke", "create", [{ connection: connectionOf(ep), runner }]);
   assert.ok(smoke.ok, smoke.message);
   assert.equal(smoke.result.outs.passed, true);
   assert.equal(smoke.result.outs.checks["mutual-exclusion"].passed, true);
 
   const wrong = "Wr0ng-serialized-gcp";
-  const failed = await freshProcess("smoke", "create", [
+  const failed = await runInFreshProcess("smoke", "create", [
     { connection: { ...connectionOf(ep), password: wrong }, runner: runnerFor("visor-runner-wrongpw", wrong) },
   ]);
   assert.equal(failed.ok, false);

@@ -10,8 +10,7 @@ import { schemaProviderLogic } from "../../../components/visor/providers/schema-
 import { smokeTestProviderLogic } from "../../../components/visor/providers/smoke-logic";
 import type { RunnerTarget } from "../../../components/visor/runner/contract";
 import { need, pgQuery, scratchDatabase, servers } from "../../support/servers";
-import type { Endpoint } from "../../../scripts/local-env/environment";
-import { assertNoSecret, runBundle } from "./bundle-support";
+import { assertNoSecret, runBundle, connectionOf } from "./bundle-support";
 import { fakeAwsEnvironment, startFakeLambda, type FakeLambda } from "./fake-lambda";
 
 let lambda: FakeLambda;
@@ -20,14 +19,6 @@ before(async () => {
   lambda = await startFakeLambda();
 });
 after(() => lambda?.close());
-
-const connectionOf = (ep: Pick<Endpoint, "host" | "port" | "database" | "user" | "password">) => ({
-  host: ep.host,
-  port: ep.port,
-  database: ep.database,
-  user: ep.user,
-  password: ep.password,
-});
 
 const target = (functionName: string, extra: Record<string, unknown> = {}): RunnerTarget => ({
   aws: { functionName, region: "us-east-1", endpoint: lambda.endpoint, retry: { attempts: 5, delayMs: 20 }, ...extra },
