@@ -6,6 +6,7 @@
 import type { InvokeCommandOutput, LambdaClient } from "@aws-sdk/client-lambda";
 import { RunnerInvokeError, type AwsRunnerTarget, type RunnerErrorJson, type RunnerEvent } from "./contract";
 import type { RunnerTransport } from "./transport";
+import { loadOptionalPeer } from "./optional-peer";
 
 /** Lambda's limit for a synchronous request and response payload. */
 export const LAMBDA_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -15,18 +16,8 @@ const DEFAULT_TIMEOUT_MS = 910_000;
 
 type Sdk = typeof import("@aws-sdk/client-lambda");
 
-async function loadSdk(): Promise<Sdk> {
-  try {
-    return await import("@aws-sdk/client-lambda");
-  } catch (err) {
-    if ((err as { code?: string }).code === "MODULE_NOT_FOUND")
-      throw new RunnerInvokeError(
-        "runner.aws needs the @aws-sdk/client-lambda package (an optional peer dependency): npm install @aws-sdk/client-lambda",
-        "transport",
-      );
-    throw err;
-  }
-}
+const loadSdk = (): Promise<Sdk> =>
+  loadOptionalPeer("runner.aws", ["@aws-sdk/client-lambda"], () => import("@aws-sdk/client-lambda"));
 
 /** Errors that settle by themselves shortly after the function and its role were created. */
 export function isSettling(err: unknown): boolean {

@@ -8,6 +8,7 @@ import type { ContainerInstanceManagementClient } from "@azure/arm-containerinst
 import { bundleSecretValue, containerGroupSpec, RUNNER_CONTAINER } from "./azure-container-spec";
 import { RunnerInvokeError, type AzureRunnerTarget, type RunnerErrorJson, type RunnerEvent } from "./contract";
 import type { RunnerTransport } from "./transport";
+import { loadOptionalPeer } from "./optional-peer";
 
 export { azureRunnerTargetProblem } from "./azure-runner-target";
 
@@ -21,18 +22,10 @@ const DELETE_TIMEOUT_MS = 120_000;
 const LOG_TAIL_LINES = 50;
 const ARM = "https://management.azure.com";
 
-async function loadSdks() {
-  try {
-    return await Promise.all([import("@azure/arm-containerinstance"), import("@azure/identity")]);
-  } catch (err) {
-    if ((err as { code?: string }).code === "MODULE_NOT_FOUND")
-      throw new RunnerInvokeError(
-        "runner.azure needs the @azure/arm-containerinstance and @azure/identity packages (optional peer dependencies): npm install @azure/arm-containerinstance @azure/identity",
-        "transport",
-      );
-    throw err;
-  }
-}
+const loadSdks = () =>
+  loadOptionalPeer("runner.azure", ["@azure/arm-containerinstance", "@azure/identity"], () =>
+    Promise.all([import("@azure/arm-containerinstance"), import("@azure/identity")]),
+  );
 
 /** 403s that settle by themselves shortly after a role assignment (or the runner subnet) was created. */
 export function isAuthorizationSettling(err: unknown): boolean {

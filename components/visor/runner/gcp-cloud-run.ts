@@ -8,6 +8,7 @@ import { RunnerInvokeError, type RunnerErrorJson, type RunnerEvent } from "./con
 import { EVENT_ENV } from "./container-event";
 import type { GcpRunnerTarget } from "./gcp-target";
 import type { RunnerTransport } from "./transport";
+import { loadOptionalPeer } from "./optional-peer";
 
 export type { GcpRunnerTarget };
 
@@ -56,17 +57,7 @@ class ApiError extends Error {
 type TokenSource = () => Promise<string>;
 
 async function adcTokenSource(): Promise<TokenSource> {
-  let lib: typeof import("google-auth-library");
-  try {
-    lib = await import("google-auth-library");
-  } catch (err) {
-    if ((err as { code?: string }).code === "MODULE_NOT_FOUND")
-      throw new RunnerInvokeError(
-        "runner.gcp needs the google-auth-library package (an optional peer dependency): npm install google-auth-library",
-        "transport",
-      );
-    throw err;
-  }
+  const lib = await loadOptionalPeer("runner.gcp", ["google-auth-library"], () => import("google-auth-library"));
   const auth = new lib.GoogleAuth({ scopes: [SCOPE] });
   return async () => {
     const token = await auth.getAccessToken().catch((err: unknown) => {
