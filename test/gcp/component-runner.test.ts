@@ -2,15 +2,20 @@
 // egress on the instance's network, its passwords only as Secret Manager references, the runner's narrow IAM, the
 // runner and the Cloud SQL setup handed to VisorSchema and VisorHaSmokeTest, and nothing of @pulumi/postgresql.
 import { registered, setupMocks, resolve } from "../support/pulumi-mocks";
-import { CA_PEM, NETWORK, REGION, all, isSecretInput, mockOutputs, only, passwordFor, plan, reveal, settle } from "./helpers";
-setupMocks((a) => {
-  const i = a.inputs as Record<string, unknown>;
-  if (a.type === "gcp:storage/bucket:Bucket") return { name: `${a.name}-5e1f` };
-  if (a.type === "gcp:cloudrunv2/job:Job") return { project: "acme", name: i.name };
-  if (a.type === "gcp:secretmanager/secretVersion:SecretVersion") return { version: "1" };
-  if (a.type === "gcp:secretmanager/secret:Secret") return { secretId: i.secretId, name: `projects/acme/secrets/${i.secretId}` };
-  return mockOutputs(a);
-});
+import {
+  CA_PEM,
+  NETWORK,
+  REGION,
+  all,
+  isSecretInput,
+  runnerMockOutputs,
+  only,
+  passwordFor,
+  plan,
+  reveal,
+  settle,
+} from "./helpers";
+setupMocks(runnerMockOutputs);
 
 import assert from "node:assert/strict";
 import { join } from "node:path";

@@ -42,6 +42,16 @@ function privateIp(name: string): string {
   return `10.10.0.${m ? 10 + Number(m[1]) : 2}`;
 }
 
+/** mockOutputs plus what the runner's tests read back: bucket and job names, secret ids and versions. */
+export function runnerMockOutputs(a: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
+  const i = a.inputs as Record<string, unknown>;
+  if (a.type === "gcp:storage/bucket:Bucket") return { name: `${a.name}-5e1f` };
+  if (a.type === "gcp:cloudrunv2/job:Job") return { project: "acme", name: i.name };
+  if (a.type === "gcp:secretmanager/secretVersion:SecretVersion") return { version: "1" };
+  if (a.type === "gcp:secretmanager/secret:Secret") return { secretId: i.secretId, name: `projects/acme/secrets/${i.secretId}` };
+  return mockOutputs(a);
+}
+
 /** Outputs a real provider would compute, keyed by resource type. */
 export function mockOutputs(a: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
   const i = a.inputs as Record<string, unknown>;

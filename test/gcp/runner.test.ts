@@ -2,16 +2,9 @@
 // network (a /26 subnet made here or an existing one), the content-hashed bundle from a read-only Cloud Storage
 // volume, passwords only as Secret Manager references, IAM scoped to the runner's own secrets and buckets.
 import { registered, setupMocks, resolve, assertNoLeaks } from "../support/pulumi-mocks";
-import { mockOutputs, NETWORK, REGION, SUBNET, isSecretInput } from "./helpers";
+import { runnerMockOutputs, NETWORK, REGION, SUBNET, isSecretInput } from "./helpers";
 
-setupMocks((a) => {
-  const i = a.inputs as Record<string, unknown>;
-  if (a.type === "gcp:storage/bucket:Bucket") return { name: `${a.name}-5e1f` };
-  if (a.type === "gcp:cloudrunv2/job:Job") return { project: "acme", name: i.name };
-  if (a.type === "gcp:secretmanager/secretVersion:SecretVersion") return { version: "1" };
-  if (a.type === "gcp:secretmanager/secret:Secret") return { secretId: i.secretId, name: `projects/acme/secrets/${i.secretId}` };
-  return mockOutputs(a);
-});
+setupMocks(runnerMockOutputs);
 
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
